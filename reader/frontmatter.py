@@ -1,0 +1,100 @@
+"""Split a text file into YAML front matter and body, safely.
+
+``yaml.safe_load`` never runs code, but it still expands aliases (a "billion
+laughs" file turns into a structure that is explosive to print or walk) and it
+accepts any nesting depth. Front matter is a handful of scalars, so this loader
+refuses aliases outright and caps size and depth.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+#: Front matter larger than this is refused: it is not metadata any more.
+MAX_FRONT_MATTER_CHARS = 64 * 1024
+#: Mappings and lists nested deeper than this are refused.
+MAX_DEPTH = 8
+
+_OPEN = "---"
+_CLOSERS = ("---", "...")
+
+
+class FrontMatterError(ValueError):
+    """The front matter is present but unusable; the message says why."""
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """A SafeLoader that refuses aliases (and so alias bombs) and deep nesting."""
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise FrontMatterError(
+                f"YAML aliases are not allowed in front matter (line {event.start_mark.line + 1})"
+            )
+        self._depth = getattr(self, "_depth", 0) + 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise FrontMatterError(f"front matter nests deeper than {MAX_DEPTH} levels")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def split(text: str) -> tuple[dict[str, Any] | None, str, int]:
+    """Return ``(metadata, body, body_line)`` for a file's decoded text.
+
+    ``metadata`` is None when the file has no front matter. ``body_line`` is the
+    1-based line the body starts on (for messages). Raises FrontMatterError for
+    front matter that is opened but unusable.
+    """
+    if not text.startswith(_OPEN):
+        return None, text, 1
+    first_end = text.find("\n")
+    first_line = text[: first_end if first_end >= 0 else len(text)]
+    if first_line.rstrip() != _OPEN:
+        return None, text, 1  # e.g. a "----" rule or "--- text": not front matter
+    pos = first_end + 1 if first_end >= 0 else len(text)
+    line_no = 2
+    while pos < len(text):
+        end = text.find("\n", pos)
+        line = text[pos : end if end >= 0 else len(text)]
+        if line.rstrip() in _CLOSERS:
+            raw = text[first_end + 1 : pos]
+            body_start = end + 1 if end >= 0 else len(text)
+            return _parse(raw), text[body_start:], line_no + 1
+        if pos > MAX_FRONT_MATTER_CHARS:
+            break
+        pos = end + 1 if end >= 0 else len(text)
+        line_no += 1
+    if pos > MAX_FRONT_MATTER_CHARS:
+        raise FrontMatterError(
+            f"front matter is larger than {MAX_FRONT_MATTER_CHARS // 1024} KB or never closed"
+        )
+    raise FrontMatterError("front matter opened with '---' on line 1 is never closed")
+
+
+def _parse(raw: str) -> dict[str, Any]:
+    if len(raw) > MAX_FRONT_MATTER_CHARS:
+        raise FrontMatterError(
+            f"front matter is larger than {MAX_FRONT_MATTER_CHARS // 1024} KB"
+        )
+    try:
+        data = yaml.load(raw, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    except FrontMatterError:
+        raise
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 2}" if mark is not None else ""
+        problem = getattr(error, "problem", None) or type(error).__name__
+        raise FrontMatterError(f"front matter is not valid YAML{where}: {problem}") from None
+    except RecursionError:
+        raise FrontMatterError("front matter nests too deeply") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        kind = type(data).__name__
+        raise FrontMatterError(f"front matter is a {kind}, not a mapping of keys to values")
+    return data
