@@ -13,6 +13,7 @@ highlights) point into it.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import datetime as dt
 import hashlib
 import os
@@ -111,9 +112,8 @@ def content_hash(body: str) -> str:
 
 def is_ignored_name(name: str) -> bool:
     """Hidden, editor-temporary and backup files are not articles."""
-    return (
-        name.startswith((".", "#", "~"))
-        or name.endswith(("~", ".swp", ".swo", ".swx", ".tmp", ".part", ".crdownload"))
+    return name.startswith((".", "#", "~")) or name.endswith(
+        ("~", ".swp", ".swo", ".swx", ".tmp", ".part", ".crdownload")
     )
 
 
@@ -221,10 +221,8 @@ def load_path(path: Path, root: Path | None = None) -> Article:
         raise ArticleError("not a regular file")
     article_id = path.stem
     if root is not None:
-        try:
+        with contextlib.suppress(ValueError):
             article_id = path.relative_to(root.resolve()).as_posix().rsplit(".", 1)[0]
-        except ValueError:
-            pass
     return load(SourceFile(article_id, path, st.st_mtime_ns, st.st_size))
 
 
@@ -272,7 +270,9 @@ def decode(data: bytes) -> tuple[str, list[str]]:
             try:
                 return data[len(bom) :].decode(encoding), []
             except UnicodeDecodeError as error:
-                raise ArticleError(f"starts with a {encoding} mark but is not {encoding}: {error.reason}") from None
+                raise ArticleError(
+                    f"starts with a {encoding} mark but is not {encoding}: {error.reason}"
+                ) from None
     if _looks_binary(data):
         raise ArticleError("binary file, not text")
     try:
@@ -310,7 +310,9 @@ def _read_metadata(meta: dict[Any, Any]) -> tuple[dict[str, Any], dict[str, str]
         if name == "date":
             date = parse_date(value)
             if date is None and value not in (None, ""):
-                warnings.append(f"date {one_line(str(value))[:40]!r} is not an ISO 8601 date; ignored")
+                warnings.append(
+                    f"date {one_line(str(value))[:40]!r} is not an ISO 8601 date; ignored"
+                )
             fields["date"] = date
         elif name in _KNOWN_KEYS:
             text = _scalar_text(value)

@@ -78,11 +78,9 @@ def split(text: str) -> tuple[dict[str, Any] | None, str, int]:
 
 def _parse(raw: str) -> dict[str, Any]:
     if len(raw) > MAX_FRONT_MATTER_CHARS:
-        raise FrontMatterError(
-            f"front matter is larger than {MAX_FRONT_MATTER_CHARS // 1024} KB"
-        )
+        raise FrontMatterError(f"front matter is larger than {MAX_FRONT_MATTER_CHARS // 1024} KB")
     try:
-        data = yaml.load(raw, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(raw, Loader=_StrictLoader)
     except FrontMatterError:
         raise
     except yaml.YAMLError as error:
