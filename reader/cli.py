@@ -1,0 +1,263 @@
+"""The ``reader`` command line.
+
+``reader`` alone opens the app. Subcommands work on the same core: ``list``,
+``search``, ``index``, ``entities``. Known failures become one line on stderr
+and exit status 2; with ``--json`` the standard output stays valid JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from reader import __version__
+from reader.locations import ENV_CORPUS, default_corpus
+
+EXIT_ERROR = 2
+
+
+class CliError(Exception):
+    """A failure the user can act on; the message is printed as one line."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reader",
+        description="Study a body of news articles: search, people, places and agreements, "
+        "highlights and exported excerpts. With no command, opens the reader app.",
+    )
+    parser.add_argument("--version", action="version", version=f"reader {__version__}")
+    parser.add_argument(
+        "--corpus",
+        metavar="DIR",
+        type=Path,
+        help=f"the folder of articles (default: ${ENV_CORPUS}, else ./articles if present, "
+        "else the bundled corpus)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = commands.add_parser("list", help="list every article")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = commands.add_parser("search", help="search the corpus (Whoosh query language)")
+    p.add_argument("query", help='e.g. agreements, "South China Sea", person:Kishi, date:2014')
+    p.add_argument("--limit", type=int, default=10, metavar="N", help="results (default 10)")
+    p.add_argument("--sort", choices=("relevance", "date"), default="relevance")
+    p.add_argument("--source", action="append", default=[], help="only this source (repeatable)")
+    p.add_argument("--from", dest="date_from", metavar="DATE", help="only on or after DATE")
+    p.add_argument("--to", dest="date_to", metavar="DATE", help="only on or before DATE")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = commands.add_parser("index", help="bring the index up to date and say what changed")
+    p.add_argument("--rebuild", action="store_true", help="rebuild it from scratch")
+
+    p = commands.add_parser("entities", help="people, places and agreements in articles")
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files (default: corpus)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    commands.add_parser("app", help="open the reader app (the default)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    corpus = (args.corpus or default_corpus()).expanduser()
+    command = args.command or "app"
+    handler = _HANDLERS[command]
+    try:
+        return handler(args, corpus)
+    except CliError as error:
+        return _fail(args, str(error))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader of our output went away (e.g. `reader list | head`): not an error.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+def _fail(args: argparse.Namespace, message: str) -> int:
+    from reader.textsafe import one_line
+
+    message = one_line(message)
+    if getattr(args, "json", False):
+        print(json.dumps({"error": message}))
+    print(f"reader: {message}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+# -- opening the index -------------------------------------------------------------------------
+
+
+def open_index(corpus: Path, *, rebuild: bool = False, quiet: bool = False):
+    """Open the corpus index and bring it up to date, reporting on stderr."""
+    from reader.index import CorpusIndex, IndexError_
+
+    if not corpus.is_dir():
+        raise CliError(f"corpus folder not found: {corpus}")
+    index = CorpusIndex(corpus)
+    progress = _stderr_progress() if not quiet else None
+    try:
+        if rebuild:
+            report = index.rebuild(progress=progress)
+        else:
+            index.open()
+            report = index.update(progress=progress)
+    except IndexError_ as error:
+        raise CliError(str(error)) from None
+    except OSError as error:
+        raise CliError(
+            f"cannot write the index in {index.root}: {error.strerror or error}"
+        ) from None
+    _clear_progress(progress)
+    if index.notice:
+        print(f"reader: {index.notice}", file=sys.stderr)
+    if not quiet:
+        for problem in report.problems:
+            if problem.severity == "error":
+                print(f"reader: skipped {_shown(problem.path)}: {problem.reason}", file=sys.stderr)
+            else:
+                print(f"reader: warning: {_shown(problem.path)}: {problem.reason}", file=sys.stderr)
+    return index, report
+
+
+def _shown(path: Path) -> str:
+    from reader.textsafe import one_line
+
+    return one_line(str(path))
+
+
+def _stderr_progress():
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        if total >= 100:
+            print(f"\rindexing {done}/{total} articles…", end="", file=sys.stderr, flush=True)
+
+    return show
+
+
+def _clear_progress(progress: Any) -> None:
+    if progress is not None:
+        print("\r\033[K", end="", file=sys.stderr, flush=True)
+
+
+# -- commands -------------------------------------------------------------------------------------
+
+
+def cmd_app(args: argparse.Namespace, corpus: Path) -> int:
+    if not corpus.is_dir():
+        raise CliError(f"corpus folder not found: {corpus}")
+    try:
+        from reader.app import run_app
+    except ImportError:
+        build_parser().print_help()
+        return 0
+    return run_app(corpus)
+
+
+def cmd_list(args: argparse.Namespace, corpus: Path) -> int:
+    from reader.output import print_article_list
+
+    index, _ = open_index(corpus, quiet=args.json)
+    rows = []
+    with index.searcher() as searcher:
+        for stored in searcher.all_stored_fields():
+            rows.append(_list_row(stored))
+    rows.sort(key=lambda r: r["id"])
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        print_article_list(rows)
+    return 0
+
+
+def _list_row(stored: dict[str, Any]) -> dict[str, Any]:
+    from reader.corpus import derive_title
+
+    date = stored.get("date")
+    return {
+        "id": stored["id"],
+        "path": stored.get("path", ""),
+        "title": stored.get("title") or derive_title(stored.get("body", "")) or stored["id"],
+        "source": stored.get("source") or None,
+        "date": date.date().isoformat() if date else None,
+    }
+
+
+def cmd_search(args: argparse.Namespace, corpus: Path) -> int:
+    from reader.output import print_results
+    from reader.query import QueryError
+    from reader.search import Filters, search
+
+    if args.limit < 1:
+        raise CliError("--limit must be at least 1")
+    filters = Filters(
+        sources=tuple(args.source),
+        date_from=_date_arg(args.date_from, "--from"),
+        date_to=_date_arg(args.date_to, "--to"),
+    )
+    index, _ = open_index(corpus, quiet=args.json)
+    with index.searcher() as searcher:
+        try:
+            results = search(
+                searcher, args.query, limit=args.limit, sort=args.sort, filters=filters
+            )
+        except QueryError as error:
+            raise CliError(f"bad query: {error}") from None
+    if args.json:
+        print(json.dumps([h.to_dict() for h in results.hits], ensure_ascii=False, indent=2))
+        if results.suggestion:
+            print(f"reader: no results; did you mean: {results.suggestion}", file=sys.stderr)
+    else:
+        print_results(results)
+    return 0
+
+
+def _date_arg(value: str | None, flag: str):
+    from reader.corpus import parse_date
+
+    if value is None:
+        return None
+    date = parse_date(value)
+    if date is None:
+        raise CliError(f"{flag} wants a date as YYYY-MM-DD, not {value!r}")
+    return date
+
+
+def cmd_index(args: argparse.Namespace, corpus: Path) -> int:
+    index, report = open_index(corpus, rebuild=args.rebuild)
+    print(report.summary())
+    print(f"index folder: {index.root}")
+    if report.touched and report.touched <= 20:
+        for label, ids in (
+            ("added", report.added),
+            ("changed", report.changed),
+            ("removed", report.removed),
+        ):
+            for article_id in ids:
+                print(f"  {label}: {article_id}")
+    return 0
+
+
+def cmd_entities(args: argparse.Namespace, corpus: Path) -> int:
+    from reader.entity_commands import entities_command
+
+    return entities_command(args, corpus)
+
+
+_HANDLERS = {
+    "app": cmd_app,
+    "list": cmd_list,
+    "search": cmd_search,
+    "index": cmd_index,
+    "entities": cmd_entities,
+}

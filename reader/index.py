@@ -1,0 +1,496 @@
+"""The Whoosh index of a corpus: build, update incrementally, recover from faults.
+
+The index of a corpus lives in the user's cache folder (see
+:func:`reader.locations.index_dir_for`), never in the articles folder. Beside
+Whoosh's own files it keeps two small JSON files:
+
+``reader-meta.json``
+    the schema and recognizer versions the index was built with; a mismatch
+    after an upgrade triggers a rebuild.
+``reader-manifest.json``
+    for each article id, the file's path, modification time and size, so that
+    an update reads only the files that were added or changed.
+
+A full rebuild is written to a fresh folder and swapped in, so an interrupted
+rebuild never leaves a half-written index behind. Only one process writes: when
+another holds Whoosh's write lock, the index is opened read-only and
+:attr:`CorpusIndex.notice` says so in one line.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+from whoosh.filedb.filestore import FileStorage
+from whoosh.searching import Searcher
+from whoosh.writing import LockError
+
+from reader import corpus
+from reader.analysis import name_analyzer, text_analyzer
+from reader.corpus import Article, ArticleError, Problem, SourceFile
+from reader.locations import index_dir_for
+
+#: Bump when the schema or what goes into the fields changes: old indexes rebuild.
+SCHEMA_VERSION = 1
+ENTITY_FIELDS = {"person": "people", "place": "places", "agreement": "agreements"}
+
+_META = "reader-meta.json"
+_MANIFEST = "reader-manifest.json"
+_LIVE = "whoosh"
+#: Below this many files to (re)read, a process pool costs more than it saves.
+_PARALLEL_THRESHOLD = 200
+
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+
+def make_schema() -> Schema:
+    prose = text_analyzer()
+    names = name_analyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        path=STORED(),
+        title=TEXT(analyzer=prose, stored=True, field_boost=2.0, spelling=True),
+        body=TEXT(analyzer=prose, stored=True, spelling=True),
+        source=TEXT(analyzer=names, stored=True),
+        source_key=ID(),
+        author=TEXT(analyzer=names, stored=True),
+        date=DATETIME(stored=True, sortable=True),
+        url=STORED(),
+        people=TEXT(analyzer=names),
+        places=TEXT(analyzer=names),
+        agreements=TEXT(analyzer=names),
+        entities=STORED(),
+        content_hash=STORED(),
+    )
+
+
+def source_key(source: str | None) -> str:
+    """The exact-match key used to filter by source."""
+    return " ".join((source or "").lower().split())
+
+
+class IndexError_(Exception):
+    """The index cannot be used; the message is one line for the user."""
+
+
+@dataclass(slots=True)
+class UpdateReport:
+    """What an update or rebuild did."""
+
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    total: int = 0
+    rebuilt: bool = False
+    reason: str = ""
+    seconds: float = 0.0
+    cancelled: bool = False
+
+    @property
+    def touched(self) -> int:
+        return len(self.added) + len(self.changed) + len(self.removed)
+
+    def summary(self) -> str:
+        verb = "rebuilt" if self.rebuilt else "updated"
+        if not self.touched and not self.rebuilt:
+            text = f"index up to date: {self.total} articles"
+        else:
+            text = (
+                f"index {verb}: {len(self.added)} added, {len(self.changed)} changed, "
+                f"{len(self.removed)} removed; {self.total} articles"
+            )
+        errors = sum(1 for p in self.problems if p.severity == "error")
+        if errors:
+            text += f"; {errors} file{'s' if errors != 1 else ''} skipped"
+        if self.reason:
+            text += f" ({self.reason})"
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """An article loaded and analysed, ready to be written (or the reason it is not)."""
+
+    source: SourceFile
+    document: dict[str, Any] | None
+    problems: tuple[Problem, ...]
+
+
+def entities_of(article: Article) -> list[Any]:
+    """Entity recognition for one article (runs in the index worker)."""
+    from reader.entities import recognize
+
+    return recognize(article.body, title=article.title, author=article.author)
+
+
+def prepare(source: SourceFile) -> Prepared:
+    """Load one file and turn it into an index document. Safe to run in a subprocess."""
+    try:
+        article = corpus.load(source)
+    except ArticleError as error:
+        return Prepared(source, None, (Problem(source.path, str(error)),))
+    entities = entities_of(article)
+    names: dict[str, list[str]] = {f: [] for f in ENTITY_FIELDS.values()}
+    for entity in entities:
+        names[ENTITY_FIELDS[entity.type]].append(entity.name)
+    document = {
+        "id": article.id,
+        "path": str(article.path),
+        "title": article.title or "",
+        "body": article.body,
+        "source": article.source or "",
+        "source_key": source_key(article.source),
+        "author": article.author or "",
+        "url": article.url or "",
+        "content_hash": article.content_hash,
+        "entities": json.dumps([e.to_dict() for e in entities], ensure_ascii=False),
+        # Names are separated by a line so a phrase query cannot run across two names.
+        **{name: "\n".join(values) for name, values in names.items()},
+    }
+    if article.date is not None:
+        document["date"] = datetime(article.date.year, article.date.month, article.date.day)
+    warnings = tuple(Problem(source.path, w, "warning") for w in article.warnings)
+    return Prepared(source, document, warnings)
+
+
+def recognizer_version() -> str:
+    try:
+        from reader.entities import RECOGNIZER_VERSION
+    except ImportError:  # pragma: no cover - the package always ships it
+        return "none"
+    return str(RECOGNIZER_VERSION)
+
+
+class CorpusIndex:
+    """The index of one corpus folder.
+
+    ``open()`` makes it usable (creating, upgrading or repairing it as needed);
+    ``update()`` brings it up to date with the folder. Both are slow on a big
+    corpus and belong in a worker thread.
+    """
+
+    def __init__(self, corpus_dir: Path, index_dir: Path | None = None) -> None:
+        self.corpus_dir = corpus_dir.expanduser().resolve()
+        self.root = index_dir or index_dir_for(self.corpus_dir)
+        self.live_dir = self.root / _LIVE
+        self.read_only = False
+        #: One line for the user when something about the index needs saying.
+        self.notice: str | None = None
+        self._ix: whoosh_index.Index | None = None
+        self._manifest: dict[str, list[Any]] = {}
+
+    # -- opening -------------------------------------------------------------------------------
+
+    @property
+    def ix(self) -> whoosh_index.Index:
+        if self._ix is None:
+            raise IndexError_("the index is not open")
+        return self._ix
+
+    def open(self) -> None:
+        """Open the index, or build it when it is missing, outdated or damaged."""
+        if not self.corpus_dir.is_dir():
+            raise IndexError_(f"corpus folder not found: {self.corpus_dir}")
+        problem = self._open_existing()
+        if problem is None:
+            return
+        self.rebuild(reason=problem)
+
+    def _open_existing(self) -> str | None:
+        """Open the live index; return why it must be rebuilt, or None when it is fine."""
+        if not whoosh_index.exists_in(str(self.live_dir)):
+            return "new index" if not self.live_dir.exists() else "index missing"
+        meta = _read_json(self.live_dir / _META)
+        if not isinstance(meta, dict) or "schema_version" not in meta:
+            return "index metadata missing"
+        if meta.get("schema_version") != SCHEMA_VERSION:
+            return "index format changed"
+        if meta.get("recognizer_version") != recognizer_version():
+            return "entity recognizer changed"
+        try:
+            ix = whoosh_index.open_dir(str(self.live_dir))
+            with ix.searcher() as searcher:
+                searcher.doc_count()
+                searcher.reader().field_length("body")
+        except Exception as error:
+            return f"index damaged: {_describe(error)}"
+        manifest = _read_json(self.live_dir / _MANIFEST)
+        if not isinstance(manifest, dict):
+            return "index manifest damaged"
+        self._ix = ix
+        self._manifest = manifest
+        return None
+
+    # -- reading -------------------------------------------------------------------------------
+
+    @contextmanager
+    def searcher(self) -> Iterator[Searcher]:
+        with self.ix.searcher() as searcher:
+            yield searcher
+
+    def doc_count(self) -> int:
+        return self.ix.doc_count()
+
+    def stored(self, article_id: str) -> dict[str, Any] | None:
+        """The stored fields of one article, or None when it is not indexed."""
+        with self.searcher() as searcher:
+            return searcher.document(id=article_id)
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def update(
+        self,
+        progress: Progress | None = None,
+        cancelled: Cancelled | None = None,
+    ) -> UpdateReport:
+        """Bring the index up to date: only added, changed and removed files are touched."""
+        started = time.perf_counter()
+        if self._ix is None:
+            self.open()
+        files, problems = corpus.scan(self.corpus_dir)
+        report = UpdateReport(problems=list(problems))
+        current = {f.id: f for f in files}
+        todo: list[SourceFile] = []
+        for source in files:
+            known = self._manifest.get(source.id)
+            if known is None:
+                todo.append(source)
+                report.added.append(source.id)
+            elif (known[0], known[1], known[2]) != (str(source.path), *source.stamp):
+                todo.append(source)
+                report.changed.append(source.id)
+        report.removed = sorted(set(self._manifest) - set(current))
+        if not todo and not report.removed:
+            report.total = len(self.article_ids())
+            report.problems.extend(self._known_problems(files))
+            report.seconds = time.perf_counter() - started
+            return report
+        if self.read_only:
+            report.total = len(self.article_ids())
+            report.reason = "read-only: changes not indexed"
+            report.seconds = time.perf_counter() - started
+            return report
+        try:
+            writer = self.ix.writer()
+        except LockError:
+            self._become_read_only()
+            report.total = len(self.article_ids())
+            report.reason = "read-only: changes not indexed"
+            report.seconds = time.perf_counter() - started
+            return report
+        manifest = dict(self._manifest)
+        try:
+            for article_id in report.removed:
+                writer.delete_by_term("id", article_id)
+                manifest.pop(article_id, None)
+            self._write_documents(writer, todo, manifest, report, progress, cancelled)
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        self._ix = whoosh_index.open_dir(str(self.live_dir))
+        self._manifest = manifest
+        _write_json(self.live_dir / _MANIFEST, manifest)
+        report.total = len(_article_ids(manifest))
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def rebuild(
+        self,
+        reason: str = "rebuild requested",
+        progress: Progress | None = None,
+        cancelled: Cancelled | None = None,
+    ) -> UpdateReport:
+        """Build the whole index afresh in a new folder and swap it in."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        lock = FileStorage(str(self.root)).lock("REBUILD")
+        if not lock.acquire(blocking=False):
+            # Another process is building this index: use the current one if there is one.
+            if self._ix is not None or self._open_existing() is None:
+                self._become_read_only()
+                return UpdateReport(total=len(self.article_ids()), reason=self.notice or "")
+            raise IndexError_(
+                "another reader process is building this index; try again when it finishes"
+            )
+        try:
+            return self._rebuild_locked(reason, progress, cancelled)
+        finally:
+            lock.release()
+
+    def _rebuild_locked(
+        self, reason: str, progress: Progress | None, cancelled: Cancelled | None
+    ) -> UpdateReport:
+        started = time.perf_counter()
+        build_dir = self.root / f"build-{os.getpid()}-{time.time_ns()}"
+        build_dir.mkdir()
+        try:
+            ix = whoosh_index.create_in(str(build_dir), make_schema())
+            files, problems = corpus.scan(self.corpus_dir)
+            report = UpdateReport(problems=list(problems), rebuilt=True, reason=reason)
+            manifest: dict[str, list[Any]] = {}
+            writer = ix.writer()
+            try:
+                self._write_documents(writer, files, manifest, report, progress, cancelled)
+                if report.cancelled:
+                    writer.cancel()
+                    raise _Cancelled
+                writer.commit()
+            except _Cancelled:
+                raise
+            except BaseException:
+                writer.cancel()
+                raise
+            report.added = _article_ids(manifest)
+            _write_json(build_dir / _MANIFEST, manifest)
+            _write_json(
+                build_dir / _META,
+                {
+                    "schema_version": SCHEMA_VERSION,
+                    "recognizer_version": recognizer_version(),
+                    "corpus": str(self.corpus_dir),
+                },
+            )
+            self._swap_in(build_dir)
+        except _Cancelled:
+            shutil.rmtree(build_dir, ignore_errors=True)
+            report.cancelled = True
+            report.seconds = time.perf_counter() - started
+            return report
+        except BaseException:
+            shutil.rmtree(build_dir, ignore_errors=True)
+            raise
+        self._ix = whoosh_index.open_dir(str(self.live_dir))
+        self._manifest = manifest
+        self.read_only = False
+        report.total = len(_article_ids(manifest))
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _swap_in(self, build_dir: Path) -> None:
+        old = None
+        if self.live_dir.exists():
+            old = self.root / f"old-{os.getpid()}-{time.time_ns()}"
+            self.live_dir.rename(old)
+        build_dir.rename(self.live_dir)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+        # Leftovers of builds killed half-way (kill -9, power loss) are garbage.
+        for leftover in self.root.glob("build-*"):
+            if not _owned_by_live_process(leftover.name):
+                shutil.rmtree(leftover, ignore_errors=True)
+
+    def _write_documents(
+        self,
+        writer: Any,
+        sources: list[SourceFile],
+        manifest: dict[str, list[Any]],
+        report: UpdateReport,
+        progress: Progress | None,
+        cancelled: Cancelled | None,
+    ) -> None:
+        total = len(sources)
+        for done, prepared in enumerate(_prepare_all(sources), start=1):
+            if cancelled is not None and cancelled():
+                report.cancelled = True
+                return
+            source = prepared.source
+            report.problems.extend(prepared.problems)
+            if prepared.document is None:
+                writer.delete_by_term("id", source.id)
+                manifest.pop(source.id, None)
+                # Remember the failed version so an unchanged broken file is not re-read.
+                manifest_problems = [p.reason for p in prepared.problems]
+                manifest[source.id] = [str(source.path), *source.stamp, manifest_problems]
+                continue
+            writer.update_document(**prepared.document)
+            manifest[source.id] = [str(source.path), *source.stamp, None]
+            if progress is not None and (done % 50 == 0 or done == total):
+                progress(done, total)
+        # Failed files stay in the manifest (so they are not re-read) but are not articles.
+
+    def _known_problems(self, files: Iterable[SourceFile]) -> list[Problem]:
+        """Problems of unchanged broken files, remembered from when they were read."""
+        found: list[Problem] = []
+        for source in files:
+            entry = self._manifest.get(source.id)
+            if entry and len(entry) > 3 and entry[3]:
+                found.extend(Problem(source.path, reason) for reason in entry[3])
+        return found
+
+    def _become_read_only(self) -> None:
+        self.read_only = True
+        self.notice = "another reader process is updating this index; opened read-only"
+
+    def article_ids(self) -> list[str]:
+        """Ids of the articles in the index (files that failed to load are not)."""
+        return _article_ids(self._manifest)
+
+
+class _Cancelled(Exception):
+    pass
+
+
+def _article_ids(manifest: dict[str, list[Any]]) -> list[str]:
+    return sorted(i for i, entry in manifest.items() if len(entry) < 4 or not entry[3])
+
+
+def _prepare_all(sources: list[SourceFile]) -> Iterator[Prepared]:
+    if len(sources) < _PARALLEL_THRESHOLD or (os.cpu_count() or 1) < 2:
+        for source in sources:
+            yield prepare(source)
+        return
+    workers = min(os.cpu_count() or 2, 8)
+    # "spawn": forking a process that runs threads (the app's workers) can deadlock.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield from pool.map(prepare, sources, chunksize=32)
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _write_json(path: Path, data: Any) -> None:
+    """Write ``data`` atomically: temp file, fsync, rename."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, ensure_ascii=False)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+def _owned_by_live_process(name: str) -> bool:
+    parts = name.split("-")
+    if len(parts) < 2 or not parts[1].isdigit():
+        return False
+    pid = int(parts[1])
+    if pid == os.getpid():
+        return True
+    with suppress(OSError):
+        os.kill(pid, 0)
+        return True
+    return False
+
+
+def _describe(error: BaseException) -> str:
+    text = str(error).split("\n")[0][:120]
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__

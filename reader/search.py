@@ -1,0 +1,399 @@
+"""Search the index and cut snippets around the hits.
+
+:func:`search` returns typed results. A snippet is plain text plus the
+character ranges of the hits inside it: no HTML, no markup; the screen and the
+exports decide how to mark them. Snippets are cut from the stored body with
+:func:`reader.analysis.term_spans`, which finds exactly the tokens the index
+matched (same tokenizer, same stemming and folding) without Whoosh's slower
+highlighter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from whoosh import query as wq
+from whoosh.searching import Searcher
+
+from reader.analysis import analyze_token, fold, term_spans
+from reader.corpus import derive_title
+from reader.query import QueryError, parse
+
+SortOrder = Literal["relevance", "date"]
+SNIPPET_CHARS = 160
+#: Snippets are looked for in this much of a body; a 20 MB article still answers fast.
+SNIPPET_SCAN_CHARS = 400_000
+_PROSE_FIELDS = {"title", "body"}
+_NAME_FIELDS = {"people", "places", "agreements", "source", "author"}
+
+
+@dataclass(frozen=True, slots=True)
+class Snippet:
+    """A passage of an article with the hits inside it.
+
+    ``matches`` are ``(start, end)`` ranges into ``text``; ``start`` is where
+    ``text`` begins in the article body.
+    """
+
+    text: str
+    matches: tuple[tuple[int, int], ...]
+    start: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "matches": [list(m) for m in self.matches]}
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One article that matched."""
+
+    id: str
+    path: str
+    title: str
+    source: str
+    date: dt.date | None
+    #: Whoosh's relevance score; None when the results are sorted by date.
+    score: float | None
+    snippets: tuple[Snippet, ...]
+    author: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "path": self.path,
+            "title": self.title,
+            "source": self.source,
+            "date": self.date.isoformat() if self.date else None,
+            "score": None if self.score is None else round(self.score, 4),
+            "snippets": [s.to_dict() for s in self.snippets],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Terms:
+    """What to highlight in a body: stemmed prose terms and folded name words."""
+
+    prose: frozenset[str] = frozenset()
+    names: frozenset[str] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.prose or self.names)
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Narrow a search to sources, a date range, or articles naming an entity."""
+
+    sources: tuple[str, ...] = ()
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    #: ``(entity type, canonical name)``, e.g. ``("person", "Nobuo Kishi")``.
+    entity: tuple[str, str] | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.sources or self.date_from or self.date_to or self.entity)
+
+    def describe(self) -> str:
+        parts = []
+        if self.sources:
+            parts.append("source: " + ", ".join(self.sources))
+        if self.date_from or self.date_to:
+            start = self.date_from.isoformat() if self.date_from else "…"
+            end = self.date_to.isoformat() if self.date_to else "…"
+            parts.append(f"date: {start} to {end}")
+        if self.entity:
+            parts.append(f"{self.entity[0]}: {self.entity[1]}")
+        return "; ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResults:
+    """The answer to one query."""
+
+    query: str
+    hits: tuple[SearchHit, ...]
+    total: int
+    sort: SortOrder
+    terms: Terms = field(default_factory=Terms)
+    suggestion: str | None = None
+    seconds: float = 0.0
+
+
+def search(
+    searcher: Searcher,
+    text: str,
+    *,
+    limit: int | None = 20,
+    sort: SortOrder = "relevance",
+    filters: Filters | None = None,
+    snippets: int = 3,
+) -> SearchResults:
+    """Run ``text`` (Whoosh's query language) and return typed results.
+
+    An empty query lists every article, newest first. Raises QueryError for a
+    query that cannot be run.
+    """
+    started = time.perf_counter()
+    text = text.strip()
+    if text:
+        query = parse(text, searcher.schema)
+    else:
+        query = wq.Every()
+        sort = "date" if sort == "relevance" else sort
+    terms = query_terms(query, searcher)
+    restrict = _filter_query(filters)
+    kwargs: dict[str, Any] = {"limit": limit}
+    if restrict is not None:
+        kwargs["filter"] = restrict
+    if sort == "date":
+        kwargs["sortedby"] = "date"
+        kwargs["reverse"] = True
+    try:
+        results = searcher.search(query, **kwargs)
+        total = len(results)
+        by_relevance = sort == "relevance"
+        hits = tuple(_make_hit(hit, terms, snippets, by_relevance) for hit in results)
+    except QueryError:
+        raise
+    except Exception as error:
+        raise QueryError(f"the search failed: {type(error).__name__}: {error}") from None
+    suggestion = None
+    if total == 0 and text:
+        suggestion = suggest(searcher, text, query)
+    return SearchResults(
+        query=text,
+        hits=hits,
+        total=total,
+        sort=sort,
+        terms=terms,
+        suggestion=suggestion,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _filter_query(filters: Filters | None) -> wq.Query | None:
+    if not filters:
+        return None
+    from reader.index import ENTITY_FIELDS, source_key
+
+    parts: list[wq.Query] = []
+    if filters.sources:
+        parts.append(wq.Or([wq.Term("source_key", source_key(s)) for s in filters.sources]))
+    if filters.date_from or filters.date_to:
+        start = _as_datetime(filters.date_from) if filters.date_from else None
+        end = _as_datetime(filters.date_to, end=True) if filters.date_to else None
+        parts.append(wq.DateRange("date", start, end))
+    if filters.entity:
+        kind, name = filters.entity
+        words = fold(name).split()
+        if words:
+            parts.append(
+                wq.Phrase(ENTITY_FIELDS[kind], words)
+                if len(words) > 1
+                else wq.Term(ENTITY_FIELDS[kind], words[0])
+            )
+    return wq.And(parts) if parts else None
+
+
+def _as_datetime(day: dt.date, end: bool = False) -> dt.datetime:
+    if end:
+        return dt.datetime(day.year, day.month, day.day, 23, 59, 59)
+    return dt.datetime(day.year, day.month, day.day)
+
+
+def _make_hit(hit: Any, terms: Terms, snippets: int, by_relevance: bool) -> SearchHit:
+    stored = hit.fields()
+    body = stored.get("body", "")
+    date = stored.get("date")
+    return SearchHit(
+        id=stored["id"],
+        path=stored.get("path", ""),
+        title=stored.get("title") or derive_title(body) or stored["id"],
+        source=stored.get("source", ""),
+        date=date.date() if isinstance(date, dt.datetime) else None,
+        score=float(hit.score) if by_relevance and hit.score is not None else None,
+        snippets=tuple(make_snippets(body, terms, snippets)) if snippets else (),
+        author=stored.get("author", ""),
+    )
+
+
+# -- terms and spans ---------------------------------------------------------------------------
+
+
+def query_terms(query: wq.Query, searcher: Searcher | None = None) -> Terms:
+    """The terms a query looks for (expanded prefixes and fuzzy terms included),
+    leaving out everything under a NOT."""
+    prose: set[str] = set()
+    names: set[str] = set()
+    reader = searcher.reader() if searcher is not None else None
+
+    def walk(node: wq.Query) -> None:
+        if isinstance(node, wq.Not):
+            return
+        if node.is_leaf():
+            for fieldname, text in _leaf_terms(node, reader):
+                if fieldname in _PROSE_FIELDS:
+                    prose.add(text)
+                elif fieldname in _NAME_FIELDS:
+                    names.add(text)
+            return
+        for child in node.children():
+            walk(child)
+
+    walk(query)
+    return Terms(frozenset(prose), frozenset(names))
+
+
+def _leaf_terms(node: wq.Query, reader: Any) -> Iterable[tuple[str, str]]:
+    if isinstance(node, wq.Term | wq.Phrase) or reader is None:
+        raw = node.terms(phrases=True) if node.has_terms() else ()
+    else:
+        raw = node.existing_terms(reader, phrases=True, expand=True)
+    for fieldname, text in raw:
+        if isinstance(text, bytes):
+            text = text.decode("utf-8", "replace")
+        if isinstance(text, str):
+            yield fieldname, text
+
+
+_FOLD_CACHE: dict[str, str] = {}
+
+
+def _folded(token: str) -> str:
+    try:
+        return _FOLD_CACHE[token]
+    except KeyError:
+        value = _FOLD_CACHE[token] = fold(token)
+        if len(_FOLD_CACHE) > 200_000:
+            _FOLD_CACHE.clear()
+        return value
+
+
+def match_spans(
+    text: str, terms: Terms, start: int = 0, end: int | None = None
+) -> list[tuple[int, int]]:
+    """Every ``(start, end)`` in ``text`` (or the slice given) where a query term occurs."""
+    if not terms:
+        return []
+    window = text[start:end] if (start or end is not None) else text
+    spans: list[tuple[int, int]] = []
+    prose, names = terms.prose, terms.names
+    if names:
+        from reader.analysis import _TOKEN_RE
+
+        for match in _TOKEN_RE.finditer(window):
+            token = match.group()
+            stem = analyze_token(token) if prose else None
+            if (stem is not None and stem in prose) or _folded(token) in names:
+                spans.append((match.start() + start, match.end() + start))
+        return spans
+    for term, s, e in term_spans(window):
+        if term in prose:
+            spans.append((s + start, e + start))
+    return spans
+
+
+def make_snippets(
+    body: str, terms: Terms, count: int = 3, width: int = SNIPPET_CHARS
+) -> list[Snippet]:
+    """Up to ``count`` non-overlapping passages of ``body`` with the most hits,
+    in reading order. With no hits, the lead of the article."""
+    spans = match_spans(body, terms, 0, min(len(body), SNIPPET_SCAN_CHARS)) if terms else []
+    if not spans:
+        return [_snippet(body, 0, min(len(body), width), [])] if body.strip() else []
+    chosen: list[tuple[int, int]] = []
+    remaining = spans[:500]  # enough to find the best passages; bounded work
+    while remaining and len(chosen) < count:
+        best = None
+        best_score = (-1, -1)
+        for i, (s, _) in enumerate(remaining):
+            window_start = _passage_start(body, s, width // 3)
+            window_end = window_start + width
+            inside = [sp for sp in remaining[i:] if sp[1] <= window_end]
+            distinct = len({body[a:b].lower() for a, b in inside})
+            score = (distinct, len(inside))
+            if score > best_score:
+                best_score, best = score, (window_start, window_end)
+        assert best is not None
+        chosen.append(best)
+        remaining = [sp for sp in remaining if not _overlaps(sp, chosen)]
+    chosen.sort()
+    result = []
+    for window_start, window_end in chosen:
+        s, e = _word_bounds(body, window_start, min(window_end, len(body)))
+        inside = [(a - s, b - s) for a, b in spans if a >= s and b <= e]
+        result.append(_snippet(body, s, e, inside))
+    return result
+
+
+def _passage_start(body: str, hit: int, lead: int) -> int:
+    """Where a passage showing ``hit`` should begin: a sentence start when one is near."""
+    earliest = max(0, hit - lead)
+    starts = [
+        found + len(mark)
+        for mark in ("\n", ". ", "? ", "! ")
+        if (found := body.rfind(mark, earliest, hit)) != -1
+    ]
+    return max(starts, default=earliest)
+
+
+def _overlaps(span: tuple[int, int], windows: Sequence[tuple[int, int]]) -> bool:
+    return any(span[0] < we and span[1] > ws for ws, we in windows)
+
+
+def _word_bounds(body: str, start: int, end: int) -> tuple[int, int]:
+    """Move ``start`` forward and ``end`` back so that no word is cut in two."""
+    if start > 0 and not body[start - 1].isspace():
+        space = body.find(" ", start, start + 25)
+        if space != -1:
+            start = space + 1
+    if end < len(body) and not body[end].isspace():
+        space = body.rfind(" ", max(start, end - 25), end)
+        if space != -1:
+            end = space
+    return start, end
+
+
+def _snippet(body: str, start: int, end: int, matches: list[tuple[int, int]]) -> Snippet:
+    # Newlines become spaces one for one, so the match ranges stay valid.
+    text = body[start:end].replace("\n", " ").replace("\t", " ")
+    return Snippet(text=text, matches=tuple(matches), start=start)
+
+
+# -- did you mean ------------------------------------------------------------------------------
+
+
+def suggest(searcher: Searcher, text: str, query: wq.Query | None = None) -> str | None:
+    """A corrected query built from the index vocabulary, or None."""
+    try:
+        query = query if query is not None else parse(text, searcher.schema)
+        correction = searcher.correct_query(query, text, prefix=1, maxdist=2)
+    except Exception:
+        return None
+    corrected = correction.string
+    if not corrected or corrected.strip().lower() == text.strip().lower():
+        return None
+    try:
+        # Re-parse: the corrected words must go through the analyzer (stemming) again.
+        if searcher.search(parse(corrected, searcher.schema), limit=1).is_empty():
+            return None
+    except Exception:
+        return None
+    return corrected
+
+
+def stored_entities(stored: dict[str, Any]) -> list[dict[str, Any]]:
+    """The entity list stored with an indexed article."""
+    raw = stored.get("entities")
+    if not raw:
+        return []
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return []
+    return value if isinstance(value, list) else []
