@@ -42,9 +42,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = commands.add_parser("list", help="list every article")
+    p.set_defaults(handler=cmd_list)
     p.add_argument("--json", action="store_true", help="print JSON")
 
     p = commands.add_parser("search", help="search the corpus (Whoosh query language)")
+    p.set_defaults(handler=cmd_search)
     p.add_argument("query", help='e.g. agreements, "South China Sea", person:Kishi, date:2014')
     p.add_argument("--limit", type=int, default=10, metavar="N", help="results (default 10)")
     p.add_argument("--sort", choices=("relevance", "date"), default="relevance")
@@ -54,13 +56,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
 
     p = commands.add_parser("index", help="bring the index up to date and say what changed")
+    p.set_defaults(handler=cmd_index)
     p.add_argument("--rebuild", action="store_true", help="rebuild it from scratch")
 
     p = commands.add_parser("entities", help="people, places and agreements in articles")
+    p.set_defaults(handler=cmd_entities)
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files (default: corpus)")
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    commands.add_parser("app", help="open the reader app (the default)")
+    p = commands.add_parser("app", help="open the reader app (the default)")
+    p.set_defaults(handler=cmd_app)
     return parser
 
 
@@ -68,8 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     corpus = (args.corpus or default_corpus()).expanduser()
-    command = args.command or "app"
-    handler = _HANDLERS[command]
+    handler = getattr(args, "handler", cmd_app)
     try:
         return handler(args, corpus)
     except CliError as error:
@@ -253,11 +257,3 @@ def cmd_entities(args: argparse.Namespace, corpus: Path) -> int:
 
     return entities_command(args, corpus)
 
-
-_HANDLERS = {
-    "app": cmd_app,
-    "list": cmd_list,
-    "search": cmd_search,
-    "index": cmd_index,
-    "entities": cmd_entities,
-}

@@ -23,6 +23,7 @@ import json
 import multiprocessing
 import os
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -50,6 +51,9 @@ ENTITY_FIELDS = {"person": "people", "place": "places", "agreement": "agreements
 _META = "reader-meta.json"
 _MANIFEST = "reader-manifest.json"
 _LIVE = "whoosh"
+#: A batch is committed after this many documents or seconds, whichever comes first.
+_BATCH_DOCS = 2000
+_BATCH_SECONDS = 5.0
 #: Below this many files to (re)read, a process pool costs more than it saves.
 _PARALLEL_THRESHOLD = 200
 
@@ -179,9 +183,11 @@ def recognizer_version() -> str:
 class CorpusIndex:
     """The index of one corpus folder.
 
-    ``open()`` makes it usable (creating, upgrading or repairing it as needed);
-    ``update()`` brings it up to date with the folder. Both are slow on a big
-    corpus and belong in a worker thread.
+    ``open()`` is quick: it opens the index, or creates an empty one when it is
+    missing, outdated or damaged. ``update()`` then brings it up to date with the
+    folder, committing in batches so that a search sees what is already indexed
+    and an interrupted update keeps its work. ``update()`` and ``rebuild()`` are
+    slow on a big corpus and belong in a worker thread.
     """
 
     def __init__(self, corpus_dir: Path, index_dir: Path | None = None) -> None:
@@ -191,8 +197,12 @@ class CorpusIndex:
         self.read_only = False
         #: One line for the user when something about the index needs saying.
         self.notice: str | None = None
+        #: Why the index was (re)created empty by ``open()``; the next update says so.
+        self.created_reason = ""
         self._ix: whoosh_index.Index | None = None
         self._manifest: dict[str, list[Any]] = {}
+        self._lock = threading.RLock()
+        self._searcher: Searcher | None = None
 
     # -- opening -------------------------------------------------------------------------------
 
@@ -203,13 +213,25 @@ class CorpusIndex:
         return self._ix
 
     def open(self) -> None:
-        """Open the index, or build it when it is missing, outdated or damaged."""
+        """Open the index, creating it empty when it is missing, outdated or damaged."""
         if not self.corpus_dir.is_dir():
             raise IndexError_(f"corpus folder not found: {self.corpus_dir}")
         problem = self._open_existing()
         if problem is None:
             return
-        self.rebuild(reason=problem)
+        self.root.mkdir(parents=True, exist_ok=True)
+        with self._build_lock():
+            # Another process may have repaired it while we waited for the lock.
+            problem_now = self._open_existing()
+            if problem_now is None:
+                return
+            shutil.rmtree(self.live_dir, ignore_errors=True)
+            self._create_in(self.live_dir)
+        self._ix = whoosh_index.open_dir(str(self.live_dir))
+        self._manifest = {}
+        self.created_reason = problem
+        if problem != "new index":
+            self.notice = f"{problem}; rebuilding it from the articles"
 
     def _open_existing(self) -> str | None:
         """Open the live index; return why it must be rebuilt, or None when it is fine."""
@@ -228,7 +250,7 @@ class CorpusIndex:
                 searcher.doc_count()
                 searcher.reader().field_length("body")
         except Exception as error:
-            return f"index damaged: {_describe(error)}"
+            return f"index damaged ({_describe(error)})"
         manifest = _read_json(self.live_dir / _MANIFEST)
         if not isinstance(manifest, dict):
             return "index manifest damaged"
@@ -236,20 +258,65 @@ class CorpusIndex:
         self._manifest = manifest
         return None
 
+    def _create_in(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        whoosh_index.create_in(str(folder), make_schema())
+        _write_json(folder / _MANIFEST, {})
+        _write_json(
+            folder / _META,
+            {
+                "schema_version": SCHEMA_VERSION,
+                "recognizer_version": recognizer_version(),
+                "corpus": str(self.corpus_dir),
+            },
+        )
+
+    @contextmanager
+    def _build_lock(self) -> Iterator[None]:
+        """Only one process creates or rebuilds an index folder at a time."""
+        lock = FileStorage(str(self.root)).lock("REBUILD")
+        if not lock.acquire(blocking=False):
+            raise IndexError_(
+                "another reader process is building this index; try again when it finishes"
+            )
+        try:
+            yield
+        finally:
+            lock.release()
+
     # -- reading -------------------------------------------------------------------------------
 
     @contextmanager
     def searcher(self) -> Iterator[Searcher]:
-        with self.ix.searcher() as searcher:
-            yield searcher
+        """A searcher on the latest committed state; one at a time across threads."""
+        with self._lock:
+            if self._searcher is None:
+                self._searcher = self.ix.searcher()
+            elif not self._searcher.up_to_date():
+                fresh = self._searcher.refresh()
+                if fresh is not self._searcher:
+                    self._searcher.close()
+                self._searcher = fresh
+            yield self._searcher
+
+    def close(self) -> None:
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
 
     def doc_count(self) -> int:
-        return self.ix.doc_count()
+        with self.searcher() as searcher:
+            return searcher.doc_count()
 
     def stored(self, article_id: str) -> dict[str, Any] | None:
         """The stored fields of one article, or None when it is not indexed."""
         with self.searcher() as searcher:
             return searcher.document(id=article_id)
+
+    def article_ids(self) -> list[str]:
+        """Ids of the articles in the index (files that failed to load are not)."""
+        return _article_ids(self._manifest)
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -257,14 +324,20 @@ class CorpusIndex:
         self,
         progress: Progress | None = None,
         cancelled: Cancelled | None = None,
+        on_commit: Callable[[], None] | None = None,
     ) -> UpdateReport:
-        """Bring the index up to date: only added, changed and removed files are touched."""
+        """Bring the index up to date: only added, changed and removed files are touched.
+
+        Work is committed in batches; ``on_commit`` is called after each one so a
+        caller can refresh what it shows. A cancelled update keeps what it did.
+        """
         started = time.perf_counter()
         if self._ix is None:
             self.open()
         files, problems = corpus.scan(self.corpus_dir)
-        report = UpdateReport(problems=list(problems))
-        current = {f.id: f for f in files}
+        report = UpdateReport(problems=list(problems), reason=self.created_reason)
+        report.rebuilt = bool(self.created_reason)
+        self.created_reason = ""
         todo: list[SourceFile] = []
         for source in files:
             known = self._manifest.get(source.id)
@@ -274,39 +347,29 @@ class CorpusIndex:
             elif (known[0], known[1], known[2]) != (str(source.path), *source.stamp):
                 todo.append(source)
                 report.changed.append(source.id)
-        report.removed = sorted(set(self._manifest) - set(current))
-        if not todo and not report.removed:
-            report.total = len(self.article_ids())
-            report.problems.extend(self._known_problems(files))
-            report.seconds = time.perf_counter() - started
-            return report
-        if self.read_only:
-            report.total = len(self.article_ids())
+        report.removed = sorted(set(self._manifest) - {f.id for f in files})
+        if self.read_only and (todo or report.removed):
             report.reason = "read-only: changes not indexed"
-            report.seconds = time.perf_counter() - started
-            return report
-        try:
-            writer = self.ix.writer()
-        except LockError:
-            self._become_read_only()
-            report.total = len(self.article_ids())
-            report.reason = "read-only: changes not indexed"
-            report.seconds = time.perf_counter() - started
-            return report
-        manifest = dict(self._manifest)
-        try:
-            for article_id in report.removed:
-                writer.delete_by_term("id", article_id)
-                manifest.pop(article_id, None)
-            self._write_documents(writer, todo, manifest, report, progress, cancelled)
-            writer.commit()
-        except BaseException:
-            writer.cancel()
-            raise
-        self._ix = whoosh_index.open_dir(str(self.live_dir))
-        self._manifest = manifest
-        _write_json(self.live_dir / _MANIFEST, manifest)
-        report.total = len(_article_ids(manifest))
+            todo, report.added, report.changed, report.removed = [], [], [], []
+        if todo or report.removed:
+            try:
+                self._write(
+                    self.ix,
+                    self.live_dir,
+                    todo,
+                    report,
+                    progress,
+                    cancelled,
+                    on_commit,
+                    removed=report.removed,
+                    manifest=dict(self._manifest),
+                )
+            except LockError:
+                self._become_read_only()
+                report.added, report.changed, report.removed = [], [], []
+                report.reason = "read-only: changes not indexed"
+        report.problems.extend(self._known_problems(files, skip={s.id for s in todo}))
+        report.total = len(self.article_ids())
         report.seconds = time.perf_counter() - started
         return report
 
@@ -316,70 +379,121 @@ class CorpusIndex:
         progress: Progress | None = None,
         cancelled: Cancelled | None = None,
     ) -> UpdateReport:
-        """Build the whole index afresh in a new folder and swap it in."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        lock = FileStorage(str(self.root)).lock("REBUILD")
-        if not lock.acquire(blocking=False):
-            # Another process is building this index: use the current one if there is one.
-            if self._ix is not None or self._open_existing() is None:
-                self._become_read_only()
-                return UpdateReport(total=len(self.article_ids()), reason=self.notice or "")
-            raise IndexError_(
-                "another reader process is building this index; try again when it finishes"
-            )
-        try:
-            return self._rebuild_locked(reason, progress, cancelled)
-        finally:
-            lock.release()
+        """Build the whole index afresh in a new folder and swap it in.
 
-    def _rebuild_locked(
-        self, reason: str, progress: Progress | None, cancelled: Cancelled | None
-    ) -> UpdateReport:
+        The current index stays usable until the new one is complete; a
+        cancelled or failed rebuild leaves it as it was.
+        """
         started = time.perf_counter()
-        build_dir = self.root / f"build-{os.getpid()}-{time.time_ns()}"
-        build_dir.mkdir()
-        try:
-            ix = whoosh_index.create_in(str(build_dir), make_schema())
-            files, problems = corpus.scan(self.corpus_dir)
-            report = UpdateReport(problems=list(problems), rebuilt=True, reason=reason)
-            manifest: dict[str, list[Any]] = {}
-            writer = ix.writer()
+        self.root.mkdir(parents=True, exist_ok=True)
+        with self._build_lock():
+            build_dir = self.root / f"build-{os.getpid()}-{time.time_ns()}"
             try:
-                self._write_documents(writer, files, manifest, report, progress, cancelled)
+                self._create_in(build_dir)
+                ix = whoosh_index.open_dir(str(build_dir))
+                files, problems = corpus.scan(self.corpus_dir)
+                report = UpdateReport(problems=list(problems), rebuilt=True, reason=reason)
+                report.added = [f.id for f in files]
+                manifest = self._write(
+                    ix, build_dir, files, report, progress, cancelled, None, removed=[], manifest={}
+                )
                 if report.cancelled:
-                    writer.cancel()
-                    raise _Cancelled
-                writer.commit()
-            except _Cancelled:
-                raise
+                    shutil.rmtree(build_dir, ignore_errors=True)
+                    report.added = []
+                    report.total = len(self.article_ids())
+                    report.seconds = time.perf_counter() - started
+                    return report
+                self.close()
+                self._swap_in(build_dir)
             except BaseException:
-                writer.cancel()
+                shutil.rmtree(build_dir, ignore_errors=True)
                 raise
-            report.added = _article_ids(manifest)
-            _write_json(build_dir / _MANIFEST, manifest)
-            _write_json(
-                build_dir / _META,
-                {
-                    "schema_version": SCHEMA_VERSION,
-                    "recognizer_version": recognizer_version(),
-                    "corpus": str(self.corpus_dir),
-                },
-            )
-            self._swap_in(build_dir)
-        except _Cancelled:
-            shutil.rmtree(build_dir, ignore_errors=True)
-            report.cancelled = True
-            report.seconds = time.perf_counter() - started
-            return report
-        except BaseException:
-            shutil.rmtree(build_dir, ignore_errors=True)
-            raise
         self._ix = whoosh_index.open_dir(str(self.live_dir))
         self._manifest = manifest
         self.read_only = False
-        report.total = len(_article_ids(manifest))
+        self.notice = None
+        report.added = _article_ids(manifest)
+        report.total = len(report.added)
         report.seconds = time.perf_counter() - started
         return report
+
+    def _write(
+        self,
+        ix: whoosh_index.Index,
+        folder: Path,
+        sources: list[SourceFile],
+        report: UpdateReport,
+        progress: Progress | None,
+        cancelled: Cancelled | None,
+        on_commit: Callable[[], None] | None,
+        *,
+        removed: list[str],
+        manifest: dict[str, list[Any]],
+    ) -> dict[str, list[Any]]:
+        """Write documents in batches; return the manifest of what was committed."""
+        live = folder == self.live_dir
+        writer = ix.writer()
+        pending = 0
+        last_commit = time.monotonic()
+
+        def commit() -> None:
+            nonlocal writer, pending, last_commit
+            writer.commit()
+            _write_json(folder / _MANIFEST, manifest)
+            if live:
+                self._manifest = dict(manifest)
+                if on_commit is not None:
+                    on_commit()
+            pending = 0
+            last_commit = time.monotonic()
+
+        try:
+            for article_id in removed:
+                writer.delete_by_term("id", article_id)
+                manifest.pop(article_id, None)
+                pending += 1
+            total = len(sources)
+            for done, prepared in enumerate(_prepare_all(sources), start=1):
+                if cancelled is not None and cancelled():
+                    report.cancelled = True
+                    break
+                self._add(writer, prepared, manifest, report)
+                pending += 1
+                if progress is not None and (done % 25 == 0 or done == total):
+                    progress(done, total)
+                if pending >= _BATCH_DOCS or (
+                    pending and time.monotonic() - last_commit > _BATCH_SECONDS
+                ):
+                    commit()
+                    writer = ix.writer()
+            if report.cancelled:
+                # What was done is valid work: keep it, unless this is a throw-away build.
+                if live:
+                    commit()
+                else:
+                    writer.cancel()
+                return manifest
+            commit()
+        except BaseException:
+            with suppress(Exception):
+                writer.cancel()
+            raise
+        return manifest
+
+    @staticmethod
+    def _add(
+        writer: Any, prepared: Prepared, manifest: dict[str, list[Any]], report: UpdateReport
+    ) -> None:
+        source = prepared.source
+        report.problems.extend(prepared.problems)
+        if prepared.document is None:
+            writer.delete_by_term("id", source.id)
+            # Remember the failed version so an unchanged broken file is not re-read.
+            reasons = [p.reason for p in prepared.problems if p.severity == "error"]
+            manifest[source.id] = [str(source.path), *source.stamp, reasons]
+            return
+        writer.update_document(**prepared.document)
+        manifest[source.id] = [str(source.path), *source.stamp, None]
 
     def _swap_in(self, build_dir: Path) -> None:
         old = None
@@ -390,43 +504,16 @@ class CorpusIndex:
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
         # Leftovers of builds killed half-way (kill -9, power loss) are garbage.
-        for leftover in self.root.glob("build-*"):
+        for leftover in [*self.root.glob("build-*"), *self.root.glob("old-*")]:
             if not _owned_by_live_process(leftover.name):
                 shutil.rmtree(leftover, ignore_errors=True)
 
-    def _write_documents(
-        self,
-        writer: Any,
-        sources: list[SourceFile],
-        manifest: dict[str, list[Any]],
-        report: UpdateReport,
-        progress: Progress | None,
-        cancelled: Cancelled | None,
-    ) -> None:
-        total = len(sources)
-        for done, prepared in enumerate(_prepare_all(sources), start=1):
-            if cancelled is not None and cancelled():
-                report.cancelled = True
-                return
-            source = prepared.source
-            report.problems.extend(prepared.problems)
-            if prepared.document is None:
-                writer.delete_by_term("id", source.id)
-                manifest.pop(source.id, None)
-                # Remember the failed version so an unchanged broken file is not re-read.
-                manifest_problems = [p.reason for p in prepared.problems]
-                manifest[source.id] = [str(source.path), *source.stamp, manifest_problems]
-                continue
-            writer.update_document(**prepared.document)
-            manifest[source.id] = [str(source.path), *source.stamp, None]
-            if progress is not None and (done % 50 == 0 or done == total):
-                progress(done, total)
-        # Failed files stay in the manifest (so they are not re-read) but are not articles.
-
-    def _known_problems(self, files: Iterable[SourceFile]) -> list[Problem]:
+    def _known_problems(self, files: Iterable[SourceFile], skip: set[str]) -> list[Problem]:
         """Problems of unchanged broken files, remembered from when they were read."""
         found: list[Problem] = []
         for source in files:
+            if source.id in skip:
+                continue
             entry = self._manifest.get(source.id)
             if entry and len(entry) > 3 and entry[3]:
                 found.extend(Problem(source.path, reason) for reason in entry[3])
@@ -435,10 +522,6 @@ class CorpusIndex:
     def _become_read_only(self) -> None:
         self.read_only = True
         self.notice = "another reader process is updating this index; opened read-only"
-
-    def article_ids(self) -> list[str]:
-        """Ids of the articles in the index (files that failed to load are not)."""
-        return _article_ids(self._manifest)
 
 
 class _Cancelled(Exception):
