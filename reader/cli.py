@@ -8,8 +8,10 @@ and exit status 2; with ``--json`` the standard output stays valid JSON.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
+import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -39,13 +41,23 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"the folder of articles (default: ${ENV_CORPUS}, else ./articles if present, "
         "else the bundled corpus)",
     )
+    # --corpus is accepted after the command too: `reader bench --corpus DIR`.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--corpus",
+        metavar="DIR",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="the folder of articles",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    add = functools.partial(commands.add_parser, parents=[common])
 
-    p = commands.add_parser("list", help="list every article")
+    p = add("list", help="list every article")
     p.set_defaults(handler=cmd_list)
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    p = commands.add_parser("search", help="search the corpus (Whoosh query language)")
+    p = add("search", help="search the corpus (Whoosh query language)")
     p.set_defaults(handler=cmd_search)
     p.add_argument("query", help='e.g. agreements, "South China Sea", person:Kishi, date:2014')
     p.add_argument("--limit", type=int, default=10, metavar="N", help="results (default 10)")
@@ -55,16 +67,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="date_to", metavar="DATE", help="only on or before DATE")
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    p = commands.add_parser("index", help="bring the index up to date and say what changed")
+    p = add("index", help="bring the index up to date and say what changed")
     p.set_defaults(handler=cmd_index)
     p.add_argument("--rebuild", action="store_true", help="rebuild it from scratch")
 
-    p = commands.add_parser("entities", help="people, places and agreements in articles")
+    p = add("entities", help="people, places and agreements in articles")
     p.set_defaults(handler=cmd_entities)
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files (default: corpus)")
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    p = commands.add_parser("app", help="open the reader app (the default)")
+    from reader import highlight_commands
+
+    highlight_commands.register(commands, parents=[common])
+
+    p = add("bench", help="measure indexing, start-up, search and memory on a corpus")
+    p.add_argument("--queries", type=int, default=120, metavar="N", help="queries to time")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(handler=cmd_bench)
+
+    p = add("app", help="open the reader app (the default)")
     p.set_defaults(handler=cmd_app)
     return parser
 
@@ -257,3 +278,18 @@ def cmd_entities(args: argparse.Namespace, corpus: Path) -> int:
 
     return entities_command(args, corpus)
 
+
+def cmd_bench(args: argparse.Namespace, corpus: Path) -> int:
+    from reader import bench
+
+    if not corpus.is_dir():
+        raise CliError(f"corpus folder not found: {corpus}")
+    if args.queries < 6:
+        raise CliError("--queries must be at least 6")
+    say = None if args.json else (lambda message: print(f"… {message}", file=sys.stderr))
+    try:
+        figures = bench.run(corpus, queries=args.queries, progress=say)
+    except (OSError, ValueError, subprocess.CalledProcessError) as error:
+        raise CliError(f"benchmark failed: {error}") from None
+    print(bench.main_json(figures) if args.json else bench.format_report(figures))
+    return 0

@@ -39,7 +39,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
 from whoosh.writing import LockError
 
-from reader import corpus
+from reader import corpus, whoosh_patches
 from reader.analysis import name_analyzer, text_analyzer
 from reader.corpus import Article, ArticleError, Problem, SourceFile
 from reader.locations import index_dir_for
@@ -56,6 +56,8 @@ _BATCH_DOCS = 2000
 _BATCH_SECONDS = 5.0
 #: Below this many files to (re)read, a process pool costs more than it saves.
 _PARALLEL_THRESHOLD = 200
+
+whoosh_patches.apply()
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -235,8 +237,14 @@ class CorpusIndex:
 
     def _open_existing(self) -> str | None:
         """Open the live index; return why it must be rebuilt, or None when it is fine."""
-        if not whoosh_index.exists_in(str(self.live_dir)):
-            return "new index" if not self.live_dir.exists() else "index missing"
+        if not self.live_dir.exists():
+            return "new index"
+        try:
+            exists = whoosh_index.exists_in(str(self.live_dir))
+        except Exception as error:
+            return f"index damaged ({_describe(error)})"
+        if not exists:
+            return "index missing"
         meta = _read_json(self.live_dir / _META)
         if not isinstance(meta, dict) or "schema_version" not in meta:
             return "index metadata missing"
@@ -293,10 +301,10 @@ class CorpusIndex:
             if self._searcher is None:
                 self._searcher = self.ix.searcher()
             elif not self._searcher.up_to_date():
-                fresh = self._searcher.refresh()
-                if fresh is not self._searcher:
-                    self._searcher.close()
-                self._searcher = fresh
+                # Not Searcher.refresh(): it reuses segment readers whose deletions are
+                # stale, so a deleted article would still be found.
+                self._searcher.close()
+                self._searcher = self.ix.searcher()
             yield self._searcher
 
     def close(self) -> None:
@@ -432,6 +440,10 @@ class CorpusIndex:
     ) -> dict[str, list[Any]]:
         """Write documents in batches; return the manifest of what was committed."""
         live = folder == self.live_dir
+        # On an empty index nothing can be replaced: add_document skips update_document's
+        # per-document lookup of the old version.
+        with ix.searcher() as probe:
+            fresh = probe.doc_count_all() == 0
         writer = ix.writer()
         pending = 0
         last_commit = time.monotonic()
@@ -457,7 +469,7 @@ class CorpusIndex:
                 if cancelled is not None and cancelled():
                     report.cancelled = True
                     break
-                self._add(writer, prepared, manifest, report)
+                self._add(writer, prepared, manifest, report, fresh)
                 pending += 1
                 if progress is not None and (done % 25 == 0 or done == total):
                     progress(done, total)
@@ -482,17 +494,25 @@ class CorpusIndex:
 
     @staticmethod
     def _add(
-        writer: Any, prepared: Prepared, manifest: dict[str, list[Any]], report: UpdateReport
+        writer: Any,
+        prepared: Prepared,
+        manifest: dict[str, list[Any]],
+        report: UpdateReport,
+        fresh: bool,
     ) -> None:
         source = prepared.source
         report.problems.extend(prepared.problems)
         if prepared.document is None:
-            writer.delete_by_term("id", source.id)
+            if not fresh:
+                writer.delete_by_term("id", source.id)
             # Remember the failed version so an unchanged broken file is not re-read.
             reasons = [p.reason for p in prepared.problems if p.severity == "error"]
             manifest[source.id] = [str(source.path), *source.stamp, reasons]
             return
-        writer.update_document(**prepared.document)
+        if fresh:
+            writer.add_document(**prepared.document)
+        else:
+            writer.update_document(**prepared.document)
         manifest[source.id] = [str(source.path), *source.stamp, None]
 
     def _swap_in(self, build_dir: Path) -> None:

@@ -13,10 +13,10 @@ something else. :func:`parse` checks first for the mistakes people make
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from whoosh import qparser
-from whoosh.qparser.dateparse import DateParserPlugin
 from whoosh.query import NullQuery, Query
 
 #: The fields a query can name, with the index field each one means.
@@ -79,11 +79,9 @@ class _Parser:
     """A configured Whoosh parser; built once per schema."""
 
     def __init__(self, schema) -> None:  # type: ignore[no-untyped-def]
-        self.date_errors: list[str] = []
         parser = qparser.MultifieldParser(["title", "body"], schema, group=qparser.AndGroup)
         parser.add_plugin(qparser.FuzzyTermPlugin())
         parser.add_plugin(qparser.GtLtPlugin())
-        parser.add_plugin(DateParserPlugin(callback=self.date_errors.append))
         aliases: dict[str, list[str]] = {}
         for alias, real in FIELD_ALIASES.items():
             if alias != real:
@@ -92,17 +90,74 @@ class _Parser:
         self.parser = parser
 
     def parse(self, text: str) -> Query:
-        self.date_errors.clear()
         try:
-            query = self.parser.parse(_normalise_fields(text))
+            return self.parser.parse(_normalise_dates(_normalise_fields(text)))
+        except QueryError:
+            raise
         except Exception as error:
             raise QueryError(f"cannot read the query: {error}") from None
-        if self.date_errors:
-            raise QueryError(
-                f"cannot read the date {self.date_errors[0]!r}: "
-                "use YYYY, YYYY-MM, YYYY-MM-DD or a range like [2021-01 to 2021-06]"
+
+
+_DATE_EXPR = re.compile(r"\bdate:(\[[^\]]*\]|[<>]=?[^\s)]+|[^\s)]+)")
+_DATE_VALUE = re.compile(r"^(\d{4})(?:-?(\d{2})(?:-?(\d{2}))?)?$")
+_DATE_HELP = "use YYYY, YYYY-MM, YYYY-MM-DD or a range like date:[2021-01 to 2021-06]"
+
+
+def _compact_date(value: str) -> str:
+    """``2021-09-30`` -> ``20210930`` (what Whoosh's date field reads), checked."""
+    match = _DATE_VALUE.match(value.strip())
+    if not match:
+        raise QueryError(f"cannot read the date {value.strip()!r}: {_DATE_HELP}")
+    year, month, day = match.groups()
+    try:
+        dt.date(int(year), int(month or 1), int(day or 1))
+    except ValueError:
+        raise QueryError(f"{value.strip()!r} is not a real date: {_DATE_HELP}") from None
+    return year + (month or "") + (day or "")
+
+
+def _period(value: str) -> tuple[dt.date, dt.date]:
+    """The first and last day of ``2021``, ``2021-09`` or ``2021-09-12``."""
+    compact = _compact_date(value)
+    year, month, day = int(compact[:4]), int(compact[4:6] or 0), int(compact[6:] or 0)
+    if day:
+        first = last = dt.date(year, month, day)
+    elif month:
+        first = dt.date(year, month, 1)
+        last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    else:
+        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    return first, last
+
+
+def _normalise_dates(text: str) -> str:
+    """Rewrite the dates of ``date:`` expressions for Whoosh, or explain a bad one."""
+
+    def rewrite(match: re.Match[str]) -> str:
+        value = match.group(1)
+        if value.startswith("["):
+            parts = re.split(r"(?:^|\s)to(?:\s|$)", value[1:-1].strip(), flags=re.IGNORECASE)
+            if len(parts) != 2 or not any(p.strip() for p in parts):
+                raise QueryError(f"a date range needs 'to', as in {_DATE_HELP.split('like ')[1]}")
+            start, end = (_compact_date(p) if p.strip() else "" for p in parts)
+            # Whoosh reads an open end only without the space: "[2021 to]", "[to 2014]".
+            return (
+                "date:[" + (f"{start} " if start else "") + "to" + (f" {end}" if end else "") + "]"
             )
-        return query
+        if value[0] in "<>":
+            op = value[:2] if value[1:2] == "=" else value[:1]
+            first, last = _period(value[len(op) :])
+            # Whole periods: ">2021-09" is from October on, "<=2021" up to 31 December.
+            if op == ">":
+                return f"date:[{(last + dt.timedelta(days=1)):%Y%m%d} to]"
+            if op == ">=":
+                return f"date:[{first:%Y%m%d} to]"
+            if op == "<":
+                return f"date:[to {(first - dt.timedelta(days=1)):%Y%m%d}]"
+            return f"date:[to {last:%Y%m%d}]"
+        return f"date:{_compact_date(value)}"
+
+    return _DATE_EXPR.sub(rewrite, text)
 
 
 def _normalise_fields(text: str) -> str:

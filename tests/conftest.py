@@ -37,7 +37,9 @@ def index(corpus):
 
     built = CorpusIndex(corpus)
     built.open()
-    return built
+    built.update()
+    yield built
+    built.close()
 
 
 def article_path(corpus: Path, stem_start: str) -> Path:

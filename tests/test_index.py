@@ -67,6 +67,9 @@ def test_schema_version_change_triggers_rebuild(index, corpus):
     again = CorpusIndex(corpus)
     again.open()
     assert json.loads(meta_path.read_text())["schema_version"] != -1
+    assert "format changed" in (again.notice or "")
+    report = again.update()
+    assert report.rebuilt and report.reason == "index format changed"
     assert again.doc_count() == 5
 
 
@@ -75,8 +78,11 @@ def test_damaged_index_is_rebuilt(index, corpus):
         segment.write_bytes(b"garbage")
     for toc in index.live_dir.glob("_MAIN_*.toc"):
         toc.write_bytes(b"\x00\x01garbage")
+    index.close()
     again = CorpusIndex(corpus)
     again.open()
+    assert "damaged" in (again.notice or "")
+    again.update()
     assert again.doc_count() == 5
     assert ids(again, "kishi")
 
