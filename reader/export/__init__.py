@@ -1,0 +1,167 @@
+"""Exports of highlights and search-hit passages: Markdown, JSON, YAML, CSV, W3C.
+
+The app and the command line both go through here::
+
+    excerpts = collect(index, store, Scope(query="cybersecurity"))
+    text = render(excerpts, "markdown", path_base=corpus)
+    export_to_path(excerpts, Path("notes.md"), "markdown", overwrite=False)
+
+:func:`collect` gathers (:mod:`reader.export.model`); each format module renders;
+:func:`export_to_path` writes without ever leaving a half-written file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import uuid
+from pathlib import Path
+
+from reader.export.model import (
+    ArticleExcerpts,
+    ArticleInfo,
+    Excerpt,
+    ExcerptSet,
+    ExportError,
+    Mention,
+    Scope,
+    article_excerpts,
+    collect,
+    collect_from,
+    hit_excerpts,
+)
+from reader.export.structured import highlights_from_excerpts, read_excerpts
+
+FORMATS = ("markdown", "json", "yaml", "csv", "w3c")
+#: The file suffix each format gets by convention (the app's save dialog uses it).
+SUFFIXES = {"markdown": ".md", "json": ".json", "yaml": ".yaml", "csv": ".csv", "w3c": ".jsonld"}
+
+__all__ = [
+    "FORMATS",
+    "SUFFIXES",
+    "ArticleExcerpts",
+    "ArticleInfo",
+    "DestinationExists",
+    "Excerpt",
+    "ExcerptSet",
+    "ExportError",
+    "Mention",
+    "Scope",
+    "article_excerpts",
+    "collect",
+    "collect_from",
+    "export_to_path",
+    "format_for_path",
+    "highlights_from_excerpts",
+    "hit_excerpts",
+    "read_excerpts",
+    "render",
+    "write_new_file",
+]
+
+
+class DestinationExists(ExportError, FileExistsError):
+    """The destination file exists and overwriting was not allowed."""
+
+
+def render(excerpts: ExcerptSet, fmt: str = "markdown", *, path_base: Path | None = None) -> str:
+    """The export as text. ``path_base``: Markdown cites files relative to this folder."""
+    if fmt == "markdown":
+        from reader.export.markdown import render_markdown
+
+        return render_markdown(excerpts, path_base=path_base)
+    if fmt == "json":
+        from reader.export.structured import render_json
+
+        return render_json(excerpts)
+    if fmt == "yaml":
+        from reader.export.structured import render_yaml
+
+        return render_yaml(excerpts)
+    if fmt == "csv":
+        from reader.export.csv_format import render_csv
+
+        return render_csv(excerpts)
+    if fmt == "w3c":
+        from reader.export.w3c import render_w3c
+
+        return render_w3c(excerpts)
+    raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+def format_for_path(path: Path, default: str = "markdown") -> str:
+    """The format a file name asks for by its suffix (``notes.csv`` -> ``csv``)."""
+    suffix = path.suffix.lower()
+    for fmt, known in SUFFIXES.items():
+        if suffix == known:
+            return fmt
+    return {".markdown": "markdown", ".yml": "yaml", ".txt": "markdown"}.get(suffix, default)
+
+
+def export_to_path(
+    excerpts: ExcerptSet,
+    path: Path,
+    fmt: str = "markdown",
+    *,
+    overwrite: bool = False,
+    path_base: Path | None = None,
+) -> Path:
+    """Render and write ``excerpts`` to ``path``; raises DestinationExists when the
+    file exists and ``overwrite`` is False (asking the user is the app's job)."""
+    return write_new_file(path, render(excerpts, fmt, path_base=path_base), overwrite=overwrite)
+
+
+def write_new_file(path: Path, text: str, *, overwrite: bool = False) -> Path:
+    """Write ``text`` to ``path`` through a temp file in the same folder (fsync, rename).
+
+    Without ``overwrite`` the final step is a hard link, which fails atomically if
+    a file appeared at ``path`` meanwhile; so an existing file is never replaced.
+    """
+    path = path.expanduser()
+    folder = path.parent
+    if not folder.is_dir():
+        raise ExportError(f"no such folder: {folder}")
+    if path.is_dir():
+        raise ExportError(f"{path} is a folder")
+    if not overwrite and (path.exists() or path.is_symlink()):
+        raise DestinationExists(f"{path} exists; overwrite it with --force")
+    tmp = folder / f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp"
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            _link_new(tmp, path)
+    except FileExistsError:
+        raise DestinationExists(f"{path} exists; overwrite it with --force") from None
+    except PermissionError:
+        raise ExportError(f"permission denied: cannot write in {folder}") from None
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+    _fsync_dir(folder)
+    return path
+
+
+def _link_new(tmp: Path, path: Path) -> None:
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise
+    except OSError:
+        # A file system without hard links: the existence check above has to do.
+        if path.exists():
+            raise FileExistsError(path) from None
+        os.replace(tmp, path)
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

@@ -1,0 +1,405 @@
+"""What an export holds: articles, each with its excerpts, independent of the format.
+
+An :class:`Excerpt` is either a user's highlight (``kind="highlight"``, with its
+note, tags and anchoring status) or a keyword-in-context passage of a search
+(``kind="hit"``). Offsets (``start``/``end``, entity mentions, query hits) are
+character offsets into the article body, the same text the index stores.
+
+:func:`collect` gathers an :class:`ExcerptSet` from the index and the highlight
+store for a :class:`Scope`; the builders below it work on plain data and are
+what the tests use on hand-made articles.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from reader.highlights import Highlight, Placed, place_highlight, utc_now
+from reader.textsafe import neutralize, one_line
+
+if TYPE_CHECKING:
+    from whoosh.searching import Searcher
+
+    from reader.highlights import HighlightStore
+    from reader.index import CorpusIndex
+    from reader.search import Snippet, Terms
+
+ExcerptKind = Literal["highlight", "hit"]
+Span = tuple[int, int]
+
+
+class ExportError(Exception):
+    """An export that cannot be made; the message is one line for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Which excerpts to export.
+
+    * nothing set: every highlight of every article;
+    * ``article_ids``: the highlights of these articles only;
+    * ``query``: the highlights of the articles the query matches, ranked as the
+      search ranks them, with the query's hits marked inside the quotes;
+    * ``query`` and ``hits``: no highlights; the passages around the query's
+      hits in each matching article (keyword in context).
+
+    ``article_ids`` and ``query`` together narrow to the matching articles among
+    those given.
+    """
+
+    article_ids: tuple[str, ...] = ()
+    query: str | None = None
+    hits: bool = False
+
+    def __post_init__(self) -> None:
+        if self.hits and not (self.query or "").strip():
+            raise ExportError("search-hit passages need a query")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"articles": list(self.article_ids), "query": self.query, "hits": self.hits}
+
+    def describe(self) -> str:
+        if self.hits:
+            return f"passages matching {self.query}"
+        if self.query:
+            return f"highlights in articles matching {self.query}"
+        if self.article_ids:
+            return "highlights of " + ", ".join(self.article_ids)
+        return "all highlights"
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleInfo:
+    """What an export cites about an article."""
+
+    id: str
+    title: str
+    source: str = ""
+    author: str = ""
+    date: dt.date | None = None
+    url: str = ""
+    path: str = ""
+    content_hash: str = ""
+    #: False when the article is no longer in the corpus (its highlights are orphaned).
+    available: bool = True
+
+    @classmethod
+    def from_stored(cls, stored: dict[str, Any]) -> ArticleInfo:
+        from reader.corpus import derive_title
+
+        date = stored.get("date")
+        if isinstance(date, dt.datetime):
+            date = date.date()
+        return cls(
+            id=stored["id"],
+            title=one_line(stored.get("title") or derive_title(stored.get("body", ""))) or "",
+            source=one_line(stored.get("source") or ""),
+            author=one_line(stored.get("author") or ""),
+            date=date if isinstance(date, dt.date) else None,
+            url=one_line(stored.get("url") or ""),
+            path=one_line(stored.get("path") or ""),
+            content_hash=stored.get("content_hash") or "",
+        )
+
+    @classmethod
+    def missing(cls, article_id: str) -> ArticleInfo:
+        return cls(id=article_id, title="", available=False)
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.id
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """An entity mention inside an excerpt."""
+
+    type: str
+    name: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Excerpt:
+    """One exported passage."""
+
+    kind: ExcerptKind
+    quote: str
+    prefix: str
+    suffix: str
+    start: int
+    end: int
+    #: The hash of the text ``start``/``end`` point into (an orphan's: the old text's).
+    content_hash: str = ""
+    #: ``anchored``, ``reanchored`` or ``orphaned`` for highlights; ``anchored`` for hits.
+    status: str = "anchored"
+    highlight_id: str | None = None
+    note: str = ""
+    tags: tuple[str, ...] = ()
+    created: dt.datetime | None = None
+    updated: dt.datetime | None = None
+    entities: tuple[Mention, ...] = ()
+    #: Query hits inside the quote, as body offsets.
+    hits: tuple[Span, ...] = ()
+
+    @property
+    def orphaned(self) -> bool:
+        return self.status == "orphaned"
+
+    @property
+    def entity_spans(self) -> tuple[Span, ...]:
+        return tuple((m.start, m.end) for m in self.entities)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleExcerpts:
+    article: ArticleInfo
+    excerpts: tuple[Excerpt, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ExcerptSet:
+    """Everything one export holds."""
+
+    groups: tuple[ArticleExcerpts, ...]
+    scope: Scope = field(default_factory=Scope)
+    exported: dt.datetime = field(default_factory=utc_now)
+
+    def __len__(self) -> int:
+        return sum(len(g.excerpts) for g in self.groups)
+
+    def excerpts(self) -> Iterable[tuple[ArticleInfo, Excerpt]]:
+        for group in self.groups:
+            for excerpt in group.excerpts:
+                yield group.article, excerpt
+
+
+# -- builders on plain data ----------------------------------------------------------------------
+
+
+def mentions_in(entities: Sequence[dict[str, Any]], start: int, end: int) -> tuple[Mention, ...]:
+    """The entity mentions that overlap ``[start, end)``, in reading order.
+
+    A mention keeps its own offsets, which may reach outside the excerpt: a
+    highlight of "Kishi" in "Nobuo Kishi" still names Nobuo Kishi.
+    """
+    found: list[Mention] = []
+    for entity in entities:
+        for mention in entity.get("mentions") or ():
+            s, e = mention.get("start"), mention.get("end")
+            if isinstance(s, int) and isinstance(e, int) and s < end and e > start:
+                found.append(
+                    Mention(
+                        type=str(entity.get("type", "")),
+                        name=one_line(str(entity.get("name", ""))),
+                        text=one_line(str(mention.get("text", ""))),
+                        start=s,
+                        end=e,
+                    )
+                )
+    found.sort(key=lambda m: (m.start, m.end))
+    return tuple(found)
+
+
+def highlight_excerpt(
+    placed: Placed,
+    body: str | None,
+    content_hash: str = "",
+    entities: Sequence[dict[str, Any]] = (),
+    hit_spans: Callable[[int, int], list[Span]] | None = None,
+) -> Excerpt:
+    """An excerpt of a highlight at its current place in ``body`` (whose hash is
+    ``content_hash``), or at its old anchor when it is orphaned."""
+    from reader.anchoring import make_anchor
+
+    highlight: Highlight = placed.highlight
+    anchor = highlight.anchor
+    start, end = placed.placement.start, placed.placement.end
+    mentions: tuple[Mention, ...] = ()
+    hits: tuple[Span, ...] = ()
+    if body is not None and start is not None and end is not None:
+        anchor = make_anchor(body, start, end, content_hash)
+        mentions = mentions_in(entities, start, end)
+        hits = tuple(hit_spans(start, end)) if hit_spans else ()
+    return Excerpt(
+        kind="highlight",
+        quote=neutralize(anchor.quote),
+        prefix=neutralize(anchor.prefix),
+        suffix=neutralize(anchor.suffix),
+        start=anchor.start,
+        end=anchor.end,
+        content_hash=anchor.content_hash,
+        status=placed.status,
+        highlight_id=highlight.id,
+        note=neutralize(highlight.note),
+        tags=tuple(one_line(t) for t in highlight.tags),
+        created=highlight.created,
+        updated=highlight.updated,
+        entities=mentions,
+        hits=hits,
+    )
+
+
+def article_excerpts(
+    article: ArticleInfo,
+    body: str | None,
+    highlights: Sequence[Highlight],
+    entities: Sequence[dict[str, Any]] = (),
+    terms: Terms | None = None,
+) -> ArticleExcerpts:
+    """The excerpts of an article's highlights, in reading order, orphans last."""
+    hit_spans = _hit_finder(body, terms)
+    excerpts = []
+    for highlight in highlights:
+        placed = place_highlight(highlight, body, article.content_hash)
+        excerpts.append(highlight_excerpt(placed, body, article.content_hash, entities, hit_spans))
+    excerpts.sort(key=lambda x: (x.orphaned, x.start, x.end))
+    return ArticleExcerpts(article, tuple(excerpts))
+
+
+def hit_excerpts(
+    article: ArticleInfo,
+    body: str,
+    snippets: Sequence[Snippet],
+    entities: Sequence[dict[str, Any]] = (),
+    terms: Terms | None = None,
+) -> ArticleExcerpts:
+    """Keyword-in-context excerpts: one per search snippet, cut from the body itself."""
+    from reader.anchoring import make_anchor
+
+    hit_spans = _hit_finder(body, terms)
+    excerpts = []
+    for snippet in snippets:
+        start, end = snippet.start, snippet.start + len(snippet.text)
+        if not 0 <= start < end <= len(body):
+            continue
+        anchor = make_anchor(body, start, end, article.content_hash)
+        if hit_spans is not None:
+            hits = tuple(hit_spans(start, end))
+        else:
+            hits = tuple((start + a, start + b) for a, b in snippet.matches)
+        excerpts.append(
+            Excerpt(
+                kind="hit",
+                quote=anchor.quote,
+                prefix=anchor.prefix,
+                suffix=anchor.suffix,
+                start=start,
+                end=end,
+                content_hash=article.content_hash,
+                entities=mentions_in(entities, start, end),
+                hits=hits,
+            )
+        )
+    return ArticleExcerpts(article, tuple(excerpts))
+
+
+def _hit_finder(body: str | None, terms: Terms | None) -> Callable[[int, int], list[Span]] | None:
+    if body is None or not terms:
+        return None
+    from reader.search import match_spans
+
+    def spans(start: int, end: int) -> list[Span]:
+        return match_spans(body, terms, start, end)
+
+    return spans
+
+
+# -- collecting from the index and the store -----------------------------------------------------
+
+
+def collect(
+    index: CorpusIndex,
+    store: HighlightStore | None,
+    scope: Scope,
+    *,
+    hits_per_article: int = 3,
+    now: dt.datetime | None = None,
+) -> ExcerptSet:
+    """Gather the excerpts of ``scope``. Raises ExportError (unknown article, bad query).
+
+    Reads the index through one searcher of its own, so the whole export sees one
+    consistent version of the corpus.
+    """
+    highlights = store.all() if store is not None and not scope.hits else []
+    with index.ix.searcher() as searcher:
+        return collect_from(searcher, highlights, scope, hits_per_article=hits_per_article, now=now)
+
+
+def collect_from(
+    searcher: Searcher,
+    highlights: Sequence[Highlight],
+    scope: Scope,
+    *,
+    hits_per_article: int = 3,
+    now: dt.datetime | None = None,
+) -> ExcerptSet:
+    """:func:`collect` on a searcher the caller holds and a list of highlights."""
+    from reader.search import stored_entities
+
+    cache: dict[str, dict[str, Any] | None] = {}
+
+    def stored_of(article_id: str) -> dict[str, Any] | None:
+        if article_id not in cache:
+            cache[article_id] = searcher.document(id=article_id)
+        return cache[article_id]
+
+    wanted = list(dict.fromkeys(scope.article_ids))
+    by_article: dict[str, list[Highlight]] = {}
+    for highlight in highlights:
+        by_article.setdefault(highlight.article_id, []).append(highlight)
+    for article_id in wanted:
+        if stored_of(article_id) is None and article_id not in by_article:
+            raise ExportError(f"no article {one_line(article_id)!r} in the corpus")
+
+    terms = None
+    snippets: dict[str, tuple[Snippet, ...]] = {}
+    if scope.query:
+        ranked, terms, snippets = _search(searcher, scope.query, scope.hits, hits_per_article)
+        order = [i for i in ranked if not wanted or i in wanted]
+    elif wanted:
+        order = wanted
+    else:
+        order = sorted(by_article, key=lambda i: _date_key(stored_of(i), i))
+
+    groups: list[ArticleExcerpts] = []
+    for article_id in order:
+        stored = stored_of(article_id)
+        article = ArticleInfo.from_stored(stored) if stored else ArticleInfo.missing(article_id)
+        body = stored.get("body", "") if stored else None
+        entities = stored_entities(stored) if stored else []
+        if scope.hits:
+            if body is not None and snippets.get(article_id):
+                group = hit_excerpts(article, body, snippets[article_id], entities, terms)
+                groups.append(group)
+            continue
+        mine = by_article.get(article_id, [])
+        if mine:
+            groups.append(article_excerpts(article, body, mine, entities, terms))
+    return ExcerptSet(tuple(groups), scope, now or utc_now())
+
+
+def _search(
+    searcher: Searcher, query: str, hits: bool, per_article: int
+) -> tuple[list[str], Terms, dict[str, tuple[Snippet, ...]]]:
+    from reader.query import QueryError
+    from reader.search import search
+
+    try:
+        results = search(searcher, query, limit=None, snippets=per_article if hits else 0)
+    except QueryError as error:
+        raise ExportError(f"bad query: {error}") from None
+    ranked = [hit.id for hit in results.hits]
+    return ranked, results.terms, {hit.id: hit.snippets for hit in results.hits}
+
+
+def _date_key(stored: dict[str, Any] | None, article_id: str) -> tuple[int, str, str]:
+    if stored is None:
+        return (1, "", article_id)
+    date = stored.get("date")
+    return (0, date.isoformat() if date else "9999", article_id)
