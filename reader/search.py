@@ -145,6 +145,7 @@ def search(
     else:
         query = wq.Every()
         sort = "date" if sort == "relevance" else sort
+    query = expand_fuzzy(query, searcher.reader())
     terms = query_terms(query, searcher)
     restrict = _filter_query(filters)
     kwargs: dict[str, Any] = {"limit": limit}
@@ -174,6 +175,40 @@ def search(
         suggestion=suggestion,
         seconds=time.perf_counter() - started,
     )
+
+
+#: A fuzzy term matching more index words than this keeps the closest ones only.
+MAX_FUZZY_EXPANSION = 64
+
+
+def expand_fuzzy(query: wq.Query, reader: Any) -> wq.Query:
+    """Replace each ``word~`` by the index words it matches, found once.
+
+    Whoosh would walk the term dictionary for a fuzzy term several times per
+    search (estimating, matching, then again for the highlights); expanding it
+    up front does that walk once.
+    """
+    if isinstance(query, wq.FuzzyTerm):
+        try:
+            words = list(
+                reader.terms_within(
+                    query.fieldname, query.text, query.maxdist, prefix=query.prefixlength
+                )
+            )
+        except Exception:
+            words = []
+        if query.fieldname in _PROSE_FIELDS:
+            # For fields with spelling data Whoosh answers with the words as written;
+            # the postings hold their stems.
+            words = list(dict.fromkeys(s for w in words if (s := analyze_token(w)) is not None))
+        if not words:
+            return wq.NullQuery
+        words.sort(key=lambda w: (w != query.text, len(w), w))
+        terms = [wq.Term(query.fieldname, w, boost=query.boost) for w in words]
+        return wq.Or(terms[:MAX_FUZZY_EXPANSION])
+    if query.is_leaf():
+        return query
+    return query.apply(lambda child: expand_fuzzy(child, reader))
 
 
 def _filter_query(filters: Filters | None) -> wq.Query | None:

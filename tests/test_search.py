@@ -67,6 +67,9 @@ def test_boolean_prefix_and_fuzzy(searcher):
     assert search(searcher, "cyber*", limit=None).total == 4
     fuzzy = search(searcher, "kishy~", limit=None)
     assert fuzzy.total == 4
+    # Expanded words go through the stemmer like everything else in the body.
+    assert search(searcher, "agreemnts~", limit=None).total == 5
+    assert "agreement" in search(searcher, "agreemnts~").terms.prose
 
 
 def test_snippet_ranges_point_at_the_hits(searcher):
