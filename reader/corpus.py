@@ -53,9 +53,14 @@ class SourceFile:
     """A candidate article file found by :func:`scan`, with what identifies its version."""
 
     id: str
-    path: Path
+    #: The file's absolute path as a string (a Path per file would slow large scans).
+    location: str
     mtime_ns: int
     size: int
+
+    @property
+    def path(self) -> Path:
+        return Path(self.location)
 
     @property
     def stamp(self) -> tuple[int, int]:
@@ -123,54 +128,55 @@ def scan(root: Path) -> tuple[list[SourceFile], list[Problem]]:
     Symbolic links are followed once: a link loop is reported, not walked forever.
     """
     root = root.resolve()
-    found: list[tuple[str, Path, os.stat_result]] = []
+    # Plain strings while walking: building a Path per file costs more than the stat.
+    found: list[tuple[str, str, int, int]] = []
     problems: list[Problem] = []
     seen_dirs: set[tuple[int, int]] = set()
 
-    def walk(folder: Path, rel: str) -> None:
+    def walk(folder: str, rel: str) -> None:
         try:
-            info = folder.stat()
+            info = os.stat(folder)
         except OSError as error:
-            problems.append(Problem(folder, _os_reason(error)))
+            problems.append(Problem(Path(folder), _os_reason(error)))
             return
         key = (info.st_dev, info.st_ino)
         if key in seen_dirs:
-            problems.append(Problem(folder, "symbolic link loop; folder skipped", "warning"))
+            problems.append(Problem(Path(folder), "symbolic link loop; folder skipped", "warning"))
             return
         seen_dirs.add(key)
         try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
         except OSError as error:
-            problems.append(Problem(folder, _os_reason(error)))
+            problems.append(Problem(Path(folder), _os_reason(error)))
             return
         for entry in entries:
-            if is_ignored_name(entry.name):
+            name = entry.name
+            if is_ignored_name(name):
                 continue
-            path = Path(entry.path)
             try:
                 st = entry.stat(follow_symlinks=True)
             except OSError as error:
-                if entry.is_symlink():
-                    problems.append(Problem(path, "broken symbolic link", "warning"))
-                else:
-                    problems.append(Problem(path, _os_reason(error)))
+                reason = "broken symbolic link" if entry.is_symlink() else _os_reason(error)
+                severity = "warning" if entry.is_symlink() else "error"
+                problems.append(Problem(Path(entry.path), reason, severity))
                 continue
-            relname = f"{rel}{entry.name}"
+            relname = rel + name
             if stat.S_ISDIR(st.st_mode):
-                walk(path, relname + "/")
-            elif stat.S_ISREG(st.st_mode) and path.suffix.lower() in SUFFIXES:
-                found.append((relname, path, st))
+                walk(entry.path, relname + "/")
+            elif stat.S_ISREG(st.st_mode) and os.path.splitext(name)[1].lower() in SUFFIXES:
+                found.append((relname, entry.path, st.st_mtime_ns, st.st_size))
 
-    walk(root, "")
+    walk(str(root), "")
     found.sort(key=lambda item: item[0])
     files: list[SourceFile] = []
     taken: set[str] = set()
-    for relname, path, st in found:
+    for relname, path, mtime_ns, size in found:
         article_id = relname.rsplit(".", 1)[0]
         if article_id in taken:  # "a.md" and "a.txt": the second keeps its suffix
             article_id = relname
         taken.add(article_id)
-        files.append(SourceFile(article_id, path, st.st_mtime_ns, st.st_size))
+        files.append(SourceFile(article_id, path, mtime_ns, size))
     return files, problems
 
 
@@ -223,7 +229,7 @@ def load_path(path: Path, root: Path | None = None) -> Article:
     if root is not None:
         with contextlib.suppress(ValueError):
             article_id = path.relative_to(root.resolve()).as_posix().rsplit(".", 1)[0]
-    return load(SourceFile(article_id, path, st.st_mtime_ns, st.st_size))
+    return load(SourceFile(article_id, str(path), st.st_mtime_ns, st.st_size))
 
 
 def load_corpus(root: Path) -> tuple[list[Article], list[Problem]]:

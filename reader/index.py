@@ -391,7 +391,7 @@ class CorpusIndex:
             if known is None:
                 todo.append(source)
                 report.added.append(source.id)
-            elif (known[0], known[1], known[2]) != (str(source.path), *source.stamp):
+            elif (known[0], known[1], known[2]) != (source.location, *source.stamp):
                 todo.append(source)
                 report.changed.append(source.id)
         report.removed = sorted(set(self._manifest) - {f.id for f in files})
@@ -546,13 +546,13 @@ class CorpusIndex:
                 writer.delete_by_term("id", source.id)
             # Remember the failed version so an unchanged broken file is not re-read.
             reasons = [p.reason for p in prepared.problems if p.severity == "error"]
-            manifest[source.id] = [str(source.path), *source.stamp, reasons]
+            manifest[source.id] = [source.location, *source.stamp, reasons]
             return
         if fresh:
             writer.add_document(**prepared.document)
         else:
             writer.update_document(**prepared.document)
-        manifest[source.id] = [str(source.path), *source.stamp, None]
+        manifest[source.id] = [source.location, *source.stamp, None]
 
     def _swap_in(self, build_dir: Path) -> None:
         old = None

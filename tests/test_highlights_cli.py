@@ -158,3 +158,9 @@ def test_help_explains_query_versus_hits(capsys):
         cli.main(["export", "--help"])
     out = capsys.readouterr().out
     assert "--query QUERY --hits" in out and "keyword in context" in out
+
+
+def test_cli_export_formats_match_the_exporters():
+    from reader import export, highlight_commands
+
+    assert highlight_commands.EXPORT_FORMATS == export.FORMATS
