@@ -165,6 +165,68 @@ def test_titles_said_and_mr():
     assert_well_formed(body, entities)
 
 
+def test_title_at_sentence_start_and_of_the_institution():
+    body = (
+        "The study is out. Professor Alma Renkova of the Cardigan University School of Botany "
+        "and Professor Hu Jingmei of the Institute of Zoology led it. "
+        "Dr Tomas Varga of the National University of Testland reports the find."
+    )
+    entities = recognize(body)
+    assert names(entities, "person") == {"Alma Renkova", "Hu Jingmei", "Tomas Varga"}
+    assert_well_formed(body, entities)
+
+
+def test_person_signs_after_the_name():
+    body = (
+        "Brannock Fyfe, a researcher at the institute, found the gene. "
+        "Tavi Ondrus, 34, grows wheat. "
+        "Kelder Marsh from the Grain Exporters Association is worried. "
+        "The cost is high, according to Zorn Halvik. "
+        "Sailors followed the voyages of Baltasar Da Gamboa and others."
+    )
+    entities = recognize(body)
+    assert {
+        "Brannock Fyfe",
+        "Tavi Ondrus",
+        "Kelder Marsh",
+        "Zorn Halvik",
+        "Baltasar Da Gamboa",
+    } <= names(entities, "person")
+    assert_well_formed(body, entities)
+
+
+def test_firms_after_from_are_not_people():
+    body = (
+        "Hal Dunmore from Verdant Holdings, the largest importer of cattle, says sales are up. "
+        "Meanwhile Grain Australia, the consortium of grain handlers, has applied again."
+    )
+    entities = recognize(body)
+    assert "Verdant Holdings" not in names(entities, "person")
+    assert "Australia" not in names(entities, "place")
+
+
+def test_surname_that_is_also_a_city_links_to_the_person():
+    body = (
+        "Houston backs the plan\nSenator Amy Houston visited the farm on Monday. "
+        "Mr Houston said the plan was sound."
+    )
+    entities = recognize(body)
+    person = find(entities, "person", "Amy Houston")
+    assert [m.text for m in person.mentions] == ["Houston", "Amy Houston", "Houston"]
+    assert "Houston" not in names(entities, "place")
+
+
+def test_islands_regions_and_saint_abbreviations():
+    body = (
+        "The fish lives in peat swamps on Borneo and Sumatra, not in Siberia. "
+        "Ministers met in St Petersburg after visiting the Pilbara."
+    )
+    entities = recognize(body)
+    assert {"Borneo", "Sumatra", "Siberia", "Saint Petersburg", "Pilbara"} <= names(
+        entities, "place"
+    )
+
+
 def test_ambiguous_town_names_need_context():
     body = "Reading is fun. Florence Nightingale was a nurse. She moved to Florence in 1837."
     entities = recognize(body)

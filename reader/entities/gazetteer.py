@@ -301,6 +301,11 @@ def _build_default_gazetteer() -> Gazetteer:
             continue
         wanted = STRONG if city["population"] >= CITY_STRONG_POPULATION else WEAK
         gaz.add_place(name, canonical_of(name), strength(name, wanted))
+        if name.startswith(("Saint ", "Sainte ")):  # "St Petersburg", "St. Louis"
+            rest = name.split(" ", 1)[1]
+            short = "Ste" if name.startswith("Sainte ") else "St"
+            for alias in (f"{short} {rest}", f"{short}. {rest}"):
+                gaz.add_place(alias, canonical_of(name), strength(name, wanted))
     for canonical, aliases in (places["aliases"] or {}).items():
         for alias in [canonical, *(aliases or [])]:
             gaz.add_place(alias, canonical, STRONG)

@@ -29,7 +29,7 @@ from reader.entities.rules import fold
 from reader.entities.rules import words as _words
 
 #: Bump whenever the rules or the shipped gazetteers change: the index rebuilds.
-RECOGNIZER_VERSION = "1"
+RECOGNIZER_VERSION = "2"
 
 _TYPE_ORDER = {name: index for index, name in enumerate(ENTITY_TYPES)}
 _SENTENCE_END = frozenset("\n.!?:;\"“”‘'([—–•*#>|")
@@ -221,9 +221,11 @@ class Recognizer:
                         continue
             if index + 1 < len(chunks) and body.startswith((" and ", " & "), end):
                 following = chunks[index + 1]
+                head_words = re.split(r"[ \u00a0]+(?:of|for|de)[ \u00a0]", following.group())[0]
                 if (
                     following.start() in (end + 5, end + 3)
-                    and _has_org_word(following.group())
+                    and _has_org_word(head_words)
+                    and head_words.split()[0] not in rules.TITLE_HEADS
                     and fold(chunk.group()) not in gaz.places
                     and fold(following.group()) not in gaz.places
                 ):
@@ -251,6 +253,7 @@ class Recognizer:
             initial
             and len(tokens) > 2
             and tokens[0][2] not in gaz.given_names
+            and tokens[0][2] not in rules.TITLE_HEADS
             and tokens[1][2] in gaz.given_names
             and fold(tokens[0][2]) not in gaz.places
         ):
@@ -260,7 +263,12 @@ class Recognizer:
             if (
                 word.lower() in doc.vocab()
                 and word not in gaz.given_names
+                and word not in rules.TITLE_HEADS
                 and fold(word) not in gaz.places
+                # "Meanwhile Wheat Australia, ...": an organisation named after a country.
+                and not (
+                    len(tokens) == 2 and gaz.places.get(fold(tokens[1][2]), ("", 0))[1] == COUNTRY
+                )
                 and fold(" ".join(t[2] for t in tokens)) not in gaz.places
             ):
                 tokens = tokens[1:]
@@ -337,17 +345,21 @@ class Recognizer:
         # "Japanese Prime Minister"): a name never starts with a place or an org word.
         while tokens and (tokens[0][2] in rules.ORG_WORDS or tokens[0][2] in _CONNECTORS):
             tokens = tokens[1:]
+        for index, token in enumerate(tokens):
+            if token[2] in _CONNECTORS and token[2] not in _NAME_PARTICLES:
+                if index and not any(t[2] in rules.ORG_WORDS for t in tokens[:index]):
+                    # "Dr Richard Achterberg of NASA", "Prof Fuwen Wei of the Institute of X"
+                    rest = tokens[index + 1 :]
+                    if rest and not any(t[2] in rules.ORG_WORDS for t in rest):
+                        self._places_in(doc, gaz, rest, False)
+                    tokens = tokens[:index]
+                break
         org_at = [i for i, t in enumerate(tokens) if t[2] in rules.ORG_WORDS]
         if org_at and 2 <= len(tokens) - org_at[-1] - 1 <= 3:
-            # "Leader of the National Party Mark Vaile": the name follows the organisation.
-            tokens = tokens[org_at[-1] + 1 :]
-        for index, token in enumerate(tokens):
-            if token[2] in ("of", "of the"):  # "Dr Richard Achterberg of NASA"
-                rest = tokens[index + 1 :]
-                tokens = tokens[:index]
-                if rest:
-                    self._places_in(doc, gaz, rest, False)
-                break
+            tail = tokens[org_at[-1] + 1 :]
+            if not any(t[2] in _CONNECTORS for t in tail):
+                # "Leader of the National Party Mark Vaile": the name follows the organisation.
+                tokens = tail
         if not tokens or len(tokens) > 5:
             return
         words = [t[2] for t in tokens]
@@ -466,7 +478,13 @@ class Recognizer:
             if (cand.type == _PLACE and cand.strength < 3) or (cand.type == _PLACE and aliases):
                 text = fold(doc.body[cand.start : cand.end])
                 target = aliases.get(text)
-                if target and gaz.places.get(text, ("", STRONG))[1] < STRONG:
+                if target and (
+                    gaz.places.get(text, ("", STRONG))[1] < STRONG
+                    or (
+                        gaz.places.get(text, ("", COUNTRY))[1] < COUNTRY and text in doc.person_hint
+                    )
+                ):
+                    # "Mr Bush ... Bush sees": the surname of a person named in full.
                     cand.type, cand.name = _PERSON, target
             if cand.type == _PERSON and " " not in cand.name:
                 target = aliases.get(cand.name)
@@ -515,6 +533,34 @@ _SURNAME_FIRST = frozenset(
             Yao Xi Qin Kim Choi Kang Cho Jang Park Lee Nguyen Tran Pham Phan Hoang Huynh Vu Vo
             Dang Bui Ngo Duong Truong Dinh Lam Dao Hun Hwang Kwon Yoon Jeon Baek Seo Ahn Jeong
             Ryu Kwak Jung
+        """
+    )
+)
+
+
+_ROLE_ALT = "|".join(sorted(map(re.escape, rules.ROLE_WORDS), key=len, reverse=True))
+_APPOSITIVE_RE = re.compile(
+    r",[ \u00a0]+(?:\d{1,3}[ \u00a0]*,|(?:a|an|the)[ \u00a0]+(?:\d{1,3}-year-old|"
+    r"(?:[\w'’-]+[ \u00a0]+){0,4}?"
+    rf"(?:{_ROLE_ALT})s?(?![\w-])))"
+)
+_SAINTS = frozenset(_words("St St. Saint San Santa Santo Sao São Ste Sainte"))
+_PREPOSITIONS = frozenset(_words("from of at with for in on into to by via"))
+_OF_ORG_RE = re.compile(
+    r",?[ \u00a0]+(?:of|from)[ \u00a0]+(?:the[ \u00a0]+)?"
+    rf"(?P<org>{rules.CAP_TOKEN}(?:[ \u00a0]+{rules.CAP_TOKEN}){{0,5}})"
+)
+
+
+#: Organisations people are "of" or "from" ("Jane Doe of the National University").
+_INSTITUTIONS = frozenset(
+    _words(
+        """
+        University College Institute Museum Hospital Academy Centre Center Laboratory
+            Department Ministry Council Association Society Foundation Agency Company
+            Corporation Bureau Commission Authority Federation School Union Organisation
+            Organization Board Group Service Services Trust Observatory Survey Zoo Gardens
+            Federation Chamber Party Bank Fund Network Alliance Coalition Commission Office
         """
     )
 )
@@ -612,6 +658,29 @@ def _person_signal(
         return 2 if n >= 2 and n <= 4 else 1
     if body.startswith(", who ", end) or body.startswith(", aged ", end):
         return 2 if n >= 2 else 1
+    if n < 2 or n > 4 or (first_place and first_place[1] >= STRONG):
+        return 0
+    # "Vasco da Gama", "Ludwig Van Beethoven": a particle inside a name.
+    if (
+        n >= 3
+        and words[0] not in _SAINTS
+        and any(w.lower() in _NAME_PARTICLES for w in words[1:-1])
+    ):
+        return 2
+    if previous == "to" and body[max(0, start - 14) : start].lower().endswith("according to "):
+        return 2
+    if previous in _PREPOSITIONS:  # "Greg Pankhurst from Agrogiri Perkasa": a firm
+        return 0
+    last_place = gaz.places.get(fold(words[-1]))
+    if last_place and last_place[1] >= STRONG:
+        return 0
+    # "Jane Doe, 45,", "Jane Doe, a researcher at", "Jane Doe, the group's spokeswoman".
+    if _APPOSITIVE_RE.match(body, end):
+        return 2
+    # "Jane Doe of the National University", "Jane Doe from the Institute of ...".
+    org = _OF_ORG_RE.match(body, end)
+    if org and any(word in _INSTITUTIONS for word in org["org"].split()):
+        return 2
     return 0
 
 
