@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
 import multiprocessing
 import os
 import shutil
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, suppress
@@ -56,6 +58,8 @@ _LIVE = "whoosh"
 #: A batch is committed after this many documents or seconds, whichever comes first.
 _BATCH_DOCS = 2000
 _BATCH_SECONDS = 5.0
+#: Files a worker process prepares per task.
+_CHUNK = 32
 #: Below this many files to (re)read, a process pool costs more than it saves.
 _PARALLEL_THRESHOLD = 200
 
@@ -591,16 +595,38 @@ def _article_ids(manifest: dict[str, list[Any]]) -> list[str]:
     return sorted(i for i, entry in manifest.items() if len(entry) < 4 or not entry[3])
 
 
+def _prepare_chunk(sources: list[SourceFile]) -> list[Prepared]:
+    return [prepare(source) for source in sources]
+
+
 def _prepare_all(sources: list[SourceFile]) -> Iterator[Prepared]:
+    """Prepared documents in order; in worker processes when there are many.
+
+    Work is handed out in chunks with a bounded number in flight, so that a
+    cancelled update (the user quits while a big corpus is indexed) stops at
+    once instead of waiting for every queued file.
+    """
     if len(sources) < _PARALLEL_THRESHOLD or (os.cpu_count() or 1) < 2:
         for source in sources:
             yield prepare(source)
         return
     workers = min(os.cpu_count() or 2, 8)
+    chunks = [sources[i : i + _CHUNK] for i in range(0, len(sources), _CHUNK)]
     # "spawn": forking a process that runs threads (the app's workers) can deadlock.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield from pool.map(prepare, sources, chunksize=32)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    try:
+        pending: deque[Any] = deque()
+        next_chunk = iter(chunks)
+        for chunk in itertools.islice(next_chunk, workers * 3):
+            pending.append(pool.submit(_prepare_chunk, chunk))
+        while pending:
+            done = pending.popleft().result()
+            for chunk in itertools.islice(next_chunk, 1):
+                pending.append(pool.submit(_prepare_chunk, chunk))
+            yield from done
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _read_json(path: Path) -> Any:
