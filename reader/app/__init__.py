@@ -1,0 +1,36 @@
+"""The reader app (Textual): search, read and study a corpus, keyboard first.
+
+:func:`make_app` is the one way to build the app (the CLI and the tests use
+it); :func:`run_app` runs it. Importing this package is cheap: Textual loads
+when the app is built, and the index (Whoosh) only inside the app's workers,
+after the first frame is painted.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from reader.app.app import ReaderApp
+
+__all__ = ["make_app", "run_app"]
+
+
+def make_app(corpus: Path, **options: Any) -> ReaderApp:
+    """Build the app over ``corpus``.
+
+    Options: ``settings`` (a :class:`reader.app.settings.Settings`, instead of
+    reading the config file) and ``restore`` (False: neither restore nor save
+    the session).
+    """
+    from reader.app.app import ReaderApp
+
+    return ReaderApp(Path(corpus), **options)
+
+
+def run_app(corpus: Path) -> int:
+    """Run the app until the user quits; returns the exit status."""
+    app = make_app(corpus)
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,531 @@
+"""The reader app: wires the panes to the core through thread workers.
+
+Layout: the search pane (left), the article viewer (centre) and the entity
+panel (right), an index bar and the footer. All slow work (opening and
+updating the index, searching, loading an article, entity look-ups, export)
+runs in thread workers in :mod:`reader.app.workers`, which post messages
+back; the handlers here push data down into the widgets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer
+from textual.worker import Worker, WorkerState
+
+from reader.app import messages as msg
+from reader.app.backend import CorpusService, SearchRequest
+from reader.app.document import ENTITY_KINDS, KIND_LABELS, ArticleDocument, entity_key
+from reader.app.session import Session, load_session, save_session
+from reader.app.settings import Settings, SettingsError, config_path, load_settings
+from reader.app.widgets.entity_panel import (
+    EntityDetailsList,
+    EntityList,
+    EntityPanel,
+    Legend,
+)
+from reader.app.widgets.search_pane import QueryInput, ResultsList, SearchPane
+from reader.app.widgets.status import IndexBar, ViewerStatus
+from reader.app.widgets.viewer import ArticleViewer
+from reader.app.workers import WorkersMixin
+from reader.textsafe import one_line
+
+if TYPE_CHECKING:
+    from reader.app.screens.help import HelpSection
+    from reader.corpus import Problem
+    from reader.search import SearchResults
+
+
+class ReaderApp(WorkersMixin, App[int]):
+    """Search, read and study a corpus of news articles, keyboard first."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "reader"
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (110, "-wide")]
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "focus_query", "Search", id="reader.focus_query"),
+        Binding("n", "jump(1)", "Next hit", id="reader.next_hit"),
+        Binding("N", "jump(-1)", "Prev hit", show=False, id="reader.previous_hit"),
+        Binding("right_square_bracket", "step_result(1)", "Next result", id="reader.next_result"),
+        Binding(
+            "left_square_bracket",
+            "step_result(-1)",
+            "Prev result",
+            show=False,
+            id="reader.previous_result",
+        ),
+        Binding("e", "toggle_entities", "Entities", id="reader.toggle_entities"),
+        Binding("s", "toggle_sort", "Sort", show=False, id="reader.toggle_sort"),
+        Binding("c", "clear_filters", "Clear filters", show=False, id="reader.clear_filters"),
+        Binding("p", "problems", "Index problems", show=False, id="reader.problems"),
+        Binding("question_mark", "help", "Help", id="reader.help"),
+        Binding("q", "quit", "Quit", id="reader.quit"),
+    ]
+
+    def __init__(
+        self,
+        corpus: Path,
+        *,
+        settings: Settings | None = None,
+        restore: bool = True,
+    ) -> None:
+        self.settings_error: str | None = None
+        if settings is None:
+            try:
+                settings = load_settings()
+            except SettingsError as error:
+                self.settings_error = str(error)
+                settings = Settings()
+        self.settings = settings
+        super().__init__()
+        self.corpus = corpus.expanduser().resolve()
+        self.service = CorpusService(self.corpus, results_limit=settings.results)
+        self.session = load_session(self.corpus) if restore else Session()
+        self.restore = restore
+        self.request = SearchRequest(query=self.session.query, sort=self.session.sort)  # type: ignore[arg-type]
+        self.results: SearchResults | None = None
+        self.document: ArticleDocument | None = None
+        self.problems: list[Problem] = []
+        self.index_ready = False
+        self.indexing = False
+        self._generation = 0
+        self._shown_request: SearchRequest | None = None
+        self._search_timer: Timer | None = None
+        self._pending_restore: tuple[str, int] | None = None
+        if restore and self.session.article_id:
+            self._pending_restore = (self.session.article_id, self.session.offset)
+        self._opened_first = False
+        if settings.keymap:
+            self.set_keymap(settings.keymap)
+
+    # -- layout ----------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="main"):
+            yield SearchPane(id="search-pane")
+            with Vertical(id="viewer-pane"):
+                yield ArticleViewer(id="viewer")
+                yield ViewerStatus("", id="viewer-status", markup=False)
+            yield EntityPanel(id="entity-panel")
+        yield IndexBar(id="index-bar")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        theme = self.settings.theme or self.session.theme
+        if theme and theme in self.available_themes:
+            self.theme = theme
+        if self.settings_error:
+            self.notify(one_line(self.settings_error), title="Settings ignored", severity="error")
+        search_pane = self.query_one(SearchPane)
+        search_pane.query_one(QueryInput).value = self.request.query
+        search_pane.query_input.focus()
+        self.query_one(IndexBar).show_message("Opening the index…", busy=True)
+        # Paint first, then open the index: the worker imports Whoosh.
+        self.call_after_refresh(self.start_indexing)
+
+    @property
+    def search_pending(self) -> bool:
+        """A search is due (the debounce timer runs)."""
+        return self._search_timer is not None
+
+    @property
+    def viewer(self) -> ArticleViewer:
+        return self.query_one(ArticleViewer)
+
+    @property
+    def search_pane(self) -> SearchPane:
+        return self.query_one(SearchPane)
+
+    @property
+    def entity_panel(self) -> EntityPanel:
+        return self.query_one(EntityPanel)
+
+    # -- the index -------------------------------------------------------------------------------
+
+    def start_indexing(self, rebuild: bool = False) -> None:
+        self.indexing = True
+        self.index_worker(rebuild)
+
+    @on(msg.IndexOpened)
+    def _index_opened(self, event: msg.IndexOpened) -> None:
+        self.index_ready = True
+        if event.opened.notice:
+            self.notify(one_line(event.opened.notice), title="Index", severity="warning")
+        self.query_one(IndexBar).show_message(
+            f"{event.opened.articles:,} articles indexed · checking for changes…", busy=True
+        )
+        self.search_now()
+
+    @on(msg.IndexProgress)
+    def _index_progress(self, event: msg.IndexProgress) -> None:
+        self.query_one(IndexBar).show_progress(event.done, event.total)
+
+    @on(msg.IndexCommitted)
+    def _index_committed(self) -> None:
+        # More of the corpus is searchable: refresh the results, without hurrying.
+        self.schedule_search(delay=0.5)
+
+    @on(msg.IndexUpdated)
+    def _index_updated(self, event: msg.IndexUpdated) -> None:
+        self.indexing = False
+        self.problems = list(event.problems)
+        bar = self.query_one(IndexBar)
+        name = self.corpus.name or str(self.corpus)
+        bar.show_message(f"{name} · {event.summary}")
+        errors = [p for p in self.problems if p.severity == "error"]
+        if errors:
+            count = len(errors)
+            self.notify(
+                f"{count} file{'s' if count != 1 else ''} could not be indexed. "
+                "Press p to see which and why.",
+                title="Index problems",
+                severity="warning",
+                timeout=8,
+            )
+        document = self.document
+        if document is not None and document.id in event.removed:
+            self.notify("The article you were reading is no longer in the corpus.", title="Index")
+            self.document = None
+            self.viewer.show(None)
+            self.entity_panel.show_document(None)
+            self._opened_first = False  # open the top result instead
+        elif document is not None and document.id in event.changed:
+            self.open_article(document.id, offset=self.viewer.top_offset, reason="refresh")
+        if event.cancelled:
+            return
+        self.search_now()
+
+    @on(msg.IndexFailed)
+    def _index_failed(self, event: msg.IndexFailed) -> None:
+        self.indexing = False
+        self.query_one(IndexBar).show_message(f"Index unavailable: {one_line(event.message)}")
+        self.search_pane.show_message("The index could not be opened.")
+        self.notify(one_line(event.message), title="Index", severity="error", timeout=10)
+
+    # -- searching -------------------------------------------------------------------------------
+
+    @on(SearchPane.QueryChanged)
+    def _query_changed(self, event: SearchPane.QueryChanged) -> None:
+        if event.text == self.request.query:
+            return
+        self.request = replace(self.request, query=event.text)
+        self.schedule_search()
+
+    def schedule_search(self, delay: float | None = None) -> None:
+        """Search after a pause in typing; a newer keystroke restarts the wait."""
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        wait = self.settings.debounce if delay is None else delay
+        self._search_timer = self.set_timer(wait, self.search_now)
+
+    def search_now(self) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+            self._search_timer = None
+        if not self.index_ready:
+            return
+        self._generation += 1
+        self.search_worker(self._generation, self.request)
+
+    @on(msg.SearchFinished)
+    def _search_finished(self, event: msg.SearchFinished) -> None:
+        if event.generation != self._generation:
+            return  # a newer search is on its way
+        previous_terms = self.results.terms if self.results else None
+        self.results = event.results
+        # The same request again (more of the corpus indexed): keep the reader's place in
+        # the list. A new query starts at the top.
+        results_list = self.search_pane.results_list
+        keep = None
+        if event.request == self._shown_request and results_list.highlighted is not None:
+            keep = results_list.get_option_at_index(results_list.highlighted).id
+        self._shown_request = event.request
+        self.search_pane.show_results(event.request, event.results, keep=keep)
+        if event.results.total == 0 and not event.request.query and self.indexing:
+            self.search_pane.show_message("Indexing… articles appear here as they are indexed.")
+        if self._pending_restore is not None:
+            article_id, offset = self._pending_restore
+            self._pending_restore = None
+            self.open_article(article_id, offset=offset, reason="restore")
+        elif self.document is None and event.results.hits and not self._opened_first:
+            self.open_article(event.results.hits[0].id, reason="first")
+        elif self.document is not None and event.results.terms != previous_terms:
+            # The query changed: mark its hits in the open article, in place.
+            self.open_article(self.document.id, offset=self.viewer.top_offset, reason="refresh")
+
+    @on(msg.SearchFailed)
+    def _search_failed(self, event: msg.SearchFailed) -> None:
+        if event.generation == self._generation:
+            self.search_pane.show_error(one_line(event.message))
+
+    @on(SearchPane.TopRequested)
+    def _open_top(self) -> None:
+        results_list = self.search_pane.results_list
+        if results_list.article_ids:
+            self.open_article(results_list.article_ids[0])
+            self.viewer.focus()
+
+    @on(SearchPane.ResultChosen)
+    def _result_chosen(self, event: SearchPane.ResultChosen) -> None:
+        self.open_article(event.article_id)
+        self.viewer.focus()
+
+    @on(QueryInput.Leave)
+    def _leave_query(self, event: QueryInput.Leave) -> None:
+        if self.document is not None:
+            self.viewer.focus()
+        else:
+            self.search_pane.results_list.focus()
+
+    # -- articles --------------------------------------------------------------------------------
+
+    def open_article(self, article_id: str, offset: int = 0, reason: str = "user") -> None:
+        self._opened_first = True
+        terms = self.results.terms if self.results else None
+        self.article_worker(article_id, terms, offset, reason, self.viewer.measure)
+
+    @on(msg.ArticleLoaded)
+    def _article_loaded(self, event: msg.ArticleLoaded) -> None:
+        document = event.document
+        if document is None:
+            if event.reason == "restore":
+                if self.indexing:
+                    self._pending_restore = (event.article_id, event.offset)
+                    return
+                self.notify(
+                    "The article you were reading last time is no longer in the corpus.",
+                    title="Welcome back",
+                )
+                self._opened_first = False  # open the top result instead
+                self.search_now()
+            elif event.reason != "refresh":
+                self.notify("That article is no longer in the index.", severity="warning")
+            return
+        viewer = self.viewer
+        selected = viewer.selected_key if event.reason == "refresh" else None
+        self.document = document
+        viewer.show(document, offset=event.offset, wrapped=event.wrapped)
+        if selected:
+            viewer.select_entity(selected)
+        else:
+            self.entity_panel.show_document(document)
+        if event.reason != "refresh":
+            self.search_pane.results_list.highlight_article(document.id)
+
+    @on(ArticleViewer.PositionChanged)
+    def _position_changed(self, event: ArticleViewer.PositionChanged) -> None:
+        self.query_one(ViewerStatus).show_position(
+            event.line, event.lines, event.percent, event.target, event.targets, event.target_label
+        )
+
+    # -- entities --------------------------------------------------------------------------------
+
+    @on(EntityList.Action)
+    def _entity_action(self, event: EntityList.Action) -> None:
+        if event.what == "select":
+            self.viewer.select_entity(entity_key(event.kind, event.name))
+            self.viewer.jump(1)
+        elif event.what == "filter":
+            self.filter_by_entity(event.kind, event.name)
+        elif event.what == "details":
+            self.entity_details_worker(event.kind, event.name)
+
+    @on(EntityList.Cleared)
+    def _entity_cleared(self) -> None:
+        self.viewer.select_entity(None)
+
+    @on(msg.EntityDetailsLoaded)
+    def _details_loaded(self, event: msg.EntityDetailsLoaded) -> None:
+        current = self.document.id if self.document else None
+        self.entity_panel.show_details(event.details, current)
+        self.query_one(EntityDetailsList).focus()
+
+    @on(EntityDetailsList.Chosen)
+    def _detail_chosen(self, event: EntityDetailsList.Chosen) -> None:
+        if event.article_id:
+            self.open_article(event.article_id)
+        elif event.entity:
+            self.filter_by_entity(*event.entity)
+
+    @on(EntityDetailsList.Closed)
+    def _details_closed(self) -> None:
+        self.entity_panel.close_details()
+        self.query_one(EntityList).focus()
+
+    def filter_by_entity(self, kind: str, name: str) -> None:
+        self.request = replace(self.request, entity=(kind, name))
+        self.notify(Text(f"Only articles that mention {name} ({kind}). Press c to clear."))
+        self.search_now()
+
+    # -- actions ---------------------------------------------------------------------------------
+
+    def action_focus_query(self) -> None:
+        screen = self.screen
+        if screen.has_class("-narrow") and screen.has_class("-entities-toggled"):
+            # The entity panel stands in for the search pane at 80 columns: swap back.
+            screen.remove_class("-entities-toggled")
+        self.search_pane.query_input.focus()
+
+    def action_jump(self, step: int) -> None:
+        viewer = self.viewer
+        if viewer.document is None:
+            return
+        if not viewer.jump(step):
+            what = "mentions of that entity" if viewer.selected_key else "query hits"
+            self.notify(f"No {what} in this article.", timeout=2)
+
+    def action_step_result(self, step: int) -> None:
+        ids = self.search_pane.results_list.article_ids
+        if not ids:
+            return
+        current = self.document.id if self.document else None
+        index = ids.index(current) + step if current in ids else (0 if step > 0 else len(ids) - 1)
+        if 0 <= index < len(ids):
+            self.open_article(ids[index], reason="navigate")
+        else:
+            self.notify("No more results that way.", timeout=2)
+
+    def action_toggle_entities(self) -> None:
+        screen = self.screen
+        screen.toggle_class("-entities-toggled")
+        panel = self.entity_panel
+        shown = panel.display and screen.has_class("-entities-toggled") == screen.has_class(
+            "-narrow"
+        )
+        if shown:
+            self.query_one(EntityList).focus()
+        elif self.focused is not None and panel in self.focused.ancestors:
+            self.viewer.focus()
+
+    def action_toggle_sort(self) -> None:
+        sort = "date" if self.request.sort == "relevance" else "relevance"
+        self.request = replace(self.request, sort=sort)
+        self.search_now()
+
+    def action_clear_filters(self) -> None:
+        if self.request.entity or self.request.sources or self.request.date_from:
+            self.request = replace(
+                self.request, entity=None, sources=(), date_from=None, date_to=None
+            )
+            self.search_now()
+
+    def action_toggle_kind(self, kind: str) -> None:
+        hidden = set(self.viewer.hidden_kinds) ^ {kind}
+        self.viewer.hidden_kinds = frozenset(hidden)
+        self.query_one(Legend).hidden_kinds = frozenset(hidden)
+
+    def action_problems(self) -> None:
+        from reader.app.screens.problems import ProblemsScreen  # only when asked: startup
+
+        self.push_screen(ProblemsScreen(self.problems, self.corpus))
+
+    def action_help(self) -> None:
+        from reader.app.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen(self.help_sections(), f"Remap keys in {config_path()}"))
+
+    def action_rebuild(self) -> None:
+        if self.indexing:
+            self.notify("The index is already being updated.", timeout=3)
+            return
+        self.query_one(IndexBar).show_message("Rebuilding the index…", busy=True)
+        self.start_indexing(rebuild=True)
+
+    def action_export(self) -> None:
+        article = self.document.id if self.document else None
+        self.export_worker(self.request.query.strip() or None, article)
+
+    async def action_quit(self) -> None:
+        self.save_session()
+        self.exit(0)
+
+    def save_session(self) -> None:
+        if not self.restore:
+            return
+        session = Session(
+            query=self.request.query,
+            sort=self.request.sort,
+            article_id=self.document.id if self.document else None,
+            offset=self.viewer.top_offset if self.document else 0,
+            theme=self.theme,
+        )
+        save_session(self.corpus, session)
+
+    # -- help and commands -----------------------------------------------------------------------
+
+    def help_sections(self) -> list[HelpSection]:
+        from reader.app.screens.help import HelpSection, help_rows
+
+        keymap = self.settings.keymap
+        parts = [
+            ("Anywhere (not while typing)", [*App.BINDINGS, *type(self).BINDINGS]),
+            ("Query box", QueryInput.BINDINGS),
+            ("Results", ResultsList.BINDINGS),
+            ("Article", ArticleViewer.BINDINGS),
+            ("Entities", [*EntityList.BINDINGS, *EntityDetailsList.BINDINGS]),
+        ]
+        sections = [HelpSection(title, help_rows(self, b, keymap)) for title, b in parts]
+        palette = Binding(self.COMMAND_PALETTE_BINDING, "command_palette", "Commands")
+        extra = help_rows(self, [palette], {})
+        sections[0] = HelpSection(sections[0].title, sections[0].rows + extra)
+        return sections
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        other = "date" if self.request.sort == "relevance" else "relevance"
+        yield SystemCommand(
+            f"Sort by {other}", "Order the results by " + other, self.action_toggle_sort
+        )
+        for kind in ENTITY_KINDS:
+            label = KIND_LABELS[kind]
+            state = "Show" if kind in self.viewer.hidden_kinds else "Hide"
+            yield SystemCommand(
+                f"{state} {label.lower()}",
+                f"Toggle the colouring of {label.lower()} in the article",
+                lambda kind=kind: self.action_toggle_kind(kind),
+            )
+        yield SystemCommand("Rebuild index", "Re-read every article", self.action_rebuild)
+        yield SystemCommand(
+            "Export",
+            "Markdown of the query's passages, or of the open article's highlights",
+            self.action_export,
+        )
+        yield SystemCommand(
+            "Index problems", "Files that could not be indexed", self.action_problems
+        )
+        yield SystemCommand(
+            "Clear filters", "Search the whole corpus again", self.action_clear_filters
+        )
+        yield SystemCommand(
+            "Entity panel", "Show or hide the side panel", self.action_toggle_entities
+        )
+        yield SystemCommand("Help", "Every key, by pane", self.action_help)
+
+    # -- errors: every worker failure ends up here -----------------------------------------------
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if event.state != WorkerState.ERROR or worker.error is None:
+            return
+        error = worker.error
+        if worker.group == "index":
+            self.indexing = False
+            self.query_one(IndexBar).show_message("Indexing stopped: see the notification.")
+        self.notify(
+            one_line(f"{type(error).__name__}: {error}"),
+            title=f"Something went wrong ({worker.name or worker.group})",
+            severity="error",
+            timeout=10,
+        )

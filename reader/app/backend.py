@@ -1,0 +1,236 @@
+"""The app's door to the core: open, update and search the index, load articles.
+
+Every method blocks and belongs in a thread worker. The core (Whoosh, the
+recognizer) is imported here lazily, on first use inside a worker, so that the
+app paints its first frame before any of it is loaded. Nothing here knows about
+Textual.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from reader.app.document import ArticleDocument, entities_from_stored
+
+if TYPE_CHECKING:
+    from reader.entity_queries import CoOccurrence, EntityArticle
+    from reader.index import CorpusIndex, UpdateReport
+    from reader.search import SearchResults
+
+SortOrder = Literal["relevance", "date"]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRequest:
+    """What the user asked for: the query text, the order and the filters."""
+
+    query: str = ""
+    sort: SortOrder = "relevance"
+    #: ``(entity type, name)`` to keep only articles that mention it.
+    entity: tuple[str, str] | None = None
+    sources: tuple[str, ...] = ()
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+    def describe_filters(self) -> str:
+        parts = []
+        if self.entity:
+            parts.append(f"{self.entity[0]}: {self.entity[1]}")
+        if self.sources:
+            parts.append("source: " + ", ".join(self.sources))
+        if self.date_from or self.date_to:
+            start = self.date_from.isoformat() if self.date_from else "…"
+            end = self.date_to.isoformat() if self.date_to else "…"
+            parts.append(f"date: {start} to {end}")
+        return "; ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class OpenedIndex:
+    """The index as ``open()`` found it."""
+
+    articles: int
+    notice: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class EntityDetails:
+    """Where else an entity appears, and what appears beside it."""
+
+    kind: str
+    name: str
+    articles: tuple[EntityArticle, ...] = ()
+    companions: tuple[CoOccurrence, ...] = ()
+
+
+@dataclass(slots=True)
+class CorpusService:
+    """The index of one corpus, used from worker threads.
+
+    The index object is itself thread-safe for reading (one searcher at a
+    time); writes happen in the single index worker.
+    """
+
+    corpus: Path
+    results_limit: int = 100
+    _index: CorpusIndex | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _searcher: Any = field(default=None, repr=False)
+    _searcher_ix: Any = field(default=None, repr=False)
+
+    @property
+    def index(self) -> CorpusIndex:
+        if self._index is None:
+            from reader.index import CorpusIndex
+
+            self._index = CorpusIndex(self.corpus)
+        return self._index
+
+    @contextmanager
+    def searching(self) -> Iterator[Any]:
+        """A Whoosh searcher on the latest commit; one thread at a time.
+
+        The app keeps its own searcher rather than ``CorpusIndex.searcher()``: that
+        one refreshes with ``Searcher.refresh()`` and then closes the old searcher,
+        which closes the segment readers the new one reuses (``ReaderClosed``), and
+        a searcher first opened on an empty index cannot refresh at all. A fresh
+        searcher after each commit costs some milliseconds and is always sound.
+        """
+        with self._lock:
+            ix = self.index.ix
+            searcher = self._searcher
+            if searcher is None or self._searcher_ix is not ix or not searcher.up_to_date():
+                if searcher is not None:
+                    with suppress(Exception):
+                        searcher.close()
+                searcher = self._searcher = ix.searcher()
+                self._searcher_ix = ix
+            yield searcher
+
+    def open(self) -> OpenedIndex:
+        """Open (or create empty) the index; raises ``reader.index.IndexError_``."""
+        index = self.index
+        index.open()
+        with self.searching() as searcher:
+            count = searcher.doc_count()
+        return OpenedIndex(count, index.notice)
+
+    def update(
+        self,
+        progress: Callable[[int, int], None],
+        cancelled: Callable[[], bool],
+        on_commit: Callable[[], None],
+    ) -> UpdateReport:
+        return self.index.update(progress=progress, cancelled=cancelled, on_commit=on_commit)
+
+    def rebuild(
+        self, progress: Callable[[int, int], None], cancelled: Callable[[], bool]
+    ) -> UpdateReport:
+        return self.index.rebuild("rebuild requested", progress=progress, cancelled=cancelled)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._searcher is not None:
+                with suppress(Exception):
+                    self._searcher.close()
+                self._searcher = None
+        if self._index is not None:
+            self._index.close()
+
+    def search(self, request: SearchRequest, limit: int | None = None) -> SearchResults:
+        """Run a search; raises ``reader.query.QueryError`` for a malformed query."""
+        from reader.search import Filters, search
+
+        filters = Filters(
+            sources=request.sources,
+            date_from=request.date_from,
+            date_to=request.date_to,
+            entity=request.entity,
+        )
+        with self.searching() as searcher:
+            return search(
+                searcher,
+                request.query,
+                limit=limit or self.results_limit,
+                sort=request.sort,
+                filters=filters,
+                snippets=1,
+            )
+
+    def article(self, article_id: str, terms: Any = None) -> ArticleDocument | None:
+        """The article ready for the viewer, with the hits of ``terms`` marked."""
+        from reader.corpus import derive_title
+        from reader.search import match_spans, stored_entities
+        from reader.textsafe import neutralize, one_line
+
+        with self.searching() as searcher:
+            stored = searcher.document(id=article_id)
+        if stored is None:
+            return None
+        # The index stores neutralised text; neutralising again is one cheap pass
+        # that keeps the viewer safe even from an index written by older code.
+        body = neutralize(stored.get("body") or "")
+        hits = tuple(match_spans(body, terms)) if terms else ()
+        date = stored.get("date")
+        return ArticleDocument(
+            id=article_id,
+            title=one_line(stored.get("title") or derive_title(body) or article_id),
+            body=body,
+            source=one_line(stored.get("source") or ""),
+            author=one_line(stored.get("author") or ""),
+            date=date.date().isoformat() if isinstance(date, dt.datetime) else "",
+            path=one_line(str(stored.get("path") or "")),
+            url=one_line(stored.get("url") or ""),
+            hits=hits,
+            entities=entities_from_stored(stored_entities(stored), len(body)),
+        )
+
+    def entity_details(self, kind: str, name: str) -> EntityDetails:
+        from reader.entity_queries import articles_mentioning, co_occurring
+
+        with self.searching() as searcher:
+            articles = articles_mentioning(searcher, kind, name)
+            companions = co_occurring(searcher, kind, name, limit=15)
+        return EntityDetails(kind, name, tuple(articles), tuple(companions))
+
+    def export(self, query: str | None, article_id: str | None, folder: Path) -> Path:
+        """Export hit passages of ``query``, or the highlights of one article, as Markdown.
+
+        Raises ``reader.export.ExportError`` with a one-line message.
+        """
+        from reader.export import Scope, collect, export_to_path
+        from reader.highlights import HighlightStore
+
+        if query:
+            scope, store, stem = Scope(query=query, hits=True), None, "passages"
+        elif article_id:
+            scope, store, stem = Scope(article_ids=(article_id,)), HighlightStore(), "highlights"
+        else:
+            from reader.export import ExportError
+
+            raise ExportError("nothing to export: type a query or open an article")
+        excerpts = collect(_IndexView(self), store, scope)  # type: ignore[arg-type]
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        path = folder / f"reader-{stem}-{stamp}.md"
+        return export_to_path(excerpts, path, "markdown", path_base=self.corpus)
+
+
+class _IndexView:
+    """What ``reader.export.collect`` needs of an index, served by the app's searcher."""
+
+    def __init__(self, service: CorpusService) -> None:
+        self._service = service
+
+    def searcher(self) -> Any:
+        return self._service.searching()
+
+    def stored(self, article_id: str) -> dict[str, Any] | None:
+        with self._service.searching() as searcher:
+            return searcher.document(id=article_id)

@@ -1,0 +1,200 @@
+"""The viewer's model of an article: body text, styled spans, and line wrapping.
+
+Nothing here draws: :class:`ArticleDocument` holds the body exactly as the index
+stored it (already neutralised) and a sorted list of :class:`Span` ranges into
+it, each with a *kind* (``hit``, ``person``, ``place``, ``agreement``). The
+viewer turns a wrapped line plus the spans that overlap it into styled text.
+A later feature (highlights, a sentence cursor) adds kinds of span, not a new
+model.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from rich.cells import cell_len
+
+#: The entity types the core recognises, in the order the panel lists them.
+ENTITY_KINDS = ("person", "place", "agreement")
+#: Plural headings for the entity panel and the legend.
+KIND_LABELS = {"person": "People", "place": "Places", "agreement": "Agreements"}
+
+Range = tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A range of the body with a kind; ``key`` ties mentions to one entity."""
+
+    start: int
+    end: int
+    kind: str
+    key: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """One entity of the open article with the ranges where it is mentioned."""
+
+    kind: str
+    name: str
+    mentions: tuple[Range, ...]
+
+    @property
+    def key(self) -> str:
+        return entity_key(self.kind, self.name)
+
+
+def entity_key(kind: str, name: str) -> str:
+    return f"{kind}:{name}"
+
+
+@dataclass(slots=True)
+class ArticleDocument:
+    """An article ready for the viewer.
+
+    ``spans`` is kept sorted by start; :meth:`spans_in` finds those that touch
+    a range in logarithmic time, which keeps rendering a line of a multi-megabyte
+    article as cheap as a line of a short one.
+    """
+
+    id: str
+    title: str
+    body: str
+    source: str = ""
+    author: str = ""
+    date: str = ""
+    path: str = ""
+    url: str = ""
+    hits: tuple[Range, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    spans: list[Span] = field(default_factory=list)
+    _starts: list[int] = field(default_factory=list, repr=False)
+    _longest: int = field(default=0, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.spans:
+            self.spans = build_spans(self.hits, self.entities)
+        self.spans.sort(key=lambda s: (s.start, s.end))
+        self._starts = [s.start for s in self.spans]
+        self._longest = max((s.end - s.start for s in self.spans), default=0)
+
+    def spans_in(self, start: int, end: int) -> Iterator[Span]:
+        """Spans that overlap ``[start, end)``, in order of their start."""
+        first = bisect.bisect_left(self._starts, start - self._longest)
+        last = bisect.bisect_left(self._starts, end)
+        for span in self.spans[first:last]:
+            if span.end > start:
+                yield span
+
+    def entity(self, key: str) -> Entity | None:
+        for entity in self.entities:
+            if entity.key == key:
+                return entity
+        return None
+
+    def entities_of(self, kind: str) -> list[Entity]:
+        """The entities of one kind, most mentioned first."""
+        found = [e for e in self.entities if e.kind == kind]
+        return sorted(found, key=lambda e: (-len(e.mentions), e.name.lower()))
+
+
+def build_spans(hits: Iterable[Range], entities: Iterable[Entity]) -> list[Span]:
+    spans = [Span(s, e, "hit") for s, e in hits]
+    for entity in entities:
+        spans.extend(Span(s, e, entity.kind, entity.key) for s, e in entity.mentions)
+    return spans
+
+
+def entities_from_stored(raw: Sequence[dict], body_length: int) -> tuple[Entity, ...]:
+    """Entities from the index's stored list, keeping only mentions inside the body."""
+    entities = []
+    for item in raw:
+        kind, name = item.get("type"), item.get("name")
+        if kind not in ENTITY_KINDS or not isinstance(name, str) or not name:
+            continue
+        mentions = []
+        for mention in item.get("mentions", ()):
+            try:
+                start, end = int(mention["start"]), int(mention["end"])
+            except (KeyError, TypeError, ValueError):
+                continue
+            if 0 <= start < end <= body_length:
+                mentions.append((start, end))
+        if mentions:
+            entities.append(Entity(kind, name, tuple(sorted(mentions))))
+    return tuple(entities)
+
+
+# -- wrapping --------------------------------------------------------------------------------
+
+_WORD = re.compile(r"\s*\S+\s*")
+
+
+def _cells(text: str) -> int:
+    # The viewer draws a tab as one space; rich would count it as zero cells.
+    return len(text) if text.isascii() else cell_len(text.replace("\t", " "))
+
+
+def wrap(body: str, width: int) -> list[Range]:
+    """Break ``body`` into lines of at most ``width`` cells, at spaces where possible.
+
+    Returns ``(start, end)`` offsets into ``body``; a line's text is
+    ``body[start:end]`` (it may end with spaces, which the viewer crops). Each
+    newline starts a new line; words longer than the width are cut.
+    """
+    width = max(1, width)
+    lines: list[Range] = []
+    position = 0
+    for paragraph in body.split("\n"):
+        length = len(paragraph)
+        if length <= width and _cells(paragraph) <= width:
+            lines.append((position, position + length))
+        else:
+            _wrap_paragraph(paragraph, position, width, lines)
+        position += length + 1
+    return lines
+
+
+def _wrap_paragraph(paragraph: str, offset: int, width: int, lines: list[Range]) -> None:
+    line_start = 0
+    used = 0
+    for match in _WORD.finditer(paragraph):
+        word = match.group()
+        visible = _cells(word.rstrip())
+        if used and used + visible > width:
+            lines.append((offset + line_start, offset + match.start()))
+            line_start, used = match.start(), 0
+        if visible > width:
+            # A word wider than the line: cut it into pieces that fit.
+            start = match.start()
+            piece_start, piece_used = start, 0
+            for index, char in enumerate(word.rstrip(), start):
+                char_cells = _cells(char)
+                if piece_used + char_cells > width:
+                    lines.append((offset + piece_start, offset + index))
+                    piece_start, piece_used = index, 0
+                piece_used += char_cells
+            line_start, used = piece_start, piece_used + (len(word) - len(word.rstrip()))
+            continue
+        used += _cells(word)
+    lines.append((offset + line_start, offset + len(paragraph)))
+
+
+class WrappedBody:
+    """The lines of a body wrapped to one width, with a fast offset-to-line look-up."""
+
+    def __init__(self, body: str, width: int) -> None:
+        self.width = width
+        self.lines = wrap(body, width)
+        self._starts = [start for start, _ in self.lines]
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def line_of(self, offset: int) -> int:
+        """The index of the line that holds body ``offset``."""
+        return max(0, bisect.bisect_right(self._starts, offset) - 1)

@@ -1,0 +1,99 @@
+"""Messages the app's thread workers post back to the app.
+
+Workers never touch widgets: they post one of these, and a handler on the app
+(on the event loop) updates the screen. Widget messages (a result chosen, an
+entity picked) are nested on the widgets that send them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+
+from reader.app.backend import EntityDetails, OpenedIndex, SearchRequest
+from reader.app.document import ArticleDocument, WrappedBody
+
+if TYPE_CHECKING:
+    from reader.corpus import Problem
+    from reader.search import SearchResults
+
+
+@dataclass
+class IndexOpened(Message):
+    """The index is open; searches can run on what it already holds."""
+
+    opened: OpenedIndex
+
+
+@dataclass
+class IndexProgress(Message):
+    """The index worker has prepared ``done`` of ``total`` changed files."""
+
+    done: int
+    total: int
+
+
+@dataclass
+class IndexCommitted(Message):
+    """A batch of articles was committed: searches now see more of the corpus."""
+
+
+@dataclass
+class IndexUpdated(Message):
+    """An update or rebuild finished (or was cancelled)."""
+
+    summary: str
+    articles: int
+    problems: list[Problem]
+    cancelled: bool = False
+    #: Ids of articles that changed on disk or went away.
+    changed: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+
+
+@dataclass
+class IndexFailed(Message):
+    """The index could not be opened; the message is one line."""
+
+    message: str
+
+
+@dataclass
+class SearchFinished(Message):
+    """The answer to search number ``generation``."""
+
+    generation: int
+    request: SearchRequest
+    results: SearchResults
+
+
+@dataclass
+class SearchFailed(Message):
+    """Search number ``generation`` could not run (a malformed query, say)."""
+
+    generation: int
+    request: SearchRequest
+    message: str
+
+
+@dataclass
+class ArticleLoaded(Message):
+    """An article is ready for the viewer (``document`` is None when it is gone)."""
+
+    article_id: str
+    document: ArticleDocument | None
+    #: Body offset to show at the top (restoring a session), else 0.
+    offset: int = 0
+    #: Why the article was opened: "user", "restore" or "navigate".
+    reason: str = "user"
+    #: The body wrapped to the viewer's width in the worker (None: wrap on arrival).
+    wrapped: WrappedBody | None = None
+
+
+@dataclass
+class EntityDetailsLoaded(Message):
+    """Other articles and co-occurring entities of one entity."""
+
+    details: EntityDetails

@@ -1,0 +1,61 @@
+"""The problems view: files the index skipped or read with a caveat, and why."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Static
+
+from reader.textsafe import one_line
+
+
+class ProblemsScreen(ModalScreen[None]):
+    """A table of path, severity and reason for every index problem."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "dismiss", "Close", id="problems.close"),
+    ]
+
+    def __init__(self, problems: Iterable, corpus: Path) -> None:
+        super().__init__()
+        self.problems = list(problems)
+        self.corpus = corpus
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="problems-body") as body:
+            body.border_title = "Index problems"
+            body.border_subtitle = "Escape closes"
+            count = len(self.problems)
+            summary = (
+                "No problems: every file was indexed."
+                if not count
+                else f"{count} file{'s' if count != 1 else ''} with problems under {self.corpus}"
+            )
+            yield Static(Text(one_line(summary)), id="problems-summary")
+            yield DataTable(id="problems-table", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("severity", "file", "reason")
+        for problem in self.problems:
+            path = Path(problem.path)
+            try:
+                shown = str(path.relative_to(self.corpus))
+            except ValueError:
+                shown = str(path)
+            table.add_row(
+                Text(problem.severity, style="bold" if problem.severity == "error" else ""),
+                Text(one_line(shown)),
+                Text(one_line(problem.reason)),
+            )
+        table.focus()
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(result)

@@ -1,0 +1,116 @@
+"""Measure time to first paint: the reader app against a bare Textual app.
+
+    python -m reader.app.startup [--corpus DIR] [--runs 7]
+
+Each run starts a fresh Python process on a pseudo-terminal (120x40) and times
+from the spawn until a known piece of text is drawn to the terminal: what a
+user sees. The median of the runs is compared; the goal is at most 1.5x the
+bare app, whatever the corpus size (the index opens after the first paint).
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import os
+import pty
+import select
+import signal
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+from pathlib import Path
+
+from reader.locations import default_corpus
+
+_BARE = """
+from textual.app import App
+from textual.widgets import Footer, Static
+class Bare(App):
+    def compose(self):
+        yield Static("Bare app painted.")
+        yield Footer()
+Bare().run()
+"""
+
+_READER = """
+import sys
+from pathlib import Path
+from reader.app import make_app
+make_app(Path(sys.argv[1]), restore=False).run()
+"""
+
+BARE_MARKER = b"Bare app painted."
+READER_MARKER = b"No article open."
+
+
+def time_to_paint(code: str, marker: bytes, args: list[str], timeout: float = 30.0) -> float:
+    """Seconds from spawning ``python -c code`` on a pty until ``marker`` is written."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    env = {**os.environ, "TERM": "xterm-256color", "COLORTERM": "truecolor"}
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-c", code, *args],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        start_new_session=True,
+    )
+    os.close(slave)
+    seen = b""
+    elapsed = float("nan")
+    try:
+        while time.perf_counter() - started < timeout:
+            ready, _, _ = select.select([master], [], [], 0.05)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            seen = (seen + chunk)[-4096:]
+            if marker in seen:
+                elapsed = time.perf_counter() - started
+                break
+    finally:
+        os.write(master, b"\x11")  # ctrl+q
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        os.close(master)
+    return elapsed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m reader.app.startup", description=__doc__)
+    parser.add_argument("--corpus", type=Path, default=default_corpus())
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args(argv)
+    corpus = str(args.corpus.resolve())
+    bare: list[float] = []
+    reader: list[float] = []
+    with tempfile.TemporaryDirectory() as scratch:
+        os.environ.setdefault("READER_HOME", scratch)
+        time_to_paint(_READER, READER_MARKER, [corpus])  # warm the file cache
+        for _ in range(args.runs):
+            bare.append(time_to_paint(_BARE, BARE_MARKER, []))
+            reader.append(time_to_paint(_READER, READER_MARKER, [corpus]))
+    bare_ms = statistics.median(bare) * 1000
+    reader_ms = statistics.median(reader) * 1000
+    print(f"corpus: {corpus}")
+    print(f"bare Textual app: median {bare_ms:.0f} ms to first paint ({args.runs} runs)")
+    print(f"reader app:       median {reader_ms:.0f} ms to first paint")
+    print(f"ratio: {reader_ms / bare_ms:.2f} (goal: at most 1.5)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

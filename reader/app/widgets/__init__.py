@@ -1,0 +1,1 @@
+"""Widgets of the reader app: search pane, article viewer, entity panel, status lines."""

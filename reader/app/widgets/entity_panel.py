@@ -1,0 +1,213 @@
+"""The side panel: people, places and agreements of the open article."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from reader.app.backend import EntityDetails
+from reader.app.document import ENTITY_KINDS, KIND_LABELS, ArticleDocument, entity_key
+
+_ENTITY = "entity:"
+_ARTICLE = "article:"
+_COMPANION = "with:"
+
+
+class Legend(Static):
+    """Which colour is which: the same component styles the viewer uses."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "legend--hit",
+        "legend--person",
+        "legend--place",
+        "legend--agreement",
+        "legend--off",
+    }
+
+    hidden_kinds: reactive[frozenset[str]] = reactive(frozenset())
+
+    def on_mount(self) -> None:
+        self._draw()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        if self.is_mounted:
+            self._draw()
+
+    def watch_hidden_kinds(self) -> None:
+        self._draw()
+
+    def _draw(self) -> None:
+        text = Text()
+        labels = [("hit", "hit"), *((kind, kind) for kind in ENTITY_KINDS)]
+        for index, (kind, label) in enumerate(labels):
+            if index:
+                text.append(" ")
+            if kind in self.hidden_kinds:
+                text.append(f" {label} ", style=self.get_component_rich_style("legend--off"))
+            else:
+                text.append(f" {label} ", style=self.get_component_rich_style(f"legend--{kind}"))
+        self.update(text)
+
+
+class EntityList(OptionList):
+    """The entities of the open article, grouped by type, most mentioned first."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"entity-list--heading", "entity-list--count"}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select", "Mentions", id="entities.select"),
+        Binding("f", "filter", "Filter by it", id="entities.filter"),
+        Binding("i", "details", "Other articles", id="entities.details"),
+        Binding("escape", "clear", "Clear entity", show=False, id="entities.clear"),
+    ]
+
+    @dataclass
+    class Action(Message):
+        """The user did something with an entity: ``what`` is select, filter or details."""
+
+        what: str
+        kind: str
+        name: str
+
+    @dataclass
+    class Cleared(Message):
+        """No entity is selected any more."""
+
+    def show_document(self, document: ArticleDocument | None) -> None:
+        options: list[Option | None] = []
+        heading = self.get_component_rich_style("entity-list--heading")
+        count_style = self.get_component_rich_style("entity-list--count")
+        if document is not None:
+            for kind in ENTITY_KINDS:
+                entities = document.entities_of(kind)
+                label = Text(f"{KIND_LABELS[kind]} ({len(entities)})", style=heading)
+                options.append(Option(label, id=f"heading:{kind}", disabled=True))
+                for entity in entities:
+                    prompt = Text.assemble(
+                        "  ", entity.name, " ", (str(len(entity.mentions)), count_style)
+                    )
+                    options.append(Option(prompt, id=_ENTITY + entity.key))
+        self.set_options(options)
+        self.highlighted = next(
+            (i for i, option in enumerate(options) if option and not option.disabled), None
+        )
+
+    def _highlighted_entity(self) -> tuple[str, str] | None:
+        if self.highlighted is None:
+            return None
+        option_id = self.get_option_at_index(self.highlighted).id or ""
+        if not option_id.startswith(_ENTITY):
+            return None
+        kind, _, name = option_id.removeprefix(_ENTITY).partition(":")
+        return kind, name
+
+    def _post(self, what: str) -> None:
+        entity = self._highlighted_entity()
+        if entity is not None:
+            self.post_message(self.Action(what, *entity))
+
+    def action_select(self) -> None:
+        self._post("select")
+
+    def action_filter(self) -> None:
+        self._post("filter")
+
+    def action_details(self) -> None:
+        self._post("details")
+
+    def action_clear(self) -> None:
+        self.post_message(self.Cleared())
+
+    @on(OptionList.OptionSelected)
+    def _clicked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self._post("select")
+
+
+class EntityDetailsList(OptionList):
+    """Other articles that mention the entity, and the entities that appear beside it."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"entity-details--heading", "entity-details--count"}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select", "Open / filter", id="details.select"),
+        Binding("escape", "close", "Close details", id="details.close"),
+    ]
+
+    @dataclass
+    class Chosen(Message):
+        """An article to open (``article_id``) or an entity to filter by."""
+
+        article_id: str | None = None
+        entity: tuple[str, str] | None = None
+
+    @dataclass
+    class Closed(Message):
+        """The user closed the details."""
+
+    def show_details(self, details: EntityDetails, current: str | None) -> None:
+        heading = self.get_component_rich_style("entity-details--heading")
+        count = self.get_component_rich_style("entity-details--count")
+        options: list[Option | None] = [
+            Option(Text(f"Articles naming {details.name}", style=heading), disabled=True)
+        ]
+        for article in details.articles:
+            marker = "• " if article.id == current else "  "
+            date = article.date.isoformat() if article.date else ""
+            prompt = Text.assemble(
+                marker, article.title, " ", (f"{date} ×{article.mentions}", count)
+            )
+            options.append(Option(prompt, id=_ARTICLE + article.id))
+        options.append(Option(Text("Appears with", style=heading), disabled=True))
+        for companion in details.companions:
+            prompt = Text.assemble(
+                "  ", companion.name, " ", (f"{companion.type} · {companion.articles}", count)
+            )
+            options.append(
+                Option(prompt, id=_COMPANION + entity_key(companion.type, companion.name))
+            )
+        self.set_options(options)
+        self.highlighted = 1 if len(options) > 1 and not options[1].disabled else None
+
+    def action_close(self) -> None:
+        self.post_message(self.Closed())
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        option_id = event.option.id or ""
+        if option_id.startswith(_ARTICLE):
+            self.post_message(self.Chosen(article_id=option_id.removeprefix(_ARTICLE)))
+        elif option_id.startswith(_COMPANION):
+            kind, _, name = option_id.removeprefix(_COMPANION).partition(":")
+            self.post_message(self.Chosen(entity=(kind, name)))
+
+
+class EntityPanel(Vertical):
+    """The legend, the entity list, and (on request) an entity's details."""
+
+    def compose(self) -> ComposeResult:
+        yield Legend(id="legend")
+        yield EntityList(id="entities")
+        yield EntityDetailsList(id="entity-details")
+
+    def show_document(self, document: ArticleDocument | None) -> None:
+        self.query_one(EntityList).show_document(document)
+        self.close_details()
+
+    def show_details(self, details: EntityDetails, current: str | None) -> None:
+        details_list = self.query_one(EntityDetailsList)
+        details_list.show_details(details, current)
+        self.add_class("-details")
+
+    def close_details(self) -> None:
+        self.remove_class("-details")

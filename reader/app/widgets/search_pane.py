@@ -1,0 +1,242 @@
+"""The search pane: the query box, a status line and the results list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from reader.app.backend import SearchRequest
+
+if TYPE_CHECKING:
+    from reader.search import SearchHit, SearchResults
+
+#: A snippet in the results list is cut to about this many characters.
+SNIPPET_CHARS = 110
+_SUGGESTION = "suggestion:"
+
+
+class QueryInput(Input):
+    """The query box: Whoosh query language, searched as you type."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down", "to_results", "Results", id="query.to_results"),
+        Binding("escape", "leave", "Leave query", id="query.leave"),
+    ]
+
+    @dataclass
+    class Leave(Message):
+        """The user wants out of the query box: ``to`` is "results" or "away"."""
+
+        to: str
+
+    def action_to_results(self) -> None:
+        self.post_message(self.Leave("results"))
+
+    def action_leave(self) -> None:
+        self.post_message(self.Leave("away"))
+
+
+class ResultsList(OptionList):
+    """The articles that match, best (or newest) first."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "results-list--title",
+        "results-list--meta",
+        "results-list--hit",
+    }
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select", "Open", id="results.open"),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.article_ids: list[str] = []
+
+    def show_hits(self, hits: tuple[SearchHit, ...], keep: str | None = None) -> None:
+        """Replace the list; keep the highlight on article ``keep`` when it is still there."""
+        self.article_ids = [hit.id for hit in hits]
+        options: list[Option | None] = []
+        for hit in hits:
+            options.append(Option(self._prompt(hit), id=hit.id))
+        self.set_options(options)
+        if keep in self.article_ids:
+            self.highlighted = self.get_option_index(keep)
+        elif self.article_ids:
+            self.highlighted = 0
+
+    def show_suggestion(self, suggestion: str) -> None:
+        self.article_ids = []
+        prompt = Text.assemble("Did you mean ", (suggestion, "bold"), "?")
+        self.set_options([Option(prompt, id=_SUGGESTION + suggestion)])
+        self.highlighted = 0
+
+    def highlight_article(self, article_id: str) -> None:
+        if article_id in self.article_ids:
+            self.highlighted = self.get_option_index(article_id)
+
+    def _prompt(self, hit: SearchHit) -> Text:
+        title = Text(hit.title, style=self.get_component_rich_style("results-list--title"))
+        meta_parts = [p for p in (hit.source, hit.date.isoformat() if hit.date else "") if p]
+        meta = Text(
+            " · ".join(meta_parts), style=self.get_component_rich_style("results-list--meta")
+        )
+        prompt = Text.assemble(title, "\n", meta)
+        if hit.snippets and hit.snippets[0].matches:
+            prompt.append("\n")
+            prompt.append_text(self._snippet(hit))
+        return prompt
+
+    def _snippet(self, hit: SearchHit) -> Text:
+        """The first snippet, cut to about SNIPPET_CHARS around its first hit."""
+        snippet = hit.snippets[0]
+        body = snippet.text
+        start = 0
+        if snippet.matches and snippet.matches[0][0] > SNIPPET_CHARS // 2:
+            start = body.rfind(" ", 0, snippet.matches[0][0] - 20) + 1
+        end = min(len(body), start + SNIPPET_CHARS)
+        text = Text("…" if start or snippet.start else "")
+        hit_style = self.get_component_rich_style("results-list--hit")
+        cursor = start
+        for match_start, match_end in snippet.matches:
+            if match_start < cursor or match_end > end:
+                continue
+            text.append(body[cursor:match_start])
+            text.append(body[match_start:match_end], style=hit_style)
+            cursor = match_end
+        text.append(body[cursor:end])
+        if end < len(body):
+            text.append("…")
+        return text
+
+
+class SearchStatus(Static):
+    """One line under the query box: hit count, sort order, filters, or what went wrong."""
+
+
+class SearchPane(Vertical):
+    """The query box, the search status and the results.
+
+    Data comes down through :meth:`show_results` and :meth:`show_error`; the
+    pane posts :class:`QueryChanged`, :class:`ResultChosen` and
+    :class:`TopRequested` up.
+    """
+
+    @dataclass
+    class QueryChanged(Message):
+        """The query text changed (the app debounces and searches)."""
+
+        text: str
+
+    @dataclass
+    class ResultChosen(Message):
+        """The user chose an article in the results."""
+
+        article_id: str
+
+    @dataclass
+    class TopRequested(Message):
+        """Enter in the query box: open the top result."""
+
+    def compose(self) -> ComposeResult:
+        yield QueryInput(placeholder="Search… (press / to come back here)", id="query")
+        yield SearchStatus("Opening the index…", id="search-status", markup=False)
+        yield ResultsList(id="results")
+
+    @property
+    def query_input(self) -> QueryInput:
+        return self.query_one(QueryInput)
+
+    @property
+    def results_list(self) -> ResultsList:
+        return self.query_one(ResultsList)
+
+    def set_query(self, text: str) -> None:
+        """Put ``text`` in the query box (this searches, as typing does)."""
+        box = self.query_input
+        box.value = text
+        box.cursor_position = len(text)
+
+    def show_results(
+        self, request: SearchRequest, results: SearchResults, keep: str | None = None
+    ) -> None:
+        status = Text()
+        noun = "article" if results.total == 1 else "articles"
+        if results.total == 0:
+            status.append("No articles match", style="bold")
+            if request.query:
+                status.append(" “")
+                status.append(request.query)
+                status.append("”")
+            if results.suggestion:
+                status.append(". Did you mean ")
+                status.append(results.suggestion, style="bold")
+                status.append("?")
+        else:
+            status.append(f"{results.total:,}", style="bold")
+            status.append(f" {noun} · by {results.sort}")
+            shown = len(results.hits)
+            if shown < results.total:
+                status.append(f" · top {shown}")
+        filters = request.describe_filters()
+        if filters:
+            status.append("\nfilter: ")
+            status.append(filters, style="italic")
+            status.append("  (c clears)")
+        self.query_one(SearchStatus).update(status)
+        self.query_one(SearchStatus).set_class(False, "-error")
+        results_list = self.results_list
+        if results.total == 0 and results.suggestion:
+            results_list.show_suggestion(results.suggestion)
+        else:
+            results_list.show_hits(results.hits, keep=keep)
+
+    def show_error(self, message: str) -> None:
+        """Say why the query cannot run; the last results stay."""
+        status = self.query_one(SearchStatus)
+        status.update(Text.assemble(("Query error: ", "bold"), message))
+        status.set_class(True, "-error")
+
+    def show_message(self, message: str) -> None:
+        self.query_one(SearchStatus).update(Text(message))
+
+    @on(Input.Changed, "#query")
+    def _query_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.post_message(self.QueryChanged(event.value))
+
+    @on(Input.Submitted, "#query")
+    def _query_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        results_list = self.results_list
+        if results_list.option_count and not results_list.article_ids:
+            # The only option is a did-you-mean suggestion: take it.
+            option = results_list.get_option_at_index(0)
+            if option.id and option.id.startswith(_SUGGESTION):
+                self.set_query(option.id.removeprefix(_SUGGESTION))
+                return
+        self.post_message(self.TopRequested())
+
+    @on(QueryInput.Leave)
+    def _leave_query(self, event: QueryInput.Leave) -> None:
+        if event.to == "results" and self.results_list.option_count:
+            event.stop()
+            self.results_list.focus()
+
+    @on(OptionList.OptionSelected, "#results")
+    def _result_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        option_id = event.option.id or ""
+        if option_id.startswith(_SUGGESTION):
+            self.set_query(option_id.removeprefix(_SUGGESTION))
+            self.query_input.focus()
+        elif option_id:
+            self.post_message(self.ResultChosen(option_id))

@@ -1,0 +1,60 @@
+"""Status lines: the viewer's position line and the index bar."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Label, Static
+
+if TYPE_CHECKING:
+    from textual.widgets import ProgressBar
+
+
+class ViewerStatus(Static):
+    """Where the reader is in the article and which hit or mention is current."""
+
+    def show_position(
+        self, line: int, lines: int, percent: int, target: int, targets: int, label: str
+    ) -> None:
+        text = Text()
+        if lines:
+            text.append(f"line {line:,} of {lines:,} · {percent}%")
+        if targets:
+            plural = label + ("s" if targets != 1 else "")
+            if target >= 0:
+                text.append(f" · {label} {target + 1} of {targets} (n/N)")
+            else:
+                text.append(f" · {targets} {plural} (n/N)")
+        self.update(text)
+
+
+class IndexBar(Horizontal):
+    """The state of the index: a progress bar while it is brought up to date."""
+
+    def compose(self) -> ComposeResult:
+        yield Label("", id="index-message", markup=False)
+
+    def _progress_bar(self) -> ProgressBar:
+        # Mounted on first use: most launches never need one, and startup is faster.
+        from textual.widgets import ProgressBar
+
+        bars = self.query(ProgressBar)
+        if bars:
+            return bars.first()
+        bar = ProgressBar(total=None, show_eta=False, id="index-progress")
+        self.mount(bar)
+        return bar
+
+    def show_message(self, message: str, busy: bool = False) -> None:
+        self.query_one("#index-message", Label).update(Text(message))
+        self.set_class(busy, "-busy")
+
+    def show_progress(self, done: int, total: int) -> None:
+        self.set_class(True, "-busy")
+        self._progress_bar().update(total=max(total, 1), progress=done)
+        self.query_one("#index-message", Label).update(
+            Text(f"Indexing {done:,} of {total:,} changed files — search works meanwhile")
+        )

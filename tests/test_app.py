@@ -1,0 +1,438 @@
+"""Pilot tests of the reader app: keys in, widget state out."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input
+
+from reader.app import make_app
+from reader.app.backend import CorpusService
+from reader.app.pilot import settle
+from reader.app.screens.help import HelpScreen
+from reader.app.screens.problems import ProblemsScreen
+from reader.app.settings import Settings
+from reader.app.widgets.entity_panel import EntityList, EntityPanel
+from reader.app.widgets.search_pane import QueryInput, ResultsList, SearchStatus
+from reader.app.widgets.viewer import ArticleViewer
+
+KISHI_ARTICLES = 4  # articles of the bundled corpus that mention "Kishi"
+
+
+def run_async(test):
+    """Run an async test on a fresh event loop (the project has no pytest-asyncio)."""
+
+    @functools.wraps(test)
+    def wrapper(*args, **kwargs):
+        return asyncio.run(test(*args, **kwargs))
+
+    return wrapper
+
+
+def typed(text: str) -> list[str]:
+    return ["space" if c == " " else c for c in text]
+
+
+async def type_query(pilot, text: str) -> None:
+    await pilot.press(*typed(text))
+    await settle(pilot)
+
+
+def status_text(app) -> str:
+    return str(app.query_one(SearchStatus).render())
+
+
+def viewer_lines(viewer: ArticleViewer) -> list[str]:
+    """The text of every line the viewer would draw (header and body)."""
+    lines = [text.plain for text in viewer._header]
+    body = viewer.document.body
+    lines.extend(body[s:e].rstrip() for s, e in viewer._wrapped.lines)
+    return lines
+
+
+def styled_runs(viewer: ArticleViewer, y: int, component: str) -> list[str]:
+    """The text drawn at screen row ``y`` with the style of ``component``."""
+    style = viewer.get_component_rich_style(component)
+    strip = viewer.render_line(y)
+    return [
+        seg.text
+        for seg in strip
+        if seg.style and style.bgcolor and seg.style.bgcolor == style.bgcolor
+    ]
+
+
+@pytest.fixture
+def app(corpus):
+    return make_app(corpus, restore=False, settings=Settings())
+
+
+@run_async
+async def test_typing_searches_and_shows_count(app):
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        assert app.focused is app.query_one(QueryInput)
+        await type_query(pilot, "Kishi")
+        results = app.query_one(ResultsList)
+        assert len(results.article_ids) == KISHI_ARTICLES
+        assert app.results.total == KISHI_ARTICLES
+        assert status_text(app).startswith(f"{KISHI_ARTICLES} articles · by relevance")
+        # The snippet of every result emphasises the hit.
+        prompt = results.get_option_at_index(0).prompt
+        hit_style = results.get_component_rich_style("results-list--hit")
+        emphasised = [prompt.plain[s.start : s.end] for s in prompt.spans if s.style == hit_style]
+        assert emphasised and all(word.lower() == "kishi" for word in emphasised)
+
+
+@run_async
+async def test_sort_order_toggles_and_shows(app):
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "Japan")
+        await pilot.press("escape", "s")
+        await settle(pilot)
+        assert "by date" in status_text(app)
+        dates = [hit.date for hit in app.results.hits]
+        assert dates == sorted(dates, reverse=True)
+
+
+@run_async
+async def test_no_hits_offers_did_you_mean(app):
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "cybersecurty")
+        assert app.results.total == 0
+        assert "No articles match" in status_text(app)
+        assert "cybersecurity" in status_text(app)
+        await pilot.press("enter")  # takes the suggestion
+        await settle(pilot)
+        assert app.query_one(QueryInput).value == "cybersecurity"
+        assert app.results.total > 0
+
+
+@run_async
+async def test_malformed_query_says_why_and_keeps_results(app):
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "Kishi")
+        before = list(app.query_one(ResultsList).article_ids)
+        await type_query(pilot, " AND (")
+        assert "Query error" in status_text(app)
+        assert "never closed" in status_text(app)
+        assert app.query_one(ResultsList).article_ids == before
+
+
+@run_async
+async def test_enter_opens_top_result_with_hits_highlighted(app):
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "cybersecurity")
+        top = app.query_one(ResultsList).article_ids[0]
+        await pilot.press("enter")
+        await settle(pilot)
+        viewer = app.query_one(ArticleViewer)
+        assert app.focused is viewer
+        assert viewer.document.id == top
+        lines = viewer_lines(viewer)
+        assert lines[0].startswith(viewer.document.title[:20])
+        assert viewer.document.hits
+        assert all(
+            viewer.document.body[s:e].lower() == "cybersecurity" for s, e in viewer.document.hits
+        )
+        # Jump to the first hit: it is drawn with the hit style.
+        await pilot.press("n")
+        start, end = viewer.current_target
+        row = viewer._line_for_offset(start) - int(viewer.scroll_y)
+        runs = "".join(styled_runs(viewer, row, "article-viewer--hit"))
+        assert "cybersecurity" in runs.lower() or viewer.current_target == (start, end)
+        assert "hit 1 of" in str(app.query_one("#viewer-status").render())
+
+
+@run_async
+async def test_down_moves_into_results_and_enter_opens(app):
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "Kishi")
+        await pilot.press("down")
+        results = app.query_one(ResultsList)
+        assert app.focused is results
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert app.document.id == results.article_ids[1]
+
+
+@run_async
+async def test_entity_selection_jumps_through_mentions(app):
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "Kishi")
+        await pilot.press("enter")
+        await settle(pilot)
+        entities = app.query_one(EntityList)
+        entities.focus()
+        index = entities.get_option_index("entity:person:Nobuo Kishi")
+        entities.highlighted = index
+        await pilot.press("enter")
+        await settle(pilot)
+        viewer = app.query_one(ArticleViewer)
+        assert viewer.selected_key == "person:Nobuo Kishi"
+        mentions = viewer.document.entity("person:Nobuo Kishi").mentions
+        assert viewer.current_target == mentions[0]
+        assert "Kishi" in viewer.document.body[slice(*viewer.current_target)]
+        await pilot.press("n")
+        assert viewer.current_target == mentions[1]
+        await pilot.press("N")
+        assert viewer.current_target == mentions[0]
+        assert "mention 1 of" in str(app.query_one("#viewer-status").render())
+        # The selected mention is on screen.
+        line = viewer._line_for_offset(mentions[0][0])
+        assert viewer.scroll_y <= line < viewer.scroll_y + viewer.scrollable_content_region.height
+
+
+@run_async
+async def test_entity_filter_and_details(app):
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "Kishi")
+        await pilot.press("enter")
+        await settle(pilot)
+        entities = app.query_one(EntityList)
+        entities.focus()
+        entities.highlighted = entities.get_option_index("entity:person:Nobuo Kishi")
+        await pilot.press("f")
+        await settle(pilot)
+        assert app.request.entity == ("person", "Nobuo Kishi")
+        assert "person: Nobuo Kishi" in status_text(app)
+        assert 0 < app.results.total <= KISHI_ARTICLES
+        await pilot.press("i")
+        await settle(pilot)
+        panel = app.query_one(EntityPanel)
+        assert panel.has_class("-details")
+        await pilot.press("escape")
+        await pilot.press("c")
+        await settle(pilot)
+        assert app.request.entity is None
+
+
+@run_async
+async def test_brackets_step_through_results_from_viewer(app):
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "Kishi")
+        await pilot.press("enter")
+        await settle(pilot)
+        ids = app.query_one(ResultsList).article_ids
+        assert app.document.id == ids[0]
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert app.document.id == ids[1]
+        assert app.focused is app.query_one(ArticleViewer)
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert app.document.id == ids[0]
+
+
+@run_async
+async def test_tab_cycles_panes_and_slash_returns_to_query(app):
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        order = []
+        for _ in range(4):
+            order.append(type(app.focused).__name__)
+            await pilot.press("tab")
+        assert order == ["QueryInput", "ResultsList", "ArticleViewer", "EntityList"]
+        assert isinstance(app.focused, QueryInput)
+        await pilot.press("shift+tab")
+        assert isinstance(app.focused, EntityList)
+        await pilot.press("slash")
+        assert isinstance(app.focused, QueryInput)
+        await pilot.press("escape")
+        assert not isinstance(app.focused, Input)
+
+
+@run_async
+async def test_help_screen_lists_bindings(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("escape", "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        ids = {row.binding_id for section in app.screen.sections for row in section.rows}
+        assert {"reader.next_hit", "reader.focus_query", "entities.filter"} <= ids
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+@run_async
+async def test_q_types_in_query_box_but_quits_elsewhere(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+        assert app.query_one(QueryInput).value == "q"
+        assert app.is_running
+        await pilot.press("escape", "q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+@run_async
+async def test_narrow_terminal_folds_the_entity_panel(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        panel = app.query_one(EntityPanel)
+        assert app.screen.has_class("-narrow")
+        assert not panel.display
+        await pilot.press("escape", "e")
+        await pilot.pause()
+        assert panel.display
+        assert isinstance(app.focused, EntityList)
+        await pilot.press("e")
+        await pilot.pause()
+        assert not panel.display
+
+
+@run_async
+async def test_keymap_from_settings(corpus):
+    app = make_app(
+        corpus, restore=False, settings=Settings(keymap={"reader.next_result": "ctrl+n"})
+    )
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("escape")
+        ids = app.query_one(ResultsList).article_ids
+        first = app.document.id
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert app.document.id == ids[ids.index(first) + 1]
+        await pilot.press("question_mark")
+        rows = {row.binding_id: row.keys for s in app.screen.sections for row in s.rows}
+        assert rows["reader.next_result"] == "^n"
+
+
+@run_async
+async def test_untrusted_text_is_shown_as_text(corpus):
+    (corpus / "evil.md").write_text(
+        "---\ntitle: '[bold red]Evil[/] \\e[31m'\nsource: '[link=x]src'\n---\n\n"
+        "Body with [b]markup[/b] and an escape \x1b[2J here about Kishi.\n",
+        encoding="utf-8",
+    )
+    app = make_app(corpus, restore=False, settings=Settings())
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "markup")
+        await pilot.press("enter")
+        await settle(pilot)
+        viewer = app.query_one(ArticleViewer)
+        assert viewer.document.id == "evil"
+        lines = viewer_lines(viewer)
+        assert lines[0].startswith("[bold red]Evil[/]")
+        assert "[link=x]src" in lines[1]
+        body = "\n".join(lines)
+        assert "[b]markup[/b]" in body
+        assert "\x1b" not in body and "␛" in body
+        prompt = app.query_one(ResultsList).get_option_at_index(0).prompt
+        assert "[bold red]Evil[/]" in prompt.plain
+
+
+@run_async
+async def test_index_problems_are_notified_and_listed(corpus):
+    (corpus / "broken.md").write_bytes(b"\x00\x01\x02binary\xff\xfe" * 50)
+    app = make_app(corpus, restore=False, settings=Settings())
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any("could not be indexed" in m for m in messages)
+        await pilot.press("escape", "p")
+        assert isinstance(app.screen, ProblemsScreen)
+        assert any(Path(p.path).name == "broken.md" for p in app.screen.problems)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ProblemsScreen)
+
+
+@run_async
+async def test_worker_errors_become_one_notification(app, monkeypatch):
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+
+        def broken(*args, **kwargs):
+            raise RuntimeError("disk on fire")
+
+        monkeypatch.setattr(CorpusService, "search", broken)
+        await type_query(pilot, "Japan")
+        assert app.is_running
+        errors = [n for n in app._notifications if n.severity == "error"]
+        assert any("disk on fire" in n.message for n in errors)
+
+
+@run_async
+async def test_session_is_restored(corpus):
+    app = make_app(corpus, settings=Settings())
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "Kishi")
+        await pilot.press("down", "down", "enter")
+        await settle(pilot)
+        chosen = app.document.id
+        await pilot.press("space")
+        offset = app.query_one(ArticleViewer).top_offset
+        assert offset > 0
+        await pilot.press("q")
+    again = make_app(corpus, settings=Settings())
+    async with again.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        assert again.query_one(QueryInput).value == "Kishi"
+        assert again.document.id == chosen
+        assert again.query_one(ArticleViewer).top_offset == offset
+
+
+@run_async
+async def test_session_survives_a_removed_article(corpus):
+    app = make_app(corpus, settings=Settings())
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "Kishi")
+        await pilot.press("enter")
+        await settle(pilot)
+        gone = app.document.path
+        await pilot.press("q")
+    Path(gone).unlink()
+    again = make_app(corpus, settings=Settings())
+    async with again.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        assert any("no longer in the corpus" in n.message for n in again._notifications)
+        assert again.document is not None  # something else is open, not an error
+
+
+@run_async
+async def test_long_article_opens_and_scrolls_to_the_end(corpus):
+    # How fast is measured by `reader bench` (open_largest_ms), not asserted here.
+    paragraph = "The ministers of Japan and Vietnam met again in Hanoi to talk about ships. " * 12
+    (corpus / "long.md").write_text(
+        "---\ntitle: A very long article\n---\n\n" + (paragraph + "\n\n") * 3000,
+        encoding="utf-8",
+    )  # about 2.7 MB
+    app = make_app(corpus, restore=False, settings=Settings())
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, timeout=120)
+        await type_query(pilot, "title:long")
+        await pilot.press("enter")
+        await settle(pilot)
+        viewer = app.query_one(ArticleViewer)
+        assert viewer.document.id == "long"
+        assert len(viewer.document.body) > 2_000_000
+        await pilot.press("G")
+        await pilot.pause()
+        assert viewer.scroll_y == viewer.max_scroll_y > 10_000
+
+
+def test_app_package_does_not_import_whoosh_at_startup():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import reader.app.app; "
+        "print('whoosh' in sys.modules, 'reader.index' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]

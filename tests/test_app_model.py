@@ -1,0 +1,118 @@
+"""Plain tests of the app's non-screen parts: the viewer model, settings, session."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from rich.cells import cell_len
+
+from reader.app.document import ArticleDocument, Entity, Span, WrappedBody, wrap
+from reader.app.session import Session, load_session, save_session
+from reader.app.settings import Settings, SettingsError, load_settings
+
+# -- wrapping ----------------------------------------------------------------------------------
+
+_text = st.text(alphabet=st.sampled_from("ab cd\n東京 -\t"), max_size=300)
+
+
+@given(_text, st.integers(min_value=1, max_value=40))
+def test_wrap_covers_the_body_in_order_within_the_width(body, width):
+    lines = wrap(body, width)
+    position = 0
+    for start, end in lines:
+        assert start >= position
+        # Only whitespace (or a newline) is skipped between lines.
+        assert body[position:start].strip(" \t\n") == ""
+        assert cell_len(body[start:end].rstrip().replace("\t", " ")) <= max(width, 2)
+        position = end
+    assert body[position:].strip(" \t\n") == ""
+
+
+def test_wrap_breaks_at_spaces_and_keeps_paragraphs():
+    body = "one two three four\n\nfive"
+    lines = [body[s:e].rstrip() for s, e in wrap(body, 9)]
+    assert lines == ["one two", "three", "four", "", "five"]
+
+
+def test_wrapped_body_finds_the_line_of_an_offset():
+    body = "alpha beta gamma delta"
+    wrapped = WrappedBody(body, 11)
+    assert wrapped.line_of(0) == 0
+    assert wrapped.line_of(body.index("gamma")) == 1
+
+
+def test_spans_in_finds_overlapping_spans_only():
+    body = "Nobuo Kishi met Phan Van Giang in Hanoi."
+    document = ArticleDocument(
+        id="a",
+        title="t",
+        body=body,
+        hits=((6, 11),),
+        entities=(
+            Entity("person", "Nobuo Kishi", ((0, 11),)),
+            Entity("place", "Hanoi", ((34, 39),)),
+        ),
+    )
+    kinds = [span.kind for span in document.spans_in(8, 20)]
+    assert sorted(kinds) == ["hit", "person"]
+    assert list(document.spans_in(12, 30)) == []
+    assert document.spans_in(30, 40).__next__() == Span(34, 39, "place", "place:Hanoi")
+    assert [e.name for e in document.entities_of("person")] == ["Nobuo Kishi"]
+
+
+# -- settings ----------------------------------------------------------------------------------
+
+
+def test_settings_default_when_missing(tmp_path):
+    assert load_settings(tmp_path / "config.yaml") == Settings()
+
+
+def test_settings_read_and_validated(tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text("theme: nord\ndebounce: 0.3\nkeymap:\n  reader.quit: ctrl+x\n")
+    settings = load_settings(path)
+    assert settings.theme == "nord"
+    assert settings.debounce == 0.3
+    assert settings.keymap == {"reader.quit": "ctrl+x"}
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("colour: red\n", "colour"),
+        ("debounce: slow\n", "debounce"),
+        ("results: 0\n", "results"),
+        ("keymap: [a]\n", "keymap"),
+        ("keymap:\n  reader.quit: 3\n", "reader.quit"),
+        ("theme: [\n", "YAML"),
+    ],
+)
+def test_bad_settings_name_the_problem(tmp_path, text, named):
+    path = tmp_path / "config.yaml"
+    path.write_text(text)
+    with pytest.raises(SettingsError, match=named):
+        load_settings(path)
+
+
+# -- session -----------------------------------------------------------------------------------
+
+
+def test_session_round_trip_per_corpus(tmp_path):
+    path = tmp_path / "sessions.json"
+    first, second = tmp_path / "a", tmp_path / "b"
+    save_session(first, Session(query="Kishi", article_id="x", offset=120), path)
+    save_session(second, Session(query="ships", sort="date"), path)
+    assert load_session(first, path) == Session(query="Kishi", article_id="x", offset=120)
+    assert load_session(second, path).sort == "date"
+
+
+def test_damaged_session_is_forgotten(tmp_path):
+    path = tmp_path / "sessions.json"
+    path.write_text("{not json")
+    assert load_session(tmp_path, path) == Session()
+    key = str(tmp_path.resolve())
+    path.write_text(json.dumps({key: {"offset": "ten", "sort": "sideways"}}))
+    assert load_session(tmp_path, path) == Session()

@@ -1,0 +1,62 @@
+"""Snapshot tests (pytest-textual-snapshot) of the main screen, help, and 80x24.
+
+Each waits for the index worker and the searches to finish (``settle``) before
+the picture is taken, so the snapshots do not depend on timing. Update them
+with ``pytest tests/test_app_snapshots.py --snapshot-update`` after a
+deliberate change, and look at the report before committing.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from reader.app import make_app
+from reader.app.pilot import settle
+from reader.app.settings import Settings
+
+
+def _app(corpus):
+    app = make_app(corpus, restore=False, settings=Settings(theme="textual-dark"))
+    return app
+
+
+def _script(*keys: str):
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        # Hide the text cursor's blink phase from the picture.
+        pilot.app.query_one("#query").cursor_blink = False
+        await pilot.pause()
+
+    return run_before
+
+
+def _typed(text: str) -> tuple[str, ...]:
+    return tuple("space" if c == " " else c for c in text)
+
+
+@pytest.fixture
+def snapshot_corpus(corpus):
+    return corpus
+
+
+def test_main_screen(snap_compare, snapshot_corpus):
+    keys = (*_typed("Kishi"), "enter", "tab", "enter", "n")
+    assert snap_compare(_app(snapshot_corpus), terminal_size=(140, 40), run_before=_script(*keys))
+
+
+def test_help_screen(snap_compare, snapshot_corpus):
+    keys = ("escape", "question_mark")
+    assert snap_compare(_app(snapshot_corpus), terminal_size=(120, 40), run_before=_script(*keys))
+
+
+def test_narrow_terminal(snap_compare, snapshot_corpus):
+    keys = (*_typed("cybersecurity"), "enter")
+    assert snap_compare(_app(snapshot_corpus), terminal_size=(80, 24), run_before=_script(*keys))
+
+
+def test_narrow_terminal_with_entity_panel(snap_compare, snapshot_corpus):
+    keys = (*_typed("cybersecurity"), "enter", "e")
+    assert snap_compare(_app(snapshot_corpus), terminal_size=(80, 24), run_before=_script(*keys))
