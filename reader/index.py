@@ -211,7 +211,7 @@ def prepare(source: SourceFile) -> Prepared:
 
 def recognizer_version() -> str:
     """Changes when the recognizer or the user's gazetteer does: the index then rebuilds."""
-    from reader.entities import RECOGNIZER_VERSION
+    from reader.entities.version import RECOGNIZER_VERSION
 
     version = str(RECOGNIZER_VERSION)
     path = user_gazetteer()

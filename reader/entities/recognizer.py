@@ -27,9 +27,7 @@ from reader.entities.gazetteer import AMBIGUOUS, COUNTRY, STRONG, Gazetteer, loa
 from reader.entities.model import ENTITY_TYPES, Entity, Mention
 from reader.entities.rules import fold
 from reader.entities.rules import words as _words
-
-#: Bump whenever the rules or the shipped gazetteers change: the index rebuilds.
-RECOGNIZER_VERSION = "2"
+from reader.entities.version import RECOGNIZER_VERSION  # noqa: F401 - re-exported
 
 _TYPE_ORDER = {name: index for index, name in enumerate(ENTITY_TYPES)}
 _SENTENCE_END = frozenset("\n.!?:;\"“”‘'([—–•*#>|")
