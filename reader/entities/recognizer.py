@@ -726,6 +726,29 @@ def _feature_name(gaz: Gazetteer, text: str) -> str:
 # -- layer 3: agreements ------------------------------------------------------------------------
 
 
+_WEEKDAYS = frozenset(
+    {
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "today",
+        "yesterday",
+        "weekend",
+        "saturday's",
+        "sunday's",
+        "tuesday's",
+        "monday's",
+        "wednesday's",
+        "thursday's",
+        "friday's",
+    }
+)
+
+
 def _agreements(body: str, kept: list[_Cand]) -> list[_Cand]:
     spans = _Occupied()
     for cand in kept:
@@ -764,7 +787,9 @@ def _agreements(body: str, kept: list[_Cand]) -> list[_Cand]:
             continue
         plural = base.endswith("s") and not base.endswith("understanding")
         definite = determiner not in rules.INDEFINITE and (determiner != "" or not plural)
-        key = " ".join([*modifiers, body[h_start:end].lower()])
+        # "the Tuesday agreement" is the agreement, whatever day it is named by.
+        named_by = [m for m in modifiers if m.lower() not in _WEEKDAYS]
+        key = " ".join([*named_by, body[h_start:end].lower()])
         found.append((start, end, fold(key), definite, _head_class(base)))
         last_end = end
     return _link_agreements(body, found)
