@@ -171,6 +171,7 @@ def run(corpus: Path, *, queries: int = 120, progress: Any = None) -> dict[str, 
         say("timing searches")
         index = CorpusIndex(copy)
         index.open()
+        index.update()
         query_set = derive_queries(index, count=queries)
         timings: dict[str, list[float]] = {}
         with index.searcher() as searcher:
