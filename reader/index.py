@@ -611,6 +611,9 @@ def _prepare_all(sources: list[SourceFile]) -> Iterator[Prepared]:
             yield prepare(source)
         return
     workers = min(os.cpu_count() or 2, 8)
+    # Build (or load) the gazetteer here first: it is then cached on disk, and each
+    # worker loads it in milliseconds instead of building it again.
+    recognizer().recognize("Warm up in Canberra.")
     chunks = [sources[i : i + _CHUNK] for i in range(0, len(sources), _CHUNK)]
     # "spawn": forking a process that runs threads (the app's workers) can deadlock.
     context = multiprocessing.get_context("spawn")
