@@ -72,33 +72,27 @@ def test_index_command_reports_changes(capsys, corpus):
     assert "added: extra" in out
 
 
-def test_bundled_corpus_found_from_another_folder(tmp_path, reader_home):
+def list_from(folder, reader_home):
+    """``reader list --json`` run as a new process from ``folder``, without $READER_CORPUS."""
     env = {k: v for k, v in os.environ.items() if k != "READER_CORPUS"}
     env["READER_HOME"] = str(reader_home)
     done = subprocess.run(
         [sys.executable, "-m", "reader", "list", "--json"],
-        cwd=tmp_path,
+        cwd=folder,
         env=env,
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
-    assert len(json.loads(done.stdout)) == 5
+    return json.loads(done.stdout)
+
+
+def test_bundled_corpus_found_from_another_folder(tmp_path, reader_home):
+    assert len(list_from(tmp_path, reader_home)) == 5
 
 
 def test_local_articles_folder_wins_over_the_bundled_corpus(tmp_path, reader_home):
     (tmp_path / "articles").mkdir()
     (tmp_path / "articles" / "only.md").write_text("The only article.\n", encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if k != "READER_CORPUS"}
-    env["READER_HOME"] = str(reader_home)
-    done = subprocess.run(
-        [sys.executable, "-m", "reader", "list", "--json"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    assert [r["id"] for r in json.loads(done.stdout)] == ["only"]
+    assert [r["id"] for r in list_from(tmp_path, reader_home)] == ["only"]
