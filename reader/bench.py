@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from reader.index import ENV_ENTITIES
 from reader.locations import ENV_HOME, bundled_corpus
 
 
@@ -124,7 +125,22 @@ def _time_command(args: list[str], env: dict[str, str], repeat: int = 3) -> floa
     return best
 
 
-def run(corpus: Path, *, queries: int = 120, progress: Any = None) -> dict[str, Any]:
+def _build_seconds(corpus: Path, home: Path, entities: bool) -> float:
+    """Time a full build of ``corpus`` from empty in a fresh process."""
+    env = {**os.environ, ENV_HOME: str(home), ENV_ENTITIES: "on" if entities else "off"}
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "reader", "--corpus", str(corpus), "index"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    return time.perf_counter() - started
+
+
+def run(
+    corpus: Path, *, queries: int = 120, progress: Any = None, compare_entities: bool = False
+) -> dict[str, Any]:
     """Run the benchmark on a scratch copy of ``corpus``; return the figures."""
     from reader.index import CorpusIndex
     from reader.search import match_spans, search, stored_entities
@@ -143,12 +159,16 @@ def run(corpus: Path, *, queries: int = 120, progress: Any = None) -> dict[str, 
         env = {**os.environ, ENV_HOME: str(home)}
 
         say("building the index from empty")
+        # A fresh process, as a user's first `reader index` would be.
+        build_s = _build_seconds(copy, home, entities=True)
         index = CorpusIndex(copy)
-        started = time.perf_counter()
         index.open()
-        report = index.update()
-        build_s = time.perf_counter() - started
-        articles = report.total
+        articles = len(index.article_ids())
+
+        without_entities_s = None
+        if compare_entities:
+            say("building again without entity recognition, for comparison")
+            without_entities_s = _build_seconds(copy, scratch / "home-plain", entities=False)
 
         say("timing start-up with nothing changed")
         command = [sys.executable, "-m", "reader"]
@@ -201,6 +221,12 @@ def run(corpus: Path, *, queries: int = 120, progress: Any = None) -> dict[str, 
             "articles": articles,
             "build_s": round(build_s, 2),
             "build_docs_per_s": round(articles / build_s, 1) if build_s else None,
+            "build_without_entities_s": round(without_entities_s, 2)
+            if without_entities_s
+            else None,
+            "entities_build_overhead": round(build_s / without_entities_s - 1, 3)
+            if without_entities_s
+            else None,
             "nochange_start_s": round(nochange, 3),
             "nochange_start_five_s": round(nochange_small, 3),
             "incremental_s": round(incremental, 3),
@@ -231,6 +257,14 @@ def format_report(figures: dict[str, Any]) -> str:
         f"machine: {figures['machine']}",
         f"full build: {figures['build_s']} s, {figures['build_docs_per_s']} articles/s "
         "(entity recognition included)",
+        *(
+            [
+                f"full build without entity recognition: {figures['build_without_entities_s']} s "
+                f"(recognition adds {figures['entities_build_overhead']:.0%})"
+            ]
+            if figures.get("build_without_entities_s")
+            else []
+        ),
         f"start-up, nothing changed: {figures['nochange_start_s']} s "
         f"(five-article corpus: {figures['nochange_start_five_s']} s)",
         f"update after one file changed: {figures['incremental_s']} s",

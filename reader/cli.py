@@ -82,6 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("bench", help="measure indexing, start-up, search and memory on a corpus")
     p.add_argument("--queries", type=int, default=120, metavar="N", help="queries to time")
+    p.add_argument(
+        "--compare-entities",
+        action="store_true",
+        help="also build without entity recognition, to measure what it adds",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(handler=cmd_bench)
 
@@ -288,7 +293,9 @@ def cmd_bench(args: argparse.Namespace, corpus: Path) -> int:
         raise CliError("--queries must be at least 6")
     say = None if args.json else (lambda message: print(f"… {message}", file=sys.stderr))
     try:
-        figures = bench.run(corpus, queries=args.queries, progress=say)
+        figures = bench.run(
+            corpus, queries=args.queries, progress=say, compare_entities=args.compare_entities
+        )
     except (OSError, ValueError, subprocess.CalledProcessError) as error:
         raise CliError(f"benchmark failed: {error}") from None
     print(bench.main_json(figures) if args.json else bench.format_report(figures))
