@@ -162,9 +162,20 @@ def scan(root: Path) -> tuple[list[SourceFile], list[Problem]]:
                 problems.append(Problem(Path(entry.path), reason, severity))
                 continue
             relname = rel + name
-            if stat.S_ISDIR(st.st_mode):
+            is_dir = stat.S_ISDIR(st.st_mode)
+            if not is_dir and not (
+                stat.S_ISREG(st.st_mode) and os.path.splitext(name)[1].lower() in SUFFIXES
+            ):
+                continue
+            if not _is_utf8_name(name):
+                # Ids, the manifest and the index all need text: such a name cannot be stored.
+                shown = Path(
+                    folder, name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                )
+                problems.append(Problem(shown, "the name is not valid UTF-8; rename it to read it"))
+            elif is_dir:
                 walk(entry.path, relname + "/")
-            elif stat.S_ISREG(st.st_mode) and os.path.splitext(name)[1].lower() in SUFFIXES:
+            else:
                 found.append((relname, entry.path, st.st_mtime_ns, st.st_size))
 
     walk(str(root), "")
@@ -178,6 +189,15 @@ def scan(root: Path) -> tuple[list[SourceFile], list[Problem]]:
         taken.add(article_id)
         files.append(SourceFile(article_id, path, mtime_ns, size))
     return files, problems
+
+
+def _is_utf8_name(name: str) -> bool:
+    """False for a name with bytes that are not UTF-8 (decoded by Python as lone surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 # -- loading one file ----------------------------------------------------------------------
