@@ -26,6 +26,8 @@ def _script(*keys: str):
         for key in keys:
             await pilot.press(key)
             await settle(pilot)
+        # Toasts expire on a timer: keep them out of the picture.
+        pilot.app.clear_notifications()
         # Hide the text cursor's blink phase from the picture.
         pilot.app.query_one("#query").cursor_blink = False
         await pilot.pause()
@@ -60,3 +62,30 @@ def test_narrow_terminal(snap_compare, snapshot_corpus):
 def test_narrow_terminal_with_entity_panel(snap_compare, snapshot_corpus):
     keys = (*_typed("cybersecurity"), "enter", "e")
     assert snap_compare(_app(snapshot_corpus), terminal_size=(80, 24), run_before=_script(*keys))
+
+
+_HIGHLIGHT = (
+    *_typed("Kishi"),
+    "enter",
+    "right_parenthesis",
+    "h",
+    "right_parenthesis",
+    "right_parenthesis",
+    "shift+down",
+    "h",
+    "a",
+    *_typed("Joint stance"),
+    "tab",
+    *_typed("japan"),
+    "enter",
+)
+
+
+def test_viewer_with_highlights_and_cursor(snap_compare, snapshot_corpus):
+    keys = (*_HIGHLIGHT, "right_parenthesis")
+    assert snap_compare(_app(snapshot_corpus), terminal_size=(140, 40), run_before=_script(*keys))
+
+
+def test_highlights_view(snap_compare, snapshot_corpus):
+    keys = (*_HIGHLIGHT, "v")
+    assert snap_compare(_app(snapshot_corpus), terminal_size=(140, 40), run_before=_script(*keys))

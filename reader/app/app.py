@@ -25,7 +25,7 @@ from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from reader.app import messages as msg
-from reader.app.backend import CorpusService, SearchRequest
+from reader.app.backend import CorpusService, ExportRequest, SearchRequest
 from reader.app.document import ENTITY_KINDS, KIND_LABELS, ArticleDocument, entity_key
 from reader.app.session import Session, load_session, save_session
 from reader.app.settings import Settings, SettingsError, config_path, load_settings
@@ -38,12 +38,16 @@ from reader.app.widgets.entity_panel import (
 from reader.app.widgets.search_pane import QueryInput, ResultsList, SearchPane
 from reader.app.widgets.status import IndexBar, ViewerStatus
 from reader.app.widgets.viewer import ArticleViewer
-from reader.app.workers import WorkersMixin
+from reader.app.workers import WorkersMixin, highlight_ranges
 from reader.textsafe import one_line
 
 if TYPE_CHECKING:
+    from reader.app.screens.export import ScopeChoice
     from reader.app.screens.help import HelpSection
+    from reader.app.screens.highlights import HighlightsScreen
+    from reader.app.screens.note import NoteAndTags
     from reader.corpus import Problem
+    from reader.highlights import Highlight, Placed
     from reader.search import SearchResults
 
 
@@ -70,6 +74,9 @@ class ReaderApp(WorkersMixin, App[int]):
         Binding("s", "toggle_sort", "Sort", show=False, id="reader.toggle_sort"),
         Binding("c", "clear_filters", "Clear filters", show=False, id="reader.clear_filters"),
         Binding("p", "problems", "Index problems", show=False, id="reader.problems"),
+        Binding("v", "highlights", "Highlights", id="reader.highlights"),
+        Binding("x", "export", "Export", id="reader.export"),
+        Binding("u,ctrl+z", "undo_delete", "Undo delete", show=False, id="reader.undo_delete"),
         Binding("question_mark", "help", "Help", id="reader.help"),
         Binding("q", "quit", "Quit", id="reader.quit"),
     ]
@@ -107,6 +114,10 @@ class ReaderApp(WorkersMixin, App[int]):
         if restore and self.session.article_id:
             self._pending_restore = (self.session.article_id, self.session.offset)
         self._opened_first = False
+        #: The open article's highlights by id, placed in its text (orphans too).
+        self.placed: dict[str, Placed] = {}
+        #: Deleted highlights, last one last: ``u`` puts them back.
+        self.deleted: list[Highlight] = []
         if settings.keymap:
             self.set_keymap(settings.keymap)
 
@@ -316,7 +327,17 @@ class ReaderApp(WorkersMixin, App[int]):
         viewer = self.viewer
         selected = viewer.selected_key if event.reason == "refresh" else None
         self.document = document
+        self.placed = {p.highlight.id: p for p in event.highlights}
         viewer.show(document, offset=event.offset, wrapped=event.wrapped)
+        orphans = sum(p.orphaned for p in event.highlights)
+        if orphans and event.reason != "refresh":
+            self.notify(
+                f"{orphans} highlight{'s' if orphans != 1 else ''} of this article "
+                "could not be found in its current text; press v to see "
+                f"{'them' if orphans != 1 else 'it'} with the quote.",
+                title="Highlights",
+                severity="warning",
+            )
         if selected:
             viewer.select_entity(selected)
         else:
@@ -328,6 +349,185 @@ class ReaderApp(WorkersMixin, App[int]):
     def _position_changed(self, event: ArticleViewer.PositionChanged) -> None:
         self.query_one(ViewerStatus).show_position(
             event.line, event.lines, event.percent, event.target, event.targets, event.target_label
+        )
+
+    # -- highlights ------------------------------------------------------------------------------
+
+    @on(ArticleViewer.HighlightRequested)
+    def _highlight_requested(self, event: ArticleViewer.HighlightRequested) -> None:
+        document = self.document
+        if document is None:
+            return
+        for span in document.highlights_in(event.start, event.end):
+            if (span.start, span.end) == (event.start, event.end):
+                self.notify("That passage is already highlighted.", timeout=3)
+                return
+        self.highlight_worker("added", document, span=(event.start, event.end))
+
+    @on(ArticleViewer.NoteRequested)
+    def _note_requested(self, event: ArticleViewer.NoteRequested) -> None:
+        placed = self.placed.get(event.highlight_id)
+        if placed is not None:
+            highlight = placed.highlight
+            self.edit_note(highlight.id, highlight.quote, highlight.note, highlight.tags)
+
+    @on(ArticleViewer.RemoveRequested)
+    def _remove_requested(self, event: ArticleViewer.RemoveRequested) -> None:
+        self.highlight_worker("deleted", self.document, highlight_id=event.highlight_id)
+
+    def edit_note(self, highlight_id: str, quote: str, note: str, tags: tuple[str, ...]) -> None:
+        """Open the note dialog; saving it updates the store in a worker."""
+        from reader.app.screens.note import NoteDialog
+
+        def saved(result: NoteAndTags | None) -> None:
+            if result is not None and result != (note, tags):
+                text, new_tags = result
+                self.highlight_worker(
+                    "edited", self.document, highlight_id=highlight_id, note=text, tags=new_tags
+                )
+
+        self.push_screen(NoteDialog(quote, note, tags), saved)
+
+    @on(msg.HighlightsChanged)
+    def _highlights_changed(self, event: msg.HighlightsChanged) -> None:
+        document = self.document
+        if event.placed is not None and document is not None and document.id == event.article_id:
+            self.placed = {p.highlight.id: p for p in event.placed}
+            document.set_highlights(highlight_ranges(event.placed))
+            self.viewer.highlights_changed()
+        if event.deleted is not None:
+            self.deleted.append(event.deleted)
+        messages = {
+            "added": "Highlighted. Press a to add a note, d to remove it.",
+            "edited": "Note and tags saved.",
+            "deleted": "Highlight deleted. Press u to undo.",
+            "restored": "Highlight restored.",
+        }
+        self.notify(messages.get(event.what, "Highlights saved."), timeout=3)
+        self._refresh_highlights_view()
+
+    @on(msg.StoreProblem)
+    def _store_problem(self, event: msg.StoreProblem) -> None:
+        severity = "error" if event.severity == "error" else "warning"
+        self.notify(one_line(event.message), title="Highlights", severity=severity, timeout=8)
+
+    def _refresh_highlights_view(self) -> None:
+        from reader.app.screens.highlights import HighlightsScreen
+
+        if isinstance(self.screen, HighlightsScreen) or any(
+            isinstance(screen, HighlightsScreen) for screen in self.screen_stack
+        ):
+            self.highlights_list_worker()
+
+    @on(msg.HighlightsListed)
+    def _highlights_listed(self, event: msg.HighlightsListed) -> None:
+        from reader.app.screens.highlights import HighlightsScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, HighlightsScreen):
+                screen.show(event.excerpts)
+
+    def on_highlights_screen_changed(self, event: HighlightsScreen.Changed) -> None:
+        # Named handler, not @on: the screen's module loads when the view first opens.
+        entry = event.entry
+        if event.what == "note":
+            excerpt = entry.excerpt
+            self.edit_note(entry.id, excerpt.quote, excerpt.note, excerpt.tags)
+        elif event.what == "delete":
+            self.highlight_worker("deleted", self.document, highlight_id=entry.id)
+
+    def action_undo_delete(self) -> None:
+        if not self.deleted:
+            self.notify("Nothing to undo.", timeout=2)
+            return
+        self.highlight_worker("restored", self.document, restore=self.deleted.pop())
+
+    def action_highlights(self) -> None:
+        from reader.app.screens.highlights import HighlightsScreen
+
+        if any(isinstance(screen, HighlightsScreen) for screen in self.screen_stack):
+            return
+
+        def chosen(result: tuple[str, int] | None) -> None:
+            if result is not None:
+                article_id, offset = result
+                self.open_article(article_id, offset=offset, reason="highlight")
+                self.viewer.focus()
+
+        self.push_screen(HighlightsScreen(self.corpus), chosen)
+        self.highlights_list_worker()
+
+    # -- export ----------------------------------------------------------------------------------
+
+    def export_choices(self) -> list[ScopeChoice]:
+        """What can be exported now: the open article, everything, the search's."""
+        from reader.app.screens.export import ScopeChoice
+        from reader.export import Scope
+
+        choices = []
+        if self.document is not None:
+            title = one_line(self.document.title)
+            if len(title) > 40:
+                title = title[:39] + "…"
+            choices.append(
+                ScopeChoice("article", f"Highlights of {title}", Scope((self.document.id,)))
+            )
+        choices.append(ScopeChoice("all", "All highlights", Scope()))
+        query = self.request.query.strip()
+        filtered = bool(self.request.describe_filters())
+        ids = tuple(self.search_pane.results_list.article_ids)
+        if query and not filtered:
+            choices.append(
+                ScopeChoice("results", "Highlights of the search results", Scope(query=query))
+            )
+        elif ids:
+            choices.append(ScopeChoice("results", "Highlights of the search results", Scope(ids)))
+        if query:
+            choices.append(
+                ScopeChoice(
+                    "hits", f"Passages matching {one_line(query)}", Scope(query=query, hits=True)
+                )
+            )
+        return choices
+
+    def action_export(self, scope: str | None = None) -> None:
+        from reader.app.screens.export import ExportDialog, default_export_path
+
+        if any(isinstance(screen, ExportDialog) for screen in self.screen_stack):
+            return
+
+        def chosen(request: ExportRequest | None) -> None:
+            if request is not None:
+                self.export_worker(request)
+
+        dialog = ExportDialog(self.export_choices(), default_export_path(), scope=scope)
+        self.push_screen(dialog, chosen)
+
+    @on(msg.ExportNeedsConfirmation)
+    def _export_exists(self, event: msg.ExportNeedsConfirmation) -> None:
+        from reader.app.screens.confirm import ConfirmDialog
+
+        request = event.request
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.export_worker(replace(request, overwrite=True))
+            else:
+                self.notify("Export cancelled: the file was left as it was.", timeout=3)
+
+        question = f"{request.path} exists. Overwrite it?"
+        self.push_screen(ConfirmDialog("File exists", question, yes="Overwrite"), answered)
+
+    @on(msg.ExportFinished)
+    def _export_finished(self, event: msg.ExportFinished) -> None:
+        count = event.count
+        what = f"{count} excerpt{'s' if count != 1 else ''}" if count else "Nothing to export;"
+        self.notify(Text(f"{what} saved to {event.path}"), title="Export")
+
+    @on(msg.ExportFailed)
+    def _export_failed(self, event: msg.ExportFailed) -> None:
+        self.notify(
+            Text(one_line(event.message)), title="Export failed", severity="error", timeout=10
         )
 
     # -- entities --------------------------------------------------------------------------------
@@ -443,10 +643,6 @@ class ReaderApp(WorkersMixin, App[int]):
         self.query_one(IndexBar).show_message("Rebuilding the index…", busy=True)
         self.start_indexing(rebuild=True)
 
-    def action_export(self) -> None:
-        article = self.document.id if self.document else None
-        self.export_worker(self.request.query.strip() or None, article)
-
     async def action_quit(self) -> None:
         self.save_session()
         self.exit(0)
@@ -467,6 +663,7 @@ class ReaderApp(WorkersMixin, App[int]):
 
     def help_sections(self) -> list[HelpSection]:
         from reader.app.screens.help import HelpSection, help_rows
+        from reader.app.screens.highlights import HighlightsScreen
 
         keymap = self.settings.keymap
         parts = [
@@ -475,6 +672,7 @@ class ReaderApp(WorkersMixin, App[int]):
             ("Results", ResultsList.BINDINGS),
             ("Article", ArticleViewer.BINDINGS),
             ("Entities", [*EntityList.BINDINGS, *EntityDetailsList.BINDINGS]),
+            ("Highlights view", HighlightsScreen.BINDINGS),
         ]
         sections = [HelpSection(title, help_rows(self, b, keymap)) for title, b in parts]
         palette = Binding(self.COMMAND_PALETTE_BINDING, "command_palette", "Commands")
@@ -499,8 +697,11 @@ class ReaderApp(WorkersMixin, App[int]):
         yield SystemCommand("Rebuild index", "Re-read every article", self.action_rebuild)
         yield SystemCommand(
             "Export",
-            "Markdown of the query's passages, or of the open article's highlights",
+            "Highlights or search passages as Markdown, JSON, YAML, CSV or W3C annotations",
             self.action_export,
+        )
+        yield SystemCommand(
+            "Highlights", "Every highlight: open, edit, delete, copy", self.action_highlights
         )
         yield SystemCommand(
             "Index problems", "Files that could not be indexed", self.action_problems

@@ -19,7 +19,11 @@ from typing import TYPE_CHECKING, Any, Literal
 from reader.app.document import ArticleDocument, entities_from_stored
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from reader.entity_queries import CoOccurrence, EntityArticle
+    from reader.export import ExcerptSet, Scope
+    from reader.highlights import Highlight
     from reader.index import CorpusIndex, UpdateReport
     from reader.search import SearchResults
 
@@ -49,6 +53,16 @@ class SearchRequest:
             end = self.date_to.isoformat() if self.date_to else "…"
             parts.append(f"date: {start} to {end}")
         return "; ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class ExportRequest:
+    """What the export dialog asks for: a format, a scope and a destination."""
+
+    fmt: str
+    scope: Scope
+    path: Path
+    overwrite: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +201,7 @@ class CorpusService:
             date=date.date().isoformat() if isinstance(date, dt.datetime) else "",
             path=one_line(str(stored.get("path") or "")),
             url=one_line(stored.get("url") or ""),
+            content_hash=str(stored.get("content_hash") or ""),
             hits=hits,
             entities=entities_from_stored(stored_entities(stored), len(body)),
         )
@@ -199,38 +214,32 @@ class CorpusService:
             companions = co_occurring(searcher, kind, name, limit=15)
         return EntityDetails(kind, name, tuple(articles), tuple(companions))
 
-    def export(self, query: str | None, article_id: str | None, folder: Path) -> Path:
-        """Export hit passages of ``query``, or the highlights of one article, as Markdown.
+    def collect(self, highlights: Sequence[Highlight], scope: Scope) -> ExcerptSet:
+        """The excerpts of ``scope``: ``highlights`` placed in the articles' current text.
 
         Raises ``reader.export.ExportError`` with a one-line message.
         """
-        from reader.export import Scope, collect, export_to_path
-        from reader.highlights import HighlightStore
+        from reader.export import collect_from
 
-        if query:
-            scope, store, stem = Scope(query=query, hits=True), None, "passages"
-        elif article_id:
-            scope, store, stem = Scope(article_ids=(article_id,)), HighlightStore(), "highlights"
-        else:
-            from reader.export import ExportError
+        with self.searching() as searcher:
+            return collect_from(searcher, highlights, scope)
 
-            raise ExportError("nothing to export: type a query or open an article")
-        excerpts = collect(_IndexView(self), store, scope)  # type: ignore[arg-type]
-        folder.mkdir(parents=True, exist_ok=True)
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        path = folder / f"reader-{stem}-{stamp}.md"
-        return export_to_path(excerpts, path, "markdown", path_base=self.corpus)
+    def export(
+        self,
+        highlights: Sequence[Highlight],
+        scope: Scope,
+        path: Path,
+        fmt: str,
+        *,
+        overwrite: bool = False,
+    ) -> tuple[Path, int]:
+        """Write the export of ``scope`` to ``path``: the path and the number of excerpts.
 
+        Raises ``reader.export.DestinationExists`` when ``path`` exists and
+        ``overwrite`` is False, ``ExportError`` for anything else the user can fix.
+        """
+        from reader.export import export_to_path
 
-class _IndexView:
-    """What ``reader.export.collect`` needs of an index, served by the app's searcher."""
-
-    def __init__(self, service: CorpusService) -> None:
-        self._service = service
-
-    def searcher(self) -> Any:
-        return self._service.searching()
-
-    def stored(self, article_id: str) -> dict[str, Any] | None:
-        with self._service.searching() as searcher:
-            return searcher.document(id=article_id)
+        excerpts = self.collect(() if scope.hits else highlights, scope)
+        written = export_to_path(excerpts, path, fmt, overwrite=overwrite, path_base=self.corpus)
+        return written, len(excerpts)

@@ -2,10 +2,9 @@
 
 Nothing here draws: :class:`ArticleDocument` holds the body exactly as the index
 stored it (already neutralised) and a sorted list of :class:`Span` ranges into
-it, each with a *kind* (``hit``, ``person``, ``place``, ``agreement``). The
-viewer turns a wrapped line plus the spans that overlap it into styled text.
-A later feature (highlights, a sentence cursor) adds kinds of span, not a new
-model.
+it, each with a *kind* (``hit``, ``person``, ``place``, ``agreement``,
+``highlight``). The viewer turns a wrapped line plus the spans that overlap it
+into styled text. A highlight span's ``key`` is the highlight's id.
 """
 
 from __future__ import annotations
@@ -23,6 +22,8 @@ ENTITY_KINDS = ("person", "place", "agreement")
 KIND_LABELS = {"person": "People", "place": "Places", "agreement": "Agreements"}
 
 Range = tuple[int, int]
+#: The kind of span a user's highlight is drawn as.
+HIGHLIGHT = "highlight"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,8 @@ class ArticleDocument:
     date: str = ""
     path: str = ""
     url: str = ""
+    #: The hash of the body the index stored (highlights are anchored to it).
+    content_hash: str = ""
     hits: tuple[Range, ...] = ()
     entities: tuple[Entity, ...] = ()
     spans: list[Span] = field(default_factory=list)
@@ -78,9 +81,29 @@ class ArticleDocument:
     def __post_init__(self) -> None:
         if not self.spans:
             self.spans = build_spans(self.hits, self.entities)
+        self._index_spans()
+
+    def _index_spans(self) -> None:
         self.spans.sort(key=lambda s: (s.start, s.end))
         self._starts = [s.start for s in self.spans]
         self._longest = max((s.end - s.start for s in self.spans), default=0)
+
+    def set_highlights(self, highlights: Iterable[tuple[int, int, str]]) -> None:
+        """Replace the highlight spans with ``(start, end, highlight id)`` ranges."""
+        length = len(self.body)
+        kept = [span for span in self.spans if span.kind != HIGHLIGHT]
+        kept.extend(
+            Span(start, end, HIGHLIGHT, key)
+            for start, end, key in highlights
+            if 0 <= start < end <= length
+        )
+        self.spans = kept
+        self._index_spans()
+
+    def highlights_in(self, start: int, end: int) -> list[Span]:
+        """The highlight spans that overlap ``[start, end)`` (or touch ``start`` when empty)."""
+        end = max(end, start + 1)
+        return [span for span in self.spans_in(start, end) if span.kind == HIGHLIGHT]
 
     def spans_in(self, start: int, end: int) -> Iterator[Span]:
         """Spans that overlap ``[start, end)``, in order of their start."""
@@ -134,7 +157,7 @@ def entities_from_stored(raw: Sequence[dict], body_length: int) -> tuple[Entity,
 _WORD = re.compile(r"\s*\S+\s*")
 
 
-def _cells(text: str) -> int:
+def text_cells(text: str) -> int:
     # The viewer draws a tab as one space; rich would count it as zero cells.
     return len(text) if text.isascii() else cell_len(text.replace("\t", " "))
 
@@ -151,7 +174,7 @@ def wrap(body: str, width: int) -> list[Range]:
     position = 0
     for paragraph in body.split("\n"):
         length = len(paragraph)
-        if length <= width and _cells(paragraph) <= width:
+        if length <= width and text_cells(paragraph) <= width:
             lines.append((position, position + length))
         else:
             _wrap_paragraph(paragraph, position, width, lines)
@@ -164,7 +187,7 @@ def _wrap_paragraph(paragraph: str, offset: int, width: int, lines: list[Range])
     used = 0
     for match in _WORD.finditer(paragraph):
         word = match.group()
-        visible = _cells(word.rstrip())
+        visible = text_cells(word.rstrip())
         if used and used + visible > width:
             lines.append((offset + line_start, offset + match.start()))
             line_start, used = match.start(), 0
@@ -173,14 +196,14 @@ def _wrap_paragraph(paragraph: str, offset: int, width: int, lines: list[Range])
             start = match.start()
             piece_start, piece_used = start, 0
             for index, char in enumerate(word.rstrip(), start):
-                char_cells = _cells(char)
+                char_cells = text_cells(char)
                 if piece_used + char_cells > width:
                     lines.append((offset + piece_start, offset + index))
                     piece_start, piece_used = index, 0
                 piece_used += char_cells
             line_start, used = piece_start, piece_used + (len(word) - len(word.rstrip()))
             continue
-        used += _cells(word)
+        used += text_cells(word)
     lines.append((offset + line_start, offset + len(paragraph)))
 
 

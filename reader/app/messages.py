@@ -12,11 +12,15 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from reader.app.backend import EntityDetails, OpenedIndex, SearchRequest
+from reader.app.backend import EntityDetails, ExportRequest, OpenedIndex, SearchRequest
 from reader.app.document import ArticleDocument, WrappedBody
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from reader.corpus import Problem
+    from reader.export import ExcerptSet
+    from reader.highlights import Highlight, Placed
     from reader.search import SearchResults
 
 
@@ -90,6 +94,8 @@ class ArticleLoaded(Message):
     reason: str = "user"
     #: The body wrapped to the viewer's width in the worker (None: wrap on arrival).
     wrapped: WrappedBody | None = None
+    #: The article's highlights, placed in its current text (orphans included).
+    highlights: tuple[Placed, ...] = ()
 
 
 @dataclass
@@ -97,3 +103,56 @@ class EntityDetailsLoaded(Message):
     """Other articles and co-occurring entities of one entity."""
 
     details: EntityDetails
+
+
+@dataclass
+class HighlightsChanged(Message):
+    """A highlight was added, edited, deleted or restored.
+
+    ``placed`` holds the open article's highlights afterwards (None when the
+    change did not touch the open article).
+    """
+
+    what: str
+    highlight: Highlight
+    article_id: str
+    placed: tuple[Placed, ...] | None = None
+    #: Set when ``what`` is "deleted": the highlight, for undo.
+    deleted: Highlight | None = None
+
+
+@dataclass
+class HighlightsListed(Message):
+    """Every highlight, as excerpts with their article, for the highlights view."""
+
+    excerpts: ExcerptSet
+
+
+@dataclass
+class StoreProblem(Message):
+    """A highlight operation failed, or the store has something to say (one line)."""
+
+    message: str
+    severity: str = "error"
+
+
+@dataclass
+class ExportFinished(Message):
+    """An export was written."""
+
+    path: Path
+    count: int
+
+
+@dataclass
+class ExportNeedsConfirmation(Message):
+    """The destination exists: ask before overwriting."""
+
+    request: ExportRequest
+
+
+@dataclass
+class ExportFailed(Message):
+    """An export could not be written; ``message`` is one line."""
+
+    message: str

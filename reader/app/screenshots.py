@@ -38,6 +38,23 @@ def _typed(text: str) -> tuple[str, ...]:
 #: Query "Kishi", open the top result, pick the first person and jump to a mention.
 _STUDY = (*_typed("Kishi"), "enter", "tab", "enter", "n")
 
+#: Highlight a sentence, then two more with a note and tags, and open the highlights view.
+_HIGHLIGHT = (
+    *_typed("Kishi"),
+    "enter",
+    "right_parenthesis",
+    "h",
+    "right_parenthesis",
+    "right_parenthesis",
+    "shift+down",
+    "h",
+    "a",
+    *_typed("Joint stance on coercion"),
+    "tab",
+    *_typed("japan vietnam"),
+    "enter",
+)
+
 SCENES = (
     Scene("main", (140, 40), _STUDY),
     Scene("main-light", (140, 40), _STUDY, theme="textual-light"),
@@ -45,6 +62,8 @@ SCENES = (
     Scene("narrow", (80, 24), (*_typed("cybersecurity"), "enter")),
     Scene("narrow-entities", (80, 24), (*_typed("cybersecurity"), "enter", "e")),
     Scene("help", (120, 40), ("escape", "question_mark")),
+    Scene("reading-highlights", (140, 40), (*_HIGHLIGHT, "right_parenthesis")),
+    Scene("highlights", (140, 40), (*_HIGHLIGHT, "v")),
 )
 
 
@@ -65,6 +84,8 @@ async def take(
         for key in scene.keys:
             await pilot.press(key)
             await settle(pilot)
+        app.clear_notifications()  # toasts expire on a timer
+        await pilot.pause()
         if before_save is not None:
             await before_save(pilot)
         path = out / f"{scene.name}.svg"

@@ -10,28 +10,57 @@ traceback reaches the screen (``exit_on_error=False``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.worker import get_current_worker
 
 from reader.app import messages as msg
-from reader.app.backend import CorpusService, SearchRequest
-from reader.app.document import WrappedBody
+from reader.app.backend import CorpusService, ExportRequest, SearchRequest
+from reader.app.document import ArticleDocument, WrappedBody
 from reader.app.processes import start_resource_tracker
 
 if TYPE_CHECKING:
     from textual.app import App
+
+    from reader.highlights import Highlight, HighlightStore, Placed
 
     _Base = App
 else:
     _Base = object
 
 
+def highlight_ranges(placed: Iterable[Placed]) -> list[tuple[int, int, str]]:
+    """``(start, end, id)`` of the highlights found in the text (orphans have no place)."""
+    return [
+        (p.placement.start, p.placement.end, p.highlight.id)
+        for p in placed
+        if p.placement.start is not None and p.placement.end is not None
+    ]
+
+
 class WorkersMixin(_Base):
     """Thread workers of :class:`reader.app.app.ReaderApp` (which provides ``service``)."""
 
     service: CorpusService
+
+    @property
+    def highlight_store(self) -> HighlightStore:
+        """The user's highlights (created on first use; every call is file I/O: workers only)."""
+        store = getattr(self, "_highlight_store", None)
+        if store is None:
+            from reader.highlights import HighlightStore
+
+            store = self._highlight_store = HighlightStore()
+        return store
+
+    def _store_notice(self) -> None:
+        """Pass on, once, what the store has to say (a damaged file set aside, read-only)."""
+        notice = self.highlight_store.notice
+        if notice and notice != getattr(self, "_last_store_notice", None):
+            self._last_store_notice = notice
+            self.post_message(msg.StoreProblem(f"Highlights: {notice}", "warning"))
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False, name="index")
     def index_worker(self, rebuild: bool = False) -> None:
@@ -96,8 +125,102 @@ class WorkersMixin(_Base):
         document = self.service.article(article_id, terms)
         # Wrap here, not on the event loop: megabytes take a noticeable moment.
         wrapped = WrappedBody(document.body, measure) if document is not None else None
+        placed = None
+        if document is not None:
+            placed = self._placed(document, reanchor=True)
+            document.set_highlights(highlight_ranges(placed or ()))
         if not worker.is_cancelled:
-            self.post_message(msg.ArticleLoaded(article_id, document, offset, reason, wrapped))
+            self.post_message(
+                msg.ArticleLoaded(article_id, document, offset, reason, wrapped, placed or ())
+            )
+
+    def _placed(self, document: ArticleDocument, reanchor: bool = False) -> tuple | None:
+        """The highlights of ``document``, placed in its text; None when unreadable.
+
+        Re-anchoring saves highlights whose passage moved; if the store cannot be
+        written (busy, read-only) they are still placed, just not saved.
+        """
+        from reader.highlights import HighlightError
+
+        store = self.highlight_store
+        args = (document.id, document.body, document.content_hash)
+        try:
+            try:
+                placed = store.reanchor(*args) if reanchor else store.placed(*args)
+            except HighlightError as error:
+                self.post_message(msg.StoreProblem(f"Highlights not re-anchored: {error}"))
+                placed = store.placed(*args)
+        except (HighlightError, OSError) as error:
+            self.post_message(msg.StoreProblem(f"Highlights unavailable: {error}"))
+            return None
+        finally:
+            self._store_notice()
+        return tuple(placed)
+
+    # -- highlights ------------------------------------------------------------------------------
+
+    @work(thread=True, group="highlights", exit_on_error=False, name="highlight")
+    def highlight_worker(
+        self,
+        what: str,
+        document: ArticleDocument | None,
+        *,
+        highlight_id: str = "",
+        span: tuple[int, int] | None = None,
+        note: str | None = None,
+        tags: tuple[str, ...] | None = None,
+        restore: Highlight | None = None,
+    ) -> None:
+        """Change the store: ``what`` is "added", "edited", "deleted" or "restored".
+
+        ``document`` is the open article, whose highlights are placed afresh
+        afterwards.
+        """
+        from reader.highlights import HighlightError
+
+        store = self.highlight_store
+        deleted = None
+        try:
+            if what == "added":
+                assert document is not None and span is not None
+                body, content_hash = document.body, document.content_hash
+                highlight = store.add_span(
+                    document.id, body, content_hash, *span, note=note, tags=tags
+                )
+            elif what == "edited":
+                highlight = store.update(highlight_id, note=note, tags=tags)
+            elif what == "deleted":
+                highlight = deleted = store.delete(highlight_id)
+            else:
+                assert restore is not None
+                highlight = store.restore(restore)
+        except (HighlightError, OSError, ValueError) as error:
+            self.post_message(msg.StoreProblem(f"Highlight not {what}: {error}"))
+            self._store_notice()
+            return
+        placed = None
+        if document is not None and document.id == highlight.article_id:
+            placed = self._placed(document)
+        self._store_notice()
+        self.post_message(
+            msg.HighlightsChanged(what, highlight, highlight.article_id, placed, deleted)
+        )
+
+    @work(thread=True, exclusive=True, group="highlights-list", exit_on_error=False)
+    def highlights_list_worker(self) -> None:
+        """Every highlight with its article, placed in the current text (for the view)."""
+        from reader.export import ExportError, Scope
+        from reader.highlights import HighlightError
+
+        try:
+            excerpts = self.service.collect(self.highlight_store.all(), Scope())
+        except (HighlightError, ExportError, OSError) as error:
+            self.post_message(msg.StoreProblem(f"Highlights unavailable: {error}"))
+            return
+        finally:
+            self._store_notice()
+        if not get_current_worker().is_cancelled:
+            self.post_message(msg.HighlightsListed(excerpts))
 
     @work(thread=True, exclusive=True, group="entity", exit_on_error=False, name="entity details")
     def entity_details_worker(self, kind: str, name: str) -> None:
@@ -106,16 +229,22 @@ class WorkersMixin(_Base):
             self.post_message(msg.EntityDetailsLoaded(details))
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False, name="export")
-    def export_worker(self, query: str | None, article_id: str | None) -> None:
-        from reader.export import ExportError
-        from reader.locations import data_dir
-        from reader.textsafe import one_line
+    def export_worker(self, request: ExportRequest) -> None:
+        from reader.export import DestinationExists, ExportError
+        from reader.highlights import HighlightError
 
         try:
-            path = self.service.export(query, article_id, data_dir() / "exports")
-        except ExportError as error:
-            self.call_from_thread(
-                self.notify, one_line(str(error)), title="Export", severity="warning"
+            highlights = () if request.scope.hits else self.highlight_store.all()
+            path, count = self.service.export(
+                highlights, request.scope, request.path, request.fmt, overwrite=request.overwrite
             )
+        except DestinationExists:
+            self.post_message(msg.ExportNeedsConfirmation(request))
             return
-        self.call_from_thread(self.notify, one_line(f"Saved {path}"), title="Export")
+        except (ExportError, HighlightError) as error:
+            self.post_message(msg.ExportFailed(str(error)))
+            return
+        except OSError as error:
+            self.post_message(msg.ExportFailed(f"{error.strerror or error}: {request.path}"))
+            return
+        self.post_message(msg.ExportFinished(path, count))

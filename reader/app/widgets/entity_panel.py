@@ -31,6 +31,7 @@ class Legend(Static):
         "legend--person",
         "legend--place",
         "legend--agreement",
+        "legend--highlight",
         "legend--off",
     }
 
@@ -49,7 +50,11 @@ class Legend(Static):
 
     def _draw(self) -> None:
         text = Text()
-        labels = [("hit", "hit"), *((kind, kind) for kind in ENTITY_KINDS)]
+        labels = [
+            ("hit", "hit"),
+            *((kind, kind) for kind in ENTITY_KINDS),
+            ("highlight", "highlight"),
+        ]
         for index, (kind, label) in enumerate(labels):
             if index:
                 text.append(" ")

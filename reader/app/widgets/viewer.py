@@ -4,6 +4,12 @@ Only the lines on screen are ever styled and rendered, so a multi-megabyte
 article opens as fast as the body can be wrapped (one pass of a regular
 expression) and scrolls as smoothly as a short one. Article text becomes
 ``rich.text.Text`` objects: never markup.
+
+A *sentence cursor* marks the sentence under the reading position while the
+viewer has focus: ``)``/``(`` move it, shift+down/up extend a selection sentence
+by sentence, a click places it and a drag selects. ``h`` and ``H`` ask the app
+to highlight the selection or the paragraph (the viewer posts a message; the
+app owns the store).
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from typing import ClassVar
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Size
@@ -22,7 +29,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from reader.app.document import ArticleDocument, Range, WrappedBody
+from reader.app.document import HIGHLIGHT, ArticleDocument, Range, WrappedBody, text_cells
+from reader.boundaries import paragraph_bounds, sentence_bounds
 
 #: The longest line, in cells, the body is wrapped to: wider is harder to read.
 MEASURE = 100
@@ -46,6 +54,9 @@ class ArticleViewer(ScrollView, can_focus=True):
         "article-viewer--agreement",
         "article-viewer--selected",
         "article-viewer--current",
+        "article-viewer--highlight",
+        "article-viewer--cursor",
+        "article-viewer--selection",
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -55,6 +66,41 @@ class ArticleViewer(ScrollView, can_focus=True):
         Binding("G", "scroll_end", "End of article", show=False, id="viewer.end"),
         Binding("j", "scroll_down", "Line down", show=False, id="viewer.line_down"),
         Binding("k", "scroll_up", "Line up", show=False, id="viewer.line_up"),
+        Binding(
+            "right_parenthesis,ctrl+down",
+            "move_sentence(1)",
+            "Next sentence",
+            show=False,
+            id="viewer.next_sentence",
+        ),
+        Binding(
+            "left_parenthesis,ctrl+up",
+            "move_sentence(-1)",
+            "Previous sentence",
+            show=False,
+            id="viewer.previous_sentence",
+        ),
+        Binding(
+            "shift+down",
+            "extend_sentence(1)",
+            "Extend selection by a sentence",
+            show=False,
+            id="viewer.extend_down",
+        ),
+        Binding(
+            "shift+up",
+            "extend_sentence(-1)",
+            "Shrink or extend selection upwards",
+            show=False,
+            id="viewer.extend_up",
+        ),
+        Binding("escape", "clear_selection", "Clear selection", show=False, id="viewer.clear"),
+        Binding("h", "highlight", "Highlight", id="viewer.highlight"),
+        Binding(
+            "H", "highlight_paragraph", "Highlight paragraph", show=False, id="viewer.paragraph"
+        ),
+        Binding("a", "annotate", "Note", id="viewer.note"),
+        Binding("d", "remove_highlight", "Remove highlight", show=False, id="viewer.remove"),
     ]
 
     #: Entity kinds whose colouring is switched off.
@@ -72,6 +118,28 @@ class ArticleViewer(ScrollView, can_focus=True):
         targets: int
         target_label: str
 
+    @dataclass
+    class HighlightRequested(Message):
+        """The user asked to highlight ``[start, end)`` of the open article."""
+
+        viewer: ArticleViewer
+        start: int
+        end: int
+
+    @dataclass
+    class NoteRequested(Message):
+        """The user asked to edit the note of the highlight ``highlight_id``."""
+
+        viewer: ArticleViewer
+        highlight_id: str
+
+    @dataclass
+    class RemoveRequested(Message):
+        """The user asked to remove the highlight ``highlight_id``."""
+
+        viewer: ArticleViewer
+        highlight_id: str
+
     def __init__(self, *, name: str | None = None, id: str | None = None) -> None:
         super().__init__(name=name, id=id)
         self.document: ArticleDocument | None = None
@@ -83,9 +151,13 @@ class ArticleViewer(ScrollView, can_focus=True):
         self.selected_key: str | None = None
         self.targets: tuple[Range, ...] = ()
         self.target_index = -1
-        #: Body offset of the reading position (the current target); a later
-        #: sentence cursor moves this.
+        #: Body offset of the reading position (the current target, the sentence cursor).
         self.cursor = 0
+        #: The sentence under the cursor (None: no article, or no sentence found yet).
+        self.cursor_span: Range | None = None
+        #: Where a selection being extended started (None: the cursor sentence alone).
+        self.selection_anchor: Range | None = None
+        self._dragging = False
 
     # -- data in ---------------------------------------------------------------------------------
 
@@ -107,6 +179,8 @@ class ArticleViewer(ScrollView, can_focus=True):
         self.targets = document.hits if document else ()
         self.target_index = -1
         self.cursor = offset
+        self.selection_anchor = None
+        self.cursor_span = self._sentence_from(offset, 1) if document else None
         self._layout(keep_offset=False)
         top = self._line_for_offset(offset) if offset else 0
         self.scroll_to(y=top, animate=False, immediate=True, force=True)
@@ -141,13 +215,205 @@ class ArticleViewer(ScrollView, can_focus=True):
         self.target_index = index % len(self.targets)
         start, _ = self.targets[self.target_index]
         self.cursor = start
-        line = self._line_for_offset(start)
-        height = self.scrollable_content_region.height
-        if not self.scroll_y <= line < self.scroll_y + height:
-            self.scroll_to(y=max(0, line - height // 3), animate=False, immediate=True, force=True)
+        self.selection_anchor = None
+        self.cursor_span = self._sentence_from(start, 1)
+        self._scroll_to_offset(start)
         self._refresh_lines()
         self._post_position()
         return True
+
+    def _scroll_to_offset(self, offset: int) -> None:
+        """Bring the line of body ``offset`` into view, a third down, if it is not."""
+        line = self._line_for_offset(offset)
+        height = self.scrollable_content_region.height
+        if not self.scroll_y <= line < self.scroll_y + height:
+            self.scroll_to(y=max(0, line - height // 3), animate=False, immediate=True, force=True)
+
+    # -- the sentence cursor and the selection ---------------------------------------------------
+
+    def _sentence_from(self, offset: int, step: int) -> Range | None:
+        """The sentence at ``offset``, or the nearest one in the direction of ``step``."""
+        document = self.document
+        if document is None or not document.body:
+            return None
+        body = document.body
+        offset = max(0, min(offset, len(body) - 1))
+        while 0 <= offset < len(body) and body[offset].isspace():
+            offset += 1 if step > 0 else -1
+        if not 0 <= offset < len(body):
+            return None
+        return sentence_bounds(body, offset)
+
+    def _cursor_visible(self) -> bool:
+        if self.cursor_span is None:
+            return False
+        start, end = self.cursor_span
+        top = self.scroll_y
+        bottom = top + self.scrollable_content_region.height
+        return self._line_for_offset(end - 1) >= top and self._line_for_offset(start) < bottom
+
+    def move_sentence(self, step: int, extend: bool = False) -> None:
+        """Move the cursor one sentence on (``step`` 1) or back (-1), or extend the selection."""
+        if self.document is None:
+            return
+        current = self.cursor_span
+        if extend and self.selection_anchor is None:
+            self.selection_anchor = current
+        elif not extend:
+            self.selection_anchor = None
+        if current is None or (not extend and not self._cursor_visible()):
+            # Start from what is on screen, not from a sentence far out of view.
+            found = self._sentence_from(self.top_offset, 1)
+        elif step > 0:
+            found = self._sentence_from(current[1], 1)
+        else:
+            found = self._sentence_from(current[0] - 1, -1)
+        if found is None:
+            found = current
+        if found is None:
+            return
+        self.cursor_span = found
+        self.cursor = found[0]
+        if extend and self.selection_anchor is None:
+            self.selection_anchor = found
+        self._scroll_to_offset(found[1] - 1 if step > 0 else found[0])
+        self._refresh_lines()
+
+    def action_move_sentence(self, step: int) -> None:
+        self.move_sentence(step)
+
+    def action_extend_sentence(self, step: int) -> None:
+        self.move_sentence(step, extend=True)
+
+    def action_clear_selection(self) -> None:
+        if self.selection_anchor is not None:
+            self.selection_anchor = None
+            self._refresh_lines()
+
+    @property
+    def selection(self) -> Range | None:
+        """What ``h`` highlights: the cursor sentence, or the sentences selected from the anchor."""
+        cursor = self.cursor_span
+        anchor = self.selection_anchor
+        if cursor is None:
+            return None
+        if anchor is None:
+            return cursor
+        return min(anchor[0], cursor[0]), max(anchor[1], cursor[1])
+
+    def place_cursor(self, offset: int, extend: bool = False) -> None:
+        """Put the sentence cursor on the sentence at body ``offset`` (a click, a drag)."""
+        found = self._sentence_from(offset, 1)
+        if found is None:
+            return
+        if extend:
+            if self.selection_anchor is None:
+                self.selection_anchor = self.cursor_span
+        else:
+            self.selection_anchor = None
+        self.cursor_span = found
+        self.cursor = found[0]
+        self._refresh_lines()
+
+    def highlight_under_cursor(self) -> str | None:
+        """The id of a highlight in the selection (the first), or None."""
+        if self.document is None or self.selection is None:
+            return None
+        found = self.document.highlights_in(*self.selection)
+        return found[0].key if found else None
+
+    def action_highlight(self) -> None:
+        selection = self.selection
+        if self.document is None or selection is None:
+            self.app.bell()
+            return
+        self.post_message(self.HighlightRequested(self, *selection))
+        self.selection_anchor = None
+        self._refresh_lines()
+
+    def action_highlight_paragraph(self) -> None:
+        document = self.document
+        if document is None or self.cursor_span is None:
+            self.app.bell()
+            return
+        found = paragraph_bounds(document.body, self.cursor_span[0])
+        if found is not None:
+            self.post_message(self.HighlightRequested(self, *found))
+            self.selection_anchor = None
+            self._refresh_lines()
+
+    def action_annotate(self) -> None:
+        highlight_id = self.highlight_under_cursor()
+        if highlight_id is None:
+            self.notify("No highlight under the cursor: press h to make one.", timeout=3)
+            return
+        self.post_message(self.NoteRequested(self, highlight_id))
+
+    def action_remove_highlight(self) -> None:
+        highlight_id = self.highlight_under_cursor()
+        if highlight_id is None:
+            self.notify("No highlight under the cursor.", timeout=3)
+            return
+        self.post_message(self.RemoveRequested(self, highlight_id))
+
+    def highlights_changed(self) -> None:
+        """The document's highlight spans changed: draw them."""
+        self._refresh_lines()
+
+    # -- the mouse -------------------------------------------------------------------------------
+
+    def offset_at(self, x: int, y: int) -> int | None:
+        """The body offset drawn at content position ``(x, y)``, or None off the body."""
+        wrapped = self.document and self._wrapped
+        if not wrapped:
+            return None
+        index = int(self.scroll_y) + y - len(self._header)
+        if not 0 <= index < len(wrapped.lines):
+            return None
+        start, end = wrapped.lines[index]
+        column = int(self.scroll_x) + x - self._margin
+        cells = 0
+        body = self.document.body if self.document else ""
+        for position in range(start, end):
+            cells += text_cells(body[position])
+            if cells > column:
+                return position
+        return max(start, end - 1)
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or event.button != 1:
+            return
+        position = self.offset_at(offset.x, offset.y)
+        if position is None:
+            return
+        self.focus()
+        self.place_cursor(position, extend=event.shift)
+        self._dragging = True
+        self.selection_anchor = self.selection_anchor or self.cursor_span
+        self.capture_mouse()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        if not self._dragging:
+            return
+        offset = event.get_content_offset_capture(self)
+        position = self.offset_at(offset.x, offset.y)
+        if position is not None:
+            self.place_cursor(position, extend=True)
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        if self._dragging:
+            self._dragging = False
+            self.release_mouse()
+            if self.selection_anchor == self.cursor_span:
+                self.selection_anchor = None  # a click, not a drag
+                self._refresh_lines()
+
+    def on_focus(self) -> None:
+        self._refresh_lines()
+
+    def on_blur(self) -> None:
+        self._refresh_lines()
 
     def action_scroll_home(self) -> None:
         self.scroll_to(y=0, animate=False, immediate=True, force=True)
@@ -303,7 +569,11 @@ class ArticleViewer(ScrollView, can_focus=True):
         length = len(text.plain)
         hidden = self.hidden_kinds
         hits = []
+        highlights = []
         for span in document.spans_in(start, end):
+            if span.kind == HIGHLIGHT:
+                highlights.append(span)
+                continue
             if span.kind == "hit":
                 hits.append(span)
                 continue
@@ -313,6 +583,12 @@ class ArticleViewer(ScrollView, can_focus=True):
             if span.key == self.selected_key:
                 style += self.get_component_rich_style("article-viewer--selected")
             text.stylize(style, max(span.start, start) - start, min(span.end, end) - start)
+        # Partial styles: a highlight's background under an entity's colour.
+        highlight_style = self.get_component_rich_style("article-viewer--highlight", partial=True)
+        for span in highlights:
+            text.stylize(
+                highlight_style, max(span.start, start) - start, min(span.end, end) - start
+            )
         hit_style = self.get_component_rich_style("article-viewer--hit")
         for span in hits:
             text.stylize(hit_style, max(span.start, start) - start, min(span.end, end) - start)
@@ -322,5 +598,13 @@ class ArticleViewer(ScrollView, can_focus=True):
                 self.get_component_rich_style("article-viewer--current"),
                 max(current[0], start) - start,
                 min(current[1], end, start + length) - start,
+            )
+        selection = self.selection if self.has_focus else None
+        if selection is not None and selection[0] < end and selection[1] > start:
+            kind = "cursor" if self.selection_anchor is None else "selection"
+            text.stylize(
+                self.get_component_rich_style(f"article-viewer--{kind}", partial=True),
+                max(selection[0], start) - start,
+                min(selection[1], end, start + length) - start,
             )
         return text

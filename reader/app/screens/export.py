@@ -1,0 +1,139 @@
+"""The export dialog: format, scope and destination of an export."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from reader.app.backend import ExportRequest
+from reader.export import FORMATS, SUFFIXES, Scope
+
+FORMAT_LABELS = {
+    "markdown": "Markdown (.md)",
+    "json": "JSON (.json)",
+    "yaml": "YAML (.yaml)",
+    "csv": "CSV (.csv)",
+    "w3c": "W3C Web Annotations (.jsonld)",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeChoice:
+    """One thing the dialog offers to export."""
+
+    key: str
+    label: str
+    scope: Scope
+
+
+def default_export_path(
+    fmt: str = "markdown", today: dt.date | None = None, home: Path | None = None
+) -> Path:
+    """``~/Documents/reader-export-YYYYMMDD.md`` when ~/Documents exists, else in the
+    current folder; the suffix follows the format."""
+    today = today or dt.date.today()
+    home = home or Path.home()
+    documents = home / "Documents"
+    folder = documents if documents.is_dir() else Path.cwd()
+    return folder / f"reader-export-{today:%Y%m%d}{SUFFIXES[fmt]}"
+
+
+def with_format_suffix(path: str, fmt: str) -> str:
+    """``path`` with the suffix of ``fmt`` in place of a known export suffix."""
+    if not path.strip():
+        return path
+    current = Path(path)
+    known = {*SUFFIXES.values(), ".markdown", ".yml", ".txt"}
+    if current.suffix.lower() in known:
+        return str(current.with_suffix(SUFFIXES[fmt]))
+    return path + SUFFIXES[fmt] if not current.suffix else path
+
+
+class ExportDialog(ModalScreen[ExportRequest | None]):
+    """Choose a format, what to export and where; Enter in the path field exports."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="export.cancel"),
+        Binding("ctrl+s", "export", "Export", id="export.run"),
+    ]
+
+    def __init__(
+        self,
+        choices: Sequence[ScopeChoice],
+        path: Path,
+        *,
+        fmt: str = "markdown",
+        scope: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.choices = {choice.key: choice for choice in choices}
+        self.path = path
+        self.fmt = fmt
+        self.scope_key = scope if scope in self.choices else next(iter(self.choices))
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="export-body", classes="dialog") as body:
+            body.border_title = "Export"
+            body.border_subtitle = "Enter exports · Tab moves · Escape cancels"
+            yield Label("What")
+            yield Select(
+                [(Text(c.label), c.key) for c in self.choices.values()],
+                value=self.scope_key,
+                allow_blank=False,
+                id="export-scope",
+            )
+            yield Label("Format")
+            yield Select(
+                [(FORMAT_LABELS[f], f) for f in FORMATS],
+                value=self.fmt,
+                allow_blank=False,
+                id="export-format",
+            )
+            yield Label("Save to")
+            yield Input(str(self.path), id="export-path")
+            yield Static("", id="export-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Export", variant="primary", id="export-run")
+                yield Button("Cancel", id="export-cancel")
+
+    def on_mount(self) -> None:
+        # Enter at once exports with the defaults; shift+tab reaches format and scope.
+        self.query_one("#export-path", Input).focus()
+
+    @on(Select.Changed, "#export-format")
+    def _format_changed(self, event: Select.Changed) -> None:
+        if not isinstance(event.value, str):
+            return
+        field = self.query_one("#export-path", Input)
+        field.value = with_format_suffix(field.value, event.value)
+
+    @on(Button.Pressed, "#export-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#export-run")
+    def action_export(self) -> None:
+        text = self.query_one("#export-path", Input).value.strip()
+        if not text:
+            self.query_one("#export-error", Static).update("Say where to save the export.")
+            self.query_one("#export-path", Input).focus()
+            return
+        fmt = self.query_one("#export-format", Select).value
+        key = self.query_one("#export-scope", Select).value
+        assert isinstance(fmt, str) and isinstance(key, str)
+        path = Path(text).expanduser()
+        if not path.is_absolute():
+            path = Path.cwd() / path
+        self.dismiss(ExportRequest(fmt, self.choices[key].scope, path))

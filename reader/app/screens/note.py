@@ -1,0 +1,72 @@
+"""The note dialog: edit the note and tags of one highlight."""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from reader.textsafe import one_line
+
+#: What the dialog returns: the note and the tags (None: cancelled).
+NoteAndTags = tuple[str, tuple[str, ...]]
+
+#: How much of the quote the dialog shows.
+QUOTE_PREVIEW = 240
+
+
+def parse_tags(text: str) -> tuple[str, ...]:
+    """Tags typed as ``one, two three`` or ``#one #two``: split at commas and spaces."""
+    return tuple(tag.lstrip("#") for tag in re.split(r"[,\s]+", text) if tag.lstrip("#"))
+
+
+class NoteDialog(ModalScreen[NoteAndTags | None]):
+    """A small form over the app: the quote, a note and tags. Enter saves."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="note.cancel"),
+        Binding("ctrl+s", "save", "Save", id="note.save"),
+    ]
+
+    def __init__(self, quote: str, note: str = "", tags: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self.quote = quote
+        self.note = note
+        self.tags = tags
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="note-body", classes="dialog") as body:
+            body.border_title = "Note and tags"
+            body.border_subtitle = "Enter saves · Escape cancels"
+            quote = one_line(self.quote)
+            if len(quote) > QUOTE_PREVIEW:
+                quote = quote[: QUOTE_PREVIEW - 1] + "…"
+            yield Static(Text(f"“{quote}”"), id="note-quote")
+            yield Label("Note")
+            # Notes may hold line breaks (from the command line); one line here.
+            yield Input(self.note.replace("\n", " "), id="note-input", placeholder="A note")
+            yield Label("Tags")
+            yield Input(
+                " ".join(self.tags),
+                id="tags-input",
+                placeholder="Tags, separated by spaces or commas",
+            )
+
+    def on_mount(self) -> None:
+        self.query_one("#note-input", Input).focus()
+
+    @on(Input.Submitted)
+    def action_save(self) -> None:
+        note = self.query_one("#note-input", Input).value
+        tags = parse_tags(self.query_one("#tags-input", Input).value)
+        self.dismiss((note, tags))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
