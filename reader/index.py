@@ -45,6 +45,7 @@ from whoosh.writing import LockError
 
 from reader import corpus, whoosh_patches
 from reader.analysis import name_analyzer, text_analyzer
+from reader.atomic import write_atomic
 from reader.corpus import Article, ArticleError, Problem, SourceFile
 from reader.locations import config_dir, index_dir_for
 
@@ -350,20 +351,31 @@ class CorpusIndex:
     def searcher(self) -> Iterator[Searcher]:
         """A searcher on the latest committed state; one at a time across threads."""
         with self._lock:
-            if self._searcher is None:
-                self._searcher = self.ix.searcher()
-            elif not self._searcher.up_to_date():
-                # Not Searcher.refresh(): it reuses segment readers whose deletions are
-                # stale, so a deleted article would still be found.
-                self._searcher.close()
-                self._searcher = self.ix.searcher()
+            try:
+                if self._searcher is None:
+                    self._searcher = self.ix.searcher()
+                elif not self._searcher.up_to_date():
+                    # Not Searcher.refresh(): it reuses segment readers whose deletions
+                    # are stale, so a deleted article would still be found.
+                    self.close()
+                    self._searcher = self.ix.searcher()
+            except (OSError, whoosh_index.IndexError) as error:
+                self.close()
+                raise IndexError_(self._unreadable(error)) from None
             yield self._searcher
+
+    def _unreadable(self, error: BaseException) -> str:
+        if not self.live_dir.exists():
+            return "the index folder was deleted; update or rebuild the index"
+        return f"the index cannot be read ({_describe(error)}); rebuild the index"
 
     def close(self) -> None:
         with self._lock:
-            if self._searcher is not None:
-                self._searcher.close()
-                self._searcher = None
+            searcher, self._searcher = self._searcher, None
+            if searcher is not None:
+                # A searcher whose files vanished may fail to close; it is gone either way.
+                with suppress(Exception):
+                    searcher.close()
 
     def doc_count(self) -> int:
         with self.searcher() as searcher:
@@ -392,6 +404,10 @@ class CorpusIndex:
         caller can refresh what it shows. A cancelled update keeps what it did.
         """
         started = time.perf_counter()
+        if self._ix is not None and not (self.live_dir / _META).exists():
+            # The index folder was deleted under us: start again from the articles.
+            self.close()
+            self._ix = None
         if self._ix is None:
             self.open()
         files, problems = corpus.scan(self.corpus_dir)
@@ -653,12 +669,7 @@ def _read_json(path: Path) -> Any:
 
 def _write_json(path: Path, data: Any) -> None:
     """Write ``data`` atomically: temp file, fsync, rename."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, ensure_ascii=False)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    write_atomic(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
 
 
 def _owned_by_live_process(name: str) -> bool:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from reader import atomic as atomic_module
 from reader import index as index_module
 from reader.index import CorpusIndex, IndexError_
 from reader.query import QueryError
@@ -104,12 +105,6 @@ def _run_or_clear_error(action):
         return error
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="index.py: CorpusIndex.update()/searcher() let whoosh's EmptyIndexError escape when "
-    "the index folder was deleted, and with a searcher open the object is left unusable "
-    "(close() raises ReaderClosed for ever)",
-)
 @pytest.mark.parametrize("what", ["live folder", "whole index root"])
 @pytest.mark.parametrize("searcher_open", [False, True])
 def test_deleted_index_folder_gives_a_clear_error_or_recovers(
@@ -296,7 +291,7 @@ def test_full_disk_during_an_update_keeps_the_index(corpus, tmp_path, monkeypatc
         if fault == "replace":
             _fail_replace(patch)
         else:
-            _fail_open_for_writing(patch, index_module)
+            _fail_open_for_writing(patch, atomic_module)
         with pytest.raises(OSError) as raised:
             ix.update()
     assert raised.value.errno == errno.ENOSPC
@@ -314,11 +309,6 @@ def test_full_disk_during_an_update_keeps_the_index(corpus, tmp_path, monkeypatc
     later.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="index.py _write_json leaves its .tmp file behind when os.replace fails "
-    "(write_atomic in highlights.py removes it; _write_json should too)",
-)
 def test_full_disk_leaves_no_temporary_files(corpus, tmp_path, monkeypatch):
     root = tmp_path / "index"
     ix = CorpusIndex(corpus, root)
@@ -381,7 +371,7 @@ def test_full_disk_while_saving_highlights_keeps_them(monkeypatch, tmp_path, fau
         if fault == "replace":
             patch.setattr(hl.os, "replace", _no_space)
         else:
-            _fail_open_for_writing(patch, hl)
+            _fail_open_for_writing(patch, atomic_module)
         with pytest.raises(OSError) as raised:
             store.add_span(stem, body, content_hash(body), 30, 60, note="lost")
     assert raised.value.errno == errno.ENOSPC

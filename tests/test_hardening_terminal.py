@@ -245,12 +245,6 @@ def test_escapes_in_article_text_never_reach_the_terminal(tmp_path):
     assert_nothing_from_the_articles(shown, output, raw)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug: ArticleViewer._make_header (reader/app/widgets/viewer.py) shows the raw "
-    "article id (the file name) when an article has no source, author or date; it needs "
-    "textsafe.one_line",
-)
 def test_escapes_in_file_names_never_reach_the_terminal(tmp_path):
     corpus = write_corpus(tmp_path / "hostile", HOSTILE_NAMES)
     shown, output, raw = run_session(corpus, tmp_path / "home")

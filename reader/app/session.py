@@ -8,12 +8,13 @@ treated as empty: forgetting a session is better than refusing to start.
 
 from __future__ import annotations
 
+import contextlib
 import json
-import os
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from reader.atomic import write_atomic
 from reader.locations import state_dir
 
 SESSIONS_NAME = "sessions.json"
@@ -73,10 +74,5 @@ def save_session(corpus: Path, session: Session, path: Path | None = None) -> No
     path = path or sessions_path()
     data = _read_all(path)
     data[_key(corpus)] = asdict(session)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError:
-        pass
+    with contextlib.suppress(OSError):
+        write_atomic(path, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))

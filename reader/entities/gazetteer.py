@@ -26,7 +26,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import os
 import pickle
 import re
 import sys
@@ -38,6 +37,7 @@ from typing import Any
 
 import yaml
 
+from reader.atomic import write_atomic
 from reader.entities.rules import CJK, fold
 from reader.locations import cache_dir
 
@@ -216,11 +216,7 @@ def default_gazetteer() -> Gazetteer:
         pass
     gaz = _build_default_gazetteer()
     with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        with open(tmp, "wb") as handle:
-            pickle.dump(gaz, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+        write_atomic(path, pickle.dumps(gaz, protocol=pickle.HIGHEST_PROTOCOL))
     return gaz
 
 

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import contextlib
 import os
-import uuid
 from pathlib import Path
 
+from reader.atomic import fsync_dir, temp_path
 from reader.export.model import (
     ArticleExcerpts,
     ArticleInfo,
@@ -125,7 +125,7 @@ def write_new_file(path: Path, text: str, *, overwrite: bool = False) -> Path:
         raise ExportError(f"{path} is a folder")
     if not overwrite and (path.exists() or path.is_symlink()):
         raise DestinationExists(f"{path} exists; overwrite it with --force")
-    tmp = folder / f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp"
+    tmp = temp_path(path)
     try:
         with open(tmp, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
@@ -142,7 +142,7 @@ def write_new_file(path: Path, text: str, *, overwrite: bool = False) -> Path:
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink()
-    _fsync_dir(folder)
+    fsync_dir(folder)
     return path
 
 
@@ -156,12 +156,3 @@ def _link_new(tmp: Path, path: Path) -> None:
         if path.exists():
             raise FileExistsError(path) from None
         os.replace(tmp, path)
-
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)

@@ -31,6 +31,7 @@ from textual.strip import Strip
 
 from reader.app.document import HIGHLIGHT, ArticleDocument, Range, WrappedBody, text_cells
 from reader.boundaries import paragraph_bounds, sentence_bounds
+from reader.textsafe import one_line
 
 #: The longest line, in cells, the body is wrapped to: wider is harder to read.
 MEASURE = 100
@@ -487,7 +488,7 @@ class ArticleViewer(ScrollView, can_focus=True):
             return lines
         title = Text(document.title, style=self.get_component_rich_style("article-viewer--title"))
         meta_parts = [part for part in (document.source, document.author, document.date) if part]
-        meta = Text(" · ".join(meta_parts) or document.id, style=self.get_meta_style())
+        meta = Text(" · ".join(meta_parts) or one_line(document.id), style=self.get_meta_style())
         header: list[Text] = []
         for block in (title, meta):
             header.extend(block.wrap(console, measure))
