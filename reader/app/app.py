@@ -143,8 +143,11 @@ class ReaderApp(WorkersMixin, App[int]):
         search_pane.query_one(QueryInput).value = self.request.query
         search_pane.query_input.focus()
         self.query_one(IndexBar).show_message("Opening the index…", busy=True)
-        # Paint first, then open the index: the worker imports Whoosh.
-        self.call_after_refresh(self.start_indexing)
+        # Paint first, then open the index. The worker thread imports Whoosh and the
+        # recognizer (a quarter of a second, mostly holding the GIL); started straight
+        # after the first refresh it still delays the first frame by a third (measured
+        # with python -m reader.app.startup), so it waits a tenth of a second more.
+        self.call_after_refresh(lambda: self.set_timer(0.1, self.start_indexing))
 
     @property
     def search_pending(self) -> bool:
