@@ -366,6 +366,23 @@ async def test_worker_errors_become_one_notification(app, monkeypatch):
 
 
 @run_async
+async def test_error_text_in_notifications_is_never_markup(app, monkeypatch):
+    async with app.run_test(size=(140, 40), notifications=True) as pilot:
+        await settle(pilot)
+
+        def broken(*args, **kwargs):
+            raise RuntimeError("[@click=app.quit]bad[/] [bold]file[/bold]")
+
+        monkeypatch.setattr(CorpusService, "search", broken)
+        await type_query(pilot, "Japan")
+        await pilot.pause(0.1)
+        assert app.is_running
+        toasts = [str(toast.render()) for toast in app.screen.query("Toast")]
+        assert any("[@click=app.quit]bad[/] [bold]file[/bold]" in text for text in toasts)
+        assert all(not n.markup for n in app._notifications)
+
+
+@run_async
 async def test_session_is_restored(corpus):
     app = make_app(corpus, settings=Settings())
     async with app.run_test(size=(140, 40)) as pilot:

@@ -14,11 +14,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.text import Text
 from textual import on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer
@@ -132,6 +132,22 @@ class ReaderApp(WorkersMixin, App[int]):
             yield EntityPanel(id="entity-panel")
         yield IndexBar(id="index-bar")
         yield Footer()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Show a notification; its text is never markup, whoever asks.
+
+        Messages carry file names, quotes and error text, so ``markup`` is ignored
+        (widgets' own ``notify`` passes True by default).
+        """
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def on_mount(self) -> None:
         theme = self.settings.theme or self.session.theme
@@ -525,13 +541,11 @@ class ReaderApp(WorkersMixin, App[int]):
     def _export_finished(self, event: msg.ExportFinished) -> None:
         count = event.count
         what = f"{count} excerpt{'s' if count != 1 else ''}" if count else "Nothing to export;"
-        self.notify(Text(f"{what} saved to {event.path}"), title="Export")
+        self.notify(f"{what} saved to {one_line(str(event.path))}", title="Export")
 
     @on(msg.ExportFailed)
     def _export_failed(self, event: msg.ExportFailed) -> None:
-        self.notify(
-            Text(one_line(event.message)), title="Export failed", severity="error", timeout=10
-        )
+        self.notify(one_line(event.message), title="Export failed", severity="error", timeout=10)
 
     # -- entities --------------------------------------------------------------------------------
 
@@ -569,7 +583,7 @@ class ReaderApp(WorkersMixin, App[int]):
 
     def filter_by_entity(self, kind: str, name: str) -> None:
         self.request = replace(self.request, entity=(kind, name))
-        self.notify(Text(f"Only articles that mention {name} ({kind}). Press c to clear."))
+        self.notify(f"Only articles that mention {one_line(name)} ({kind}). Press c to clear.")
         self.search_now()
 
     # -- actions ---------------------------------------------------------------------------------
