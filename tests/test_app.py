@@ -335,6 +335,45 @@ async def test_untrusted_text_is_shown_as_text(corpus):
         assert "[bold red]Evil[/]" in prompt.plain
 
 
+@pytest.mark.parametrize(
+    ("url", "opened"),
+    [
+        ("https://example.org/news/kishi-visit", True),
+        ("javascript:alert(1)", False),
+        ("file:///etc/passwd", False),
+    ],
+)
+@run_async
+async def test_article_links_open_only_for_http_and_after_asking(corpus, url, opened):
+    from reader.app.screens.confirm import ConfirmDialog
+
+    (corpus / "linked.md").write_text(
+        f"---\ntitle: Linked\nurl: '{url}'\n---\n\nZanzibarian trade talks resumed.\n",
+        encoding="utf-8",
+    )
+    app = make_app(corpus, restore=False, settings=Settings())
+    asked: list[str] = []
+    app.open_url = lambda link, **kwargs: asked.append(link)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "Zanzibarian")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.document.id == "linked"
+        await pilot.press("o")
+        await settle(pilot)
+        if not opened:
+            assert not isinstance(app.screen, ConfirmDialog)
+            assert any("Only http and https" in n.message for n in app._notifications)
+            assert asked == []
+            return
+        assert isinstance(app.screen, ConfirmDialog)
+        assert asked == []  # nothing opens before the answer
+        await pilot.press("y")
+        await settle(pilot)
+        assert asked == [url]
+
+
 @run_async
 async def test_index_problems_are_notified_and_listed(corpus):
     (corpus / "broken.md").write_bytes(b"\x00\x01\x02binary\xff\xfe" * 50)

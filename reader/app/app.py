@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
+from urllib.parse import urlsplit
 
 from textual import on
 from textual.app import App, ComposeResult, SystemCommand
@@ -76,6 +77,7 @@ class ReaderApp(WorkersMixin, App[int]):
         Binding("p", "problems", "Index problems", show=False, id="reader.problems"),
         Binding("v", "highlights", "Highlights", id="reader.highlights"),
         Binding("x", "export", "Export", id="reader.export"),
+        Binding("o", "open_link", "Open the article's link", show=False, id="reader.open_link"),
         Binding("u,ctrl+z", "undo_delete", "Undo delete", show=False, id="reader.undo_delete"),
         Binding("question_mark", "help", "Help", id="reader.help"),
         Binding("q", "quit", "Quit", id="reader.quit"),
@@ -613,6 +615,32 @@ class ReaderApp(WorkersMixin, App[int]):
             self.open_article(ids[index], reason="navigate")
         else:
             self.notify("No more results that way.", timeout=2)
+
+    def action_open_link(self) -> None:
+        """Open the article's ``url`` in the browser: http(s) only, after asking."""
+        from reader.app.screens.confirm import ConfirmDialog
+
+        document = self.document
+        if document is None:
+            self.notify("No article open.", timeout=2)
+            return
+        url = document.url
+        if not url:
+            self.notify("This article has no link (no url in its front matter).", timeout=3)
+            return
+        scheme = urlsplit(url).scheme.lower()
+        if scheme not in ("http", "https") or not urlsplit(url).netloc:
+            shown = f"{scheme}:" if scheme else "not a web address"
+            self.notify(f"Only http and https links are opened; this one is {shown}", timeout=5)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.open_url(url)
+
+        self.push_screen(
+            ConfirmDialog("Open link", f"Open {url} in your web browser?", yes="Open"), answered
+        )
 
     def action_toggle_entities(self) -> None:
         screen = self.screen
