@@ -134,11 +134,14 @@ def register(subparsers: Any, *, parents: Sequence[argparse.ArgumentParser] = ()
     ex.add_argument(
         "--passages",
         type=int,
-        default=3,
+        default=None,
         metavar="N",
-        help="with --hits: passages per article (default 3)",
+        help="with --hits: at most N passages per article, those with the most hits "
+        "(default: every sentence with a hit)",
     )
-    ex.add_argument("-o", "--output", type=Path, metavar="PATH", help="write to PATH")
+    ex.add_argument(
+        "-o", "--output", type=Path, metavar="PATH", help="write to PATH (- for standard output)"
+    )
     ex.add_argument("--force", action="store_true", help="replace PATH if it exists")
     ex.set_defaults(handler=cmd_export)
 
@@ -336,8 +339,10 @@ def cmd_export(args: argparse.Namespace, corpus: Path) -> int:
 
     if args.hits and not (args.query or "").strip():
         raise CliError("--hits exports the passages a query finds: give --query")
-    if args.passages < 1:
+    if args.passages is not None and args.passages < 1:
         raise CliError("--passages must be at least 1")
+    if args.output is not None and str(args.output) == "-":
+        args.output = None  # the usual spelling of standard output
     fmt = args.format or (format_for_path(args.output) if args.output else "markdown")
     if args.output is not None and args.output.exists() and not args.force:
         # Checked before any work; write_new_file checks again at the moment of writing.
@@ -347,7 +352,7 @@ def cmd_export(args: argparse.Namespace, corpus: Path) -> int:
     scope = Scope(article_ids=tuple(args.article), query=args.query or None, hits=args.hits)
     try:
         with _store_errors():
-            excerpts = collect(index, store, scope, hits_per_article=args.passages)
+            excerpts = collect(index, store, scope, passages_per_article=args.passages)
         text = render(excerpts, fmt, path_base=index.corpus_dir)
         if store is not None:
             _say_notice(store)

@@ -380,7 +380,7 @@ def test_article_and_query_narrow_together(indexed, store):
 
 
 def test_hits_scope_exports_keyword_in_context_passages(indexed):
-    excerpts = collect(indexed, None, Scope(query="Senkaku", hits=True), hits_per_article=2)
+    excerpts = collect(indexed, None, Scope(query="Senkaku", hits=True), passages_per_article=2)
     assert len(excerpts) >= 2
     for article, x in excerpts.excerpts():
         body = indexed.stored(article.id)["body"]
@@ -389,6 +389,62 @@ def test_hits_scope_exports_keyword_in_context_passages(indexed):
         assert x.hits and all(body[s:e] == "Senkaku" for s, e in x.hits)
     md = render(excerpts, "markdown")
     assert md.startswith("# Passages matching Senkaku") and "*Senkaku*" in md
+
+
+def test_hit_passages_are_whole_sentences_and_cover_every_hit(indexed):
+    from reader.boundaries import sentence_spans
+    from reader.search import match_spans
+
+    excerpts = collect(indexed, None, Scope(query="Vietnam", hits=True))
+    assert len(excerpts.groups) >= 3
+    for group in excerpts.groups:
+        body = indexed.stored(group.article.id)["body"]
+        sentences = set(sentence_spans(body))
+        exported = [(s, e) for x in group.excerpts for s, e in x.hits]
+        assert exported == match_spans(body, excerpts_terms(indexed, "Vietnam"))  # none left out
+        for x in group.excerpts:  # one sentence each, or a window of an endless one
+            inside = any(a <= x.start and x.end <= b for a, b in sentences)
+            assert inside or len(x.quote) <= ex.model.MAX_PASSAGE
+
+
+def excerpts_terms(indexed, query):
+    from reader.search import search
+
+    with indexed.searcher() as searcher:
+        return search(searcher, query, limit=1).terms
+
+
+def test_hit_passages_limit_keeps_those_with_most_hits_in_reading_order():
+    from reader.export.model import hit_passages
+    from reader.search import Terms
+
+    body = (
+        "Hanoi hosted the talks. Tokyo and Hanoi then signed, Hanoi said. "
+        "Nothing here. Hanoi, Hanoi and Hanoi again.\n\nThe end."
+    )
+    terms = Terms(prose=frozenset(), names=frozenset({"hanoi"}))
+    every = hit_passages(body, terms)
+    assert [body[s:e] for s, e in every] == [
+        "Hanoi hosted the talks.",
+        "Tokyo and Hanoi then signed, Hanoi said.",
+        "Hanoi, Hanoi and Hanoi again.",
+    ]
+    two = hit_passages(body, terms, limit=2)
+    assert [body[s:e] for s, e in two] == [
+        "Tokyo and Hanoi then signed, Hanoi said.",
+        "Hanoi, Hanoi and Hanoi again.",
+    ]
+
+
+def test_a_hit_in_an_endless_sentence_gets_a_window_cut_at_words():
+    from reader.export.model import MAX_PASSAGE, hit_passages
+    from reader.search import Terms
+
+    body = " ".join(["word"] * 2000 + ["Hanoi"] + ["word"] * 2000)
+    terms = Terms(prose=frozenset(), names=frozenset({"hanoi"}))
+    [(s, e)] = hit_passages(body, terms)
+    assert "Hanoi" in body[s:e] and e - s <= MAX_PASSAGE
+    assert body[s:e].startswith("word") and body[s:e].endswith("word")
 
 
 def test_scope_errors(indexed, store):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 
 import pytest
 
@@ -118,6 +119,8 @@ def test_export_to_stdout_in_every_format(run):
         assert code == 0 and out.startswith(start), fmt
     code, out, _ = run("export", "--format", "w3c")
     assert json.loads(out)["items"][0]["motivation"] == "highlighting"
+    code, out, _ = run("export", "--format", "json", "-o", "-")
+    assert code == 0 and json.loads(out)["articles"] and not Path("-").exists()
 
 
 def test_export_query_and_hits(run):

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from reader.highlights import HighlightStore
     from reader.index import CorpusIndex
-    from reader.search import Snippet, Terms
+    from reader.search import Terms
 
 ExcerptKind = Literal["highlight", "hit"]
 Span = tuple[int, int]
@@ -262,27 +262,72 @@ def article_excerpts(
     return ArticleExcerpts(article, tuple(excerpts))
 
 
+#: A "sentence" longer than this (a page with no full stops) is cut to a window.
+MAX_PASSAGE = 800
+#: Context kept each side of a hit when its sentence is too long.
+WINDOW = 240
+
+
+def hit_passages(body: str, terms: Terms, limit: int | None = None) -> list[Span]:
+    """The passages around the query's hits in ``body``: each hit's whole sentence.
+
+    Hits in one sentence make one passage. A sentence longer than
+    :data:`MAX_PASSAGE` is cut to a window around the hit, at word edges. With
+    ``limit``, the passages with the most hits are kept, still in reading order.
+    """
+    from reader.boundaries import sentence_bounds
+    from reader.search import match_spans
+
+    passages: list[list[int]] = []  # start, end, hit count
+    for start, end in match_spans(body, terms):
+        if passages and start < passages[-1][1]:
+            passages[-1][2] += 1
+            passages[-1][1] = max(passages[-1][1], end)
+            continue
+        bounds = sentence_bounds(body, start) or (start, end)
+        s, e = min(bounds[0], start), max(bounds[1], end)
+        if e - s > MAX_PASSAGE:
+            s, e = _word_window(body, start, end)
+        if passages and s < passages[-1][1]:
+            s = passages[-1][1]
+            while s < start and body[s].isspace():
+                s += 1
+        passages.append([s, e, 1])
+    if limit is not None and len(passages) > limit:
+        best = sorted(range(len(passages)), key=lambda i: (-passages[i][2], i))[:limit]
+        passages = [passages[i] for i in sorted(best)]
+    return [(s, e) for s, e, _ in passages]
+
+
+def _word_window(body: str, start: int, end: int) -> Span:
+    """About :data:`WINDOW` characters each side of ``start:end``, cut at spaces."""
+    s = max(0, start - WINDOW)
+    e = min(len(body), end + WINDOW)
+    if s > 0:
+        space = body.find(" ", s, start)
+        s = space + 1 if space != -1 else s
+    if e < len(body):
+        space = body.rfind(" ", end, e)
+        e = space if space != -1 else e
+    return s, e
+
+
 def hit_excerpts(
     article: ArticleInfo,
     body: str,
-    snippets: Sequence[Snippet],
+    passages: Sequence[Span],
     entities: Sequence[dict[str, Any]] = (),
     terms: Terms | None = None,
 ) -> ArticleExcerpts:
-    """Keyword-in-context excerpts: one per search snippet, cut from the body itself."""
+    """Keyword-in-context excerpts: one per passage (see :func:`hit_passages`)."""
     from reader.anchoring import make_anchor
 
     hit_spans = _hit_finder(body, terms)
     excerpts = []
-    for snippet in snippets:
-        start, end = snippet.start, snippet.start + len(snippet.text)
+    for start, end in passages:
         if not 0 <= start < end <= len(body):
             continue
         anchor = make_anchor(body, start, end, article.content_hash)
-        if hit_spans is not None:
-            hits = tuple(hit_spans(start, end))
-        else:
-            hits = tuple((start + a, start + b) for a, b in snippet.matches)
         excerpts.append(
             Excerpt(
                 kind="hit",
@@ -293,7 +338,7 @@ def hit_excerpts(
                 end=end,
                 content_hash=article.content_hash,
                 entities=mentions_in(entities, start, end),
-                hits=hits,
+                hits=tuple(hit_spans(start, end)) if hit_spans else (),
             )
         )
     return ArticleExcerpts(article, tuple(excerpts))
@@ -318,7 +363,7 @@ def collect(
     store: HighlightStore | None,
     scope: Scope,
     *,
-    hits_per_article: int = 3,
+    passages_per_article: int | None = None,
     now: dt.datetime | None = None,
 ) -> ExcerptSet:
     """Gather the excerpts of ``scope``. Raises ExportError (unknown article, bad query).
@@ -328,7 +373,9 @@ def collect(
     """
     highlights = store.all() if store is not None and not scope.hits else []
     with index.ix.searcher() as searcher:
-        return collect_from(searcher, highlights, scope, hits_per_article=hits_per_article, now=now)
+        return collect_from(
+            searcher, highlights, scope, passages_per_article=passages_per_article, now=now
+        )
 
 
 def collect_from(
@@ -336,7 +383,7 @@ def collect_from(
     highlights: Sequence[Highlight],
     scope: Scope,
     *,
-    hits_per_article: int = 3,
+    passages_per_article: int | None = None,
     now: dt.datetime | None = None,
 ) -> ExcerptSet:
     """:func:`collect` on a searcher the caller holds and a list of highlights."""
@@ -358,9 +405,8 @@ def collect_from(
             raise ExportError(f"no article {one_line(article_id)!r} in the corpus")
 
     terms = None
-    snippets: dict[str, tuple[Snippet, ...]] = {}
     if scope.query:
-        ranked, terms, snippets = _search(searcher, scope.query, scope.hits, hits_per_article)
+        ranked, terms = _search(searcher, scope.query)
         order = [i for i in ranked if not wanted or i in wanted]
     elif wanted:
         order = wanted
@@ -374,9 +420,9 @@ def collect_from(
         body = stored.get("body", "") if stored else None
         entities = stored_entities(stored) if stored else []
         if scope.hits:
-            if body is not None and snippets.get(article_id):
-                group = hit_excerpts(article, body, snippets[article_id], entities, terms)
-                groups.append(group)
+            passages = hit_passages(body, terms, passages_per_article) if body and terms else []
+            if passages:
+                groups.append(hit_excerpts(article, body, passages, entities, terms))
             continue
         mine = by_article.get(article_id, [])
         if mine:
@@ -384,18 +430,15 @@ def collect_from(
     return ExcerptSet(tuple(groups), scope, now or utc_now())
 
 
-def _search(
-    searcher: Searcher, query: str, hits: bool, per_article: int
-) -> tuple[list[str], Terms, dict[str, tuple[Snippet, ...]]]:
+def _search(searcher: Searcher, query: str) -> tuple[list[str], Terms]:
     from reader.query import QueryError
     from reader.search import search
 
     try:
-        results = search(searcher, query, limit=None, snippets=per_article if hits else 0)
+        results = search(searcher, query, limit=None, snippets=0)
     except QueryError as error:
         raise ExportError(f"bad query: {error}") from None
-    ranked = [hit.id for hit in results.hits]
-    return ranked, results.terms, {hit.id: hit.snippets for hit in results.hits}
+    return [hit.id for hit in results.hits], results.terms
 
 
 def _date_key(stored: dict[str, Any] | None, article_id: str) -> tuple[int, str, str]:
