@@ -171,6 +171,9 @@ def parse(text: str, schema) -> Query:  # type: ignore[no-untyped-def]
     # A parser per call: cheap, and its date-error list is never shared between threads.
     query = _Parser(schema).parse(text)
     if query is NullQuery or isinstance(query, type(NullQuery)):
+        words = re.findall(r"\w+", text)
+        if words and all(len(word) < 2 for word in words):
+            raise QueryError("single letters are not indexed; type at least two letters")
         raise QueryError(
             "the query has only very common words (like 'the' or 'and'), which are not indexed"
         )

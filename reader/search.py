@@ -16,7 +16,7 @@ import json
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from whoosh import query as wq
@@ -137,11 +137,14 @@ def search(
     sort: SortOrder = "relevance",
     filters: Filters | None = None,
     snippets: int = 3,
+    snippet_hits: int | None = None,
 ) -> SearchResults:
     """Run ``text`` (Whoosh's query language) and return typed results.
 
     An empty query lists every article, newest first. Raises QueryError for a
-    query that cannot be run.
+    query that cannot be run. Each hit gets up to ``snippets`` snippets; with
+    ``snippet_hits`` only the first that many do (the rest can be filled in
+    later with :func:`fill_snippets`: a screen shows the first ones at once).
     """
     started = time.perf_counter()
     text = text.strip()
@@ -165,7 +168,15 @@ def search(
         results = _run(searcher, query, kwargs)
         total = len(results)
         by_relevance = sort == "relevance"
-        hits = tuple(_make_hit(hit, terms, snippets, by_relevance) for hit in results)
+        hits = tuple(
+            _make_hit(
+                hit,
+                terms,
+                snippets if snippet_hits is None or n < snippet_hits else 0,
+                by_relevance,
+            )
+            for n, hit in enumerate(results)
+        )
     except QueryError:
         raise
     except Exception as error:
@@ -182,6 +193,20 @@ def search(
         suggestion=suggestion,
         seconds=time.perf_counter() - started,
     )
+
+
+def fill_snippets(
+    searcher: Searcher, results: SearchResults, start: int, snippets: int = 1
+) -> SearchResults:
+    """``results`` with snippets made for the hits from ``start`` on (see ``snippet_hits``)."""
+    hits = list(results.hits)
+    for n in range(start, len(hits)):
+        stored = searcher.document(id=hits[n].id)
+        if stored is None:  # gone since the search: it keeps its title, date and source
+            continue
+        made = make_snippets(stored.get("body", ""), results.terms, snippets)
+        hits[n] = replace(hits[n], snippets=tuple(made))
+    return replace(results, hits=tuple(hits))
 
 
 def _run(searcher: Searcher, query: wq.Query, kwargs: dict[str, Any]) -> Any:

@@ -131,6 +131,8 @@ def test_empty_query_lists_everything_newest_first(searcher):
         ("date:2021-02-30", "not a real date"),
         ("date:[2021 2022]", "needs 'to'"),
         ("the and of", "very common words"),
+        ("q", "single letters are not indexed"),
+        ("a b", "single letters are not indexed"),
     ],
 )
 def test_malformed_queries_explain_themselves(searcher, text, message):
@@ -146,3 +148,15 @@ def test_results_as_json_dicts(searcher):
     snippet = data["snippets"][0]
     start, end = snippet["matches"][0]
     assert snippet["text"][start:end] in {"Shinzo", "Abe"}
+
+
+def test_snippets_for_the_first_hits_now_and_the_rest_later(searcher):
+    from reader.search import fill_snippets
+
+    whole = search(searcher, "Japan", limit=None, snippets=1)
+    assert len(whole.hits) >= 4 and all(hit.snippets for hit in whole.hits)
+    first = search(searcher, "Japan", limit=None, snippets=1, snippet_hits=2)
+    assert [hit.id for hit in first.hits] == [hit.id for hit in whole.hits]
+    assert all(hit.snippets for hit in first.hits[:2])
+    assert not any(hit.snippets for hit in first.hits[2:])
+    assert fill_snippets(searcher, first, 2).hits == whole.hits
