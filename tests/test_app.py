@@ -105,7 +105,10 @@ async def test_no_hits_offers_did_you_mean(app):
         await type_query(pilot, "cybersecurty")
         assert app.results.total == 0
         assert "No articles match" in status_text(app)
-        assert "cybersecurity" in status_text(app)
+        # Offered once: as a row of the list, not in the status line too.
+        assert "Did you mean" not in status_text(app)
+        suggestion = app.query_one(ResultsList).get_option_at_index(0).prompt.plain
+        assert suggestion.startswith("Did you mean cybersecurity?")
         await pilot.press("enter")  # takes the suggestion
         await settle(pilot)
         assert app.query_one(QueryInput).value == "cybersecurity"
@@ -492,3 +495,53 @@ def test_app_package_does_not_import_whoosh_at_startup():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+@run_async
+async def test_every_listed_result_gets_its_snippet(tmp_path):
+    from reader.app.workers import FIRST_SNIPPETS
+
+    corpus = tmp_path / "many"
+    corpus.mkdir()
+    count = FIRST_SNIPPETS + 15
+    for n in range(count):
+        (corpus / f"a{n:03}.md").write_text(
+            f"---\ntitle: Article {n}\n---\n\nOpening line {n}. The zebra crossed at dawn.\n",
+            encoding="utf-8",
+        )
+    app = make_app(corpus, restore=False, settings=Settings())
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "zebra")
+        results = app.query_one(ResultsList)
+        assert results.option_count == count
+        prompts = [results.get_option_at_index(i).prompt.plain for i in range(count)]
+        assert all("zebra crossed" in prompt for prompt in prompts)
+
+
+@run_async
+async def test_the_more_row_lists_another_page(tmp_path):
+    corpus = tmp_path / "many"
+    corpus.mkdir()
+    for n in range(27):
+        (corpus / f"a{n:03}.md").write_text(
+            f"---\ntitle: Article {n}\n---\n\nThe zebra crossed at dawn, day {n}.\n",
+            encoding="utf-8",
+        )
+    app = make_app(corpus, restore=False, settings=Settings(results=10))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "zebra")
+        results = app.query_one(ResultsList)
+        assert len(results.article_ids) == 10
+        assert results.option_count == 11
+        assert "17 more" in results.get_option_at_index(10).prompt.plain
+        await pilot.press("down")  # into the results
+        await pilot.press("end", "enter")
+        await settle(pilot)
+        assert len(results.article_ids) == 20
+        assert results.highlighted == 10  # the first of the new page
+        await pilot.press("end", "enter")
+        await settle(pilot)
+        assert len(results.article_ids) == 27 and results.option_count == 27
+        assert "27 articles" in status_text(app) and "top" not in status_text(app)

@@ -22,7 +22,8 @@ from textual.containers import Horizontal, Vertical
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer
+from textual.widget import Widget
+from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from reader.app import messages as msg
@@ -36,6 +37,7 @@ from reader.app.widgets.entity_panel import (
     EntityPanel,
     Legend,
 )
+from reader.app.widgets.footer import ReaderFooter
 from reader.app.widgets.search_pane import QueryInput, ResultsList, SearchPane
 from reader.app.widgets.status import IndexBar, ViewerStatus
 from reader.app.widgets.viewer import ArticleViewer
@@ -60,7 +62,18 @@ class ReaderApp(WorkersMixin, App[int]):
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (110, "-wide")]
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "focus_query", "Search", id="reader.focus_query"),
+        # Keys that move the focus are priority bindings: they run as the key arrives, so
+        # the keys typed right after them (``/vietnam``, Tab then j) reach the new widget.
+        Binding("slash", "focus_query", "Search", priority=True, id="reader.focus_query"),
+        Binding("tab", "focus_next", "Next pane", show=False, priority=True, id="reader.next_pane"),
+        Binding(
+            "shift+tab",
+            "focus_previous",
+            "Previous pane",
+            show=False,
+            priority=True,
+            id="reader.previous_pane",
+        ),
         Binding("n", "jump(1)", "Next hit", id="reader.next_hit"),
         Binding("N", "jump(-1)", "Prev hit", show=False, id="reader.previous_hit"),
         Binding("right_square_bracket", "step_result(1)", "Next result", id="reader.next_result"),
@@ -116,6 +129,13 @@ class ReaderApp(WorkersMixin, App[int]):
         if restore and self.session.article_id:
             self._pending_restore = (self.session.article_id, self.session.offset)
         self._opened_first = False
+        #: How many results the list holds for ``_listed_request`` (a page more each
+        #: time the "more" row is chosen), and where the new page starts.
+        self._listed_request: SearchRequest | None = None
+        self._list_limit = self.settings.results
+        self._more_from: int | None = None
+        #: The article last asked for: the open one, or the one a worker is loading.
+        self._requested_id: str | None = None
         #: The open article's highlights by id, placed in its text (orphans too).
         self.placed: dict[str, Placed] = {}
         #: Deleted highlights, last one last: ``u`` puts them back.
@@ -127,13 +147,13 @@ class ReaderApp(WorkersMixin, App[int]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
-            yield SearchPane(id="search-pane")
+            yield SearchPane(self.request.query, id="search-pane")
             with Vertical(id="viewer-pane"):
                 yield ArticleViewer(id="viewer")
                 yield ViewerStatus("", id="viewer-status", markup=False)
             yield EntityPanel(id="entity-panel")
         yield IndexBar(id="index-bar")
-        yield Footer()
+        yield ReaderFooter()
 
     def notify(
         self,
@@ -152,20 +172,39 @@ class ReaderApp(WorkersMixin, App[int]):
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def on_mount(self) -> None:
-        theme = self.settings.theme or self.session.theme
+        wanted = self.settings.theme
+        if wanted and wanted not in self.available_themes:
+            self.notify(
+                f"Settings: unknown theme {wanted!r} in {config_path()}; "
+                "press ctrl+p and choose Theme to see the names.",
+                title="Settings",
+                severity="warning",
+                timeout=10,
+            )
+            wanted = None
+        theme = wanted or self.session.theme
         if theme and theme in self.available_themes:
             self.theme = theme
         if self.settings_error:
             self.notify(one_line(self.settings_error), title="Settings ignored", severity="error")
-        search_pane = self.query_one(SearchPane)
-        search_pane.query_one(QueryInput).value = self.request.query
-        search_pane.query_input.focus()
+        # Focus the restored query selected, as / does: typing replaces it.
+        box = self.search_pane.query_input
+        self.focus_now(box)
+        box.select_all()
         self.query_one(IndexBar).show_message("Opening the index…", busy=True)
         # Paint first, then open the index. The worker thread imports Whoosh and the
         # recognizer (a quarter of a second, mostly holding the GIL); started straight
         # after the first refresh it still delays the first frame by a third (measured
         # with python -m reader.app.startup), so it waits a tenth of a second more.
         self.call_after_refresh(lambda: self.set_timer(0.1, self.start_indexing))
+
+    def focus_now(self, widget: Widget) -> None:
+        """Focus ``widget`` at once, so keys already typed after this one reach it.
+
+        ``Widget.focus()`` waits for the keys already queued: after ``/`` in a burst
+        such as ``/vietnam`` the ``v`` would still reach the viewer.
+        """
+        widget.screen.set_focus(widget)
 
     @property
     def search_pending(self) -> bool:
@@ -230,6 +269,7 @@ class ReaderApp(WorkersMixin, App[int]):
         if document is not None and document.id in event.removed:
             self.notify("The article you were reading is no longer in the corpus.", title="Index")
             self.document = None
+            self._requested_id = None
             self.viewer.show(None)
             self.entity_panel.show_document(None)
             self._opened_first = False  # open the top result instead
@@ -268,8 +308,21 @@ class ReaderApp(WorkersMixin, App[int]):
             self._search_timer = None
         if not self.index_ready:
             return
+        if self.request != self._listed_request:
+            # A new question lists one page again.
+            self._listed_request = self.request
+            self._list_limit = self.settings.results
+            self._more_from = None
         self._generation += 1
-        self.search_worker(self._generation, self.request)
+        self.search_worker(self._generation, self.request, self._list_limit)
+
+    @on(SearchPane.MoreRequested)
+    def _list_more(self) -> None:
+        """List another page of the results; the cursor goes to the first new one."""
+        self._more_from = len(self.search_pane.results_list.article_ids)
+        self._list_limit += self.settings.results
+        self._generation += 1
+        self.search_worker(self._generation, self.request, self._list_limit)
 
     @on(msg.SearchFinished)
     def _search_finished(self, event: msg.SearchFinished) -> None:
@@ -285,6 +338,9 @@ class ReaderApp(WorkersMixin, App[int]):
             keep = results_list.get_option_at_index(results_list.highlighted).id
         self._shown_request = event.request
         self.search_pane.show_results(event.request, event.results, keep=keep)
+        if self._more_from is not None and self._more_from < len(results_list.article_ids):
+            results_list.highlighted = self._more_from
+            self._more_from = None
         if event.results.total == 0 and not event.request.query and self.indexing:
             self.search_pane.show_message("Indexing… articles appear here as they are indexed.")
         if self._pending_restore is not None:
@@ -300,31 +356,32 @@ class ReaderApp(WorkersMixin, App[int]):
     @on(msg.SearchFailed)
     def _search_failed(self, event: msg.SearchFailed) -> None:
         if event.generation == self._generation:
-            self.search_pane.show_error(one_line(event.message))
+            self.search_pane.show_error(one_line(event.message), event.request.query)
 
     @on(SearchPane.TopRequested)
     def _open_top(self) -> None:
         results_list = self.search_pane.results_list
         if results_list.article_ids:
             self.open_article(results_list.article_ids[0])
-            self.viewer.focus()
+            self.focus_now(self.viewer)
 
     @on(SearchPane.ResultChosen)
     def _result_chosen(self, event: SearchPane.ResultChosen) -> None:
         self.open_article(event.article_id)
-        self.viewer.focus()
+        self.focus_now(self.viewer)
 
     @on(QueryInput.Leave)
     def _leave_query(self, event: QueryInput.Leave) -> None:
         if self.document is not None:
-            self.viewer.focus()
+            self.focus_now(self.viewer)
         else:
-            self.search_pane.results_list.focus()
+            self.focus_now(self.search_pane.results_list)
 
     # -- articles --------------------------------------------------------------------------------
 
     def open_article(self, article_id: str, offset: int = 0, reason: str = "user") -> None:
         self._opened_first = True
+        self._requested_id = article_id
         terms = self.results.terms if self.results else None
         self.article_worker(article_id, terms, offset, reason, self.viewer.measure)
 
@@ -332,6 +389,8 @@ class ReaderApp(WorkersMixin, App[int]):
     def _article_loaded(self, event: msg.ArticleLoaded) -> None:
         document = event.document
         if document is None:
+            if self._requested_id == event.article_id:
+                self._requested_id = self.document.id if self.document else None
             if event.reason == "restore":
                 if self.indexing:
                     self._pending_restore = (event.article_id, event.offset)
@@ -473,7 +532,7 @@ class ReaderApp(WorkersMixin, App[int]):
             if result is not None:
                 article_id, offset = result
                 self.open_article(article_id, offset=offset, reason="highlight")
-                self.viewer.focus()
+                self.focus_now(self.viewer)
 
         self.push_screen(HighlightsScreen(self.corpus), chosen)
         self.highlights_list_worker()
@@ -569,7 +628,7 @@ class ReaderApp(WorkersMixin, App[int]):
     def _details_loaded(self, event: msg.EntityDetailsLoaded) -> None:
         current = self.document.id if self.document else None
         self.entity_panel.show_details(event.details, current)
-        self.query_one(EntityDetailsList).focus()
+        self.focus_now(self.query_one(EntityDetailsList))
 
     @on(EntityDetailsList.Chosen)
     def _detail_chosen(self, event: EntityDetailsList.Chosen) -> None:
@@ -581,7 +640,7 @@ class ReaderApp(WorkersMixin, App[int]):
     @on(EntityDetailsList.Closed)
     def _details_closed(self) -> None:
         self.entity_panel.close_details()
-        self.query_one(EntityList).focus()
+        self.focus_now(self.query_one(EntityList))
 
     def filter_by_entity(self, kind: str, name: str) -> None:
         self.request = replace(self.request, entity=(kind, name))
@@ -590,12 +649,19 @@ class ReaderApp(WorkersMixin, App[int]):
 
     # -- actions ---------------------------------------------------------------------------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "focus_query":
+            # A priority binding: "/" is still typed into a text box, and does nothing
+            # over a dialog or a view.
+            return self.screen is self.screen_stack[0] and not isinstance(self.focused, Input)
+        return True
+
     def action_focus_query(self) -> None:
         screen = self.screen
         if screen.has_class("-narrow") and screen.has_class("-entities-toggled"):
             # The entity panel stands in for the search pane at 80 columns: swap back.
             screen.remove_class("-entities-toggled")
-        self.search_pane.query_input.focus()
+        self.focus_now(self.search_pane.query_input)
 
     def action_jump(self, step: int) -> None:
         viewer = self.viewer
@@ -609,7 +675,9 @@ class ReaderApp(WorkersMixin, App[int]):
         ids = self.search_pane.results_list.article_ids
         if not ids:
             return
-        current = self.document.id if self.document else None
+        # Count from the article last asked for, not the open one: keys pressed in a burst
+        # each step on while the article is still loading.
+        current = self._requested_id
         index = ids.index(current) + step if current in ids else (0 if step > 0 else len(ids) - 1)
         if 0 <= index < len(ids):
             self.open_article(ids[index], reason="navigate")
@@ -650,9 +718,9 @@ class ReaderApp(WorkersMixin, App[int]):
             "-narrow"
         )
         if shown:
-            self.query_one(EntityList).focus()
+            self.focus_now(self.query_one(EntityList))
         elif self.focused is not None and panel in self.focused.ancestors:
-            self.viewer.focus()
+            self.focus_now(self.viewer)
 
     def action_toggle_sort(self) -> None:
         sort = "date" if self.request.sort == "relevance" else "relevance"

@@ -157,8 +157,14 @@ class CorpusService:
         if self._index is not None:
             self._index.close()
 
-    def search(self, request: SearchRequest, limit: int | None = None) -> SearchResults:
-        """Run a search; raises ``reader.query.QueryError`` for a malformed query."""
+    def search(
+        self, request: SearchRequest, limit: int | None = None, snippet_hits: int | None = None
+    ) -> SearchResults:
+        """Run a search; raises ``reader.query.QueryError`` for a malformed query.
+
+        With ``snippet_hits`` only the first that many hits get their snippet; see
+        :meth:`fill_snippets`.
+        """
         from reader.search import Filters, search
 
         filters = Filters(
@@ -175,7 +181,15 @@ class CorpusService:
                 sort=request.sort,
                 filters=filters,
                 snippets=1,
+                snippet_hits=snippet_hits,
             )
+
+    def fill_snippets(self, results: SearchResults, start: int) -> SearchResults:
+        """``results`` with the snippets of the hits from ``start`` on."""
+        from reader.search import fill_snippets
+
+        with self.searching() as searcher:
+            return fill_snippets(searcher, results, start)
 
     def article(self, article_id: str, terms: Any = None) -> ArticleDocument | None:
         """The article ready for the viewer, with the hits of ``terms`` marked."""

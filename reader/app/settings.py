@@ -38,8 +38,9 @@ class Settings:
     theme: str | None = None
     #: Seconds between the last keystroke in the query box and the search.
     debounce: float = 0.15
-    #: How many results a search lists (the hit count is always the full total).
-    results: int = 100
+    #: How many results a search lists at first, and how many more each "more" row adds
+    #: (the hit count is always the full total).
+    results: int = 50
     #: Binding id to comma-separated keys, overriding the defaults.
     keymap: dict[str, str] = field(default_factory=dict)
 

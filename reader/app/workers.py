@@ -31,6 +31,10 @@ else:
     _Base = object
 
 
+#: Results that get their snippet with the first answer: a tall screen's worth.
+FIRST_SNIPPETS = 20
+
+
 def highlight_ranges(placed: Iterable[Placed]) -> list[tuple[int, int, str]]:
     """``(start, end, id)`` of the highlights found in the text (orphans have no place)."""
     return [
@@ -104,18 +108,26 @@ class WorkersMixin(_Base):
         )
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False, name="search")
-    def search_worker(self, generation: int, request: SearchRequest) -> None:
+    def search_worker(self, generation: int, request: SearchRequest, limit: int) -> None:
         from reader.query import QueryError
 
         worker = get_current_worker()
         try:
-            results = self.service.search(request)
+            # Snippets are most of the work for a long list: the first screenful comes
+            # at once, the rest follows from the same worker (unless a newer search
+            # cancelled it).
+            results = self.service.search(request, limit=limit, snippet_hits=FIRST_SNIPPETS)
         except QueryError as error:
             if not worker.is_cancelled:
                 self.post_message(msg.SearchFailed(generation, request, str(error)))
             return
-        if not worker.is_cancelled:
-            self.post_message(msg.SearchFinished(generation, request, results))
+        if worker.is_cancelled:
+            return
+        self.post_message(msg.SearchFinished(generation, request, results))
+        if len(results.hits) > FIRST_SNIPPETS:
+            results = self.service.fill_snippets(results, FIRST_SNIPPETS)
+            if not worker.is_cancelled:
+                self.post_message(msg.SearchFinished(generation, request, results))
 
     @work(thread=True, exclusive=True, group="article", exit_on_error=False, name="article")
     def article_worker(

@@ -12,9 +12,14 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from reader.app.widgets.footer import ReaderFooter
+
 
 class ConfirmDialog(ModalScreen[bool]):
     """Ask one question; ``y`` or the first button says yes, ``n`` or Escape no."""
+
+    #: The safe answer has focus as the dialog opens.
+    AUTO_FOCUS = "#confirm-no"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
@@ -29,15 +34,13 @@ class ConfirmDialog(ModalScreen[bool]):
         self.no = no
 
     def compose(self) -> ComposeResult:
+        yield ReaderFooter()  # this dialog's keys, not the main screen's
         with Vertical(id="confirm-body", classes="dialog") as body:
             body.border_title = self.title_text
             yield Static(Text(self.question), id="confirm-question")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(f"{self.yes} (y)", variant="error", id="confirm-yes")
                 yield Button(f"{self.no} (n)", id="confirm-no")
-
-    def on_mount(self) -> None:
-        self.query_one("#confirm-no", Button).focus()
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

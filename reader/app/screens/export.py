@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from reader.app.backend import ExportRequest
+from reader.app.widgets.footer import ReaderFooter
 from reader.export import FORMATS, SUFFIXES, Scope
 
 FORMAT_LABELS = {
@@ -63,6 +64,10 @@ def with_format_suffix(path: str, fmt: str) -> str:
 class ExportDialog(ModalScreen[ExportRequest | None]):
     """Choose a format, what to export and where; Enter in the path field exports."""
 
+    #: Enter at once exports with the defaults; shift+tab reaches format and scope.
+    #: Set as the dialog opens, before keys typed after ``x`` are handled.
+    AUTO_FOCUS = "#export-path"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="export.cancel"),
         Binding("ctrl+s", "export", "Export", id="export.run"),
@@ -83,6 +88,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         self.scope_key = scope if scope in self.choices else next(iter(self.choices))
 
     def compose(self) -> ComposeResult:
+        yield ReaderFooter()  # this dialog's keys, not the main screen's
         with Vertical(id="export-body", classes="dialog") as body:
             body.border_title = "Export"
             body.border_subtitle = "Enter exports · Tab moves · Escape cancels"
@@ -107,10 +113,6 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
                 yield Button("Export", variant="primary", id="export-run")
                 yield Button("Cancel", id="export-cancel")
 
-    def on_mount(self) -> None:
-        # Enter at once exports with the defaults; shift+tab reaches format and scope.
-        self.query_one("#export-path", Input).focus()
-
     @on(Select.Changed, "#export-format")
     def _format_changed(self, event: Select.Changed) -> None:
         if not isinstance(event.value, str):
@@ -128,7 +130,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         text = self.query_one("#export-path", Input).value.strip()
         if not text:
             self.query_one("#export-error", Static).update("Say where to save the export.")
-            self.query_one("#export-path", Input).focus()
+            self.set_focus(self.query_one("#export-path", Input))
             return
         fmt = self.query_one("#export-format", Select).value
         key = self.query_one("#export-scope", Select).value

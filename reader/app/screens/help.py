@@ -14,6 +14,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from reader.app.widgets.footer import ReaderFooter
+
 
 @dataclass(frozen=True, slots=True)
 class HelpRow:
@@ -52,7 +54,9 @@ def help_rows(
             # The same action on several bindings (e.g. two keys): one row, all keys.
             previous = rows[seen[marker]]
             rows[seen[marker]] = HelpRow(
-                f"{previous.keys}, {shown}", previous.description, previous.binding_id
+                f"{previous.keys}, {shown}",
+                previous.description,
+                previous.binding_id or item.id or "",
             )
             continue
         seen[marker] = len(rows)
@@ -73,15 +77,19 @@ class HelpScreen(ModalScreen[None]):
         self.config_hint = config_hint
 
     def compose(self) -> ComposeResult:
+        yield ReaderFooter()  # this dialog's keys, not the main screen's
         with VerticalScroll(id="help-body") as body:
             body.border_title = "Keys"
             body.border_subtitle = "Escape closes"
+            # One width for the id column of every section, so the columns line up.
+            ids = [row.binding_id for section in self.sections for row in section.rows]
+            id_width = max(map(len, ids), default=0)
             for section in self.sections:
-                yield Static(self._table(section), classes="help-section")
+                yield Static(self._table(section, id_width), classes="help-section")
             if self.config_hint:
                 yield Static(Text(self.config_hint), classes="help-hint")
 
-    def _table(self, section: HelpSection) -> Table:
+    def _table(self, section: HelpSection, id_width: int) -> Table:
         table = Table(
             title=section.title,
             title_justify="left",
@@ -93,7 +101,7 @@ class HelpScreen(ModalScreen[None]):
         )
         table.add_column("keys", style="bold", no_wrap=True, width=16)
         table.add_column("action", ratio=1)
-        table.add_column("id", style="dim", no_wrap=True)
+        table.add_column("id", style="dim", no_wrap=True, width=id_width)
         for row in section.rows:
             table.add_row(Text(row.keys), Text(row.description), Text(row.binding_id))
         return table

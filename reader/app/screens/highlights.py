@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+from reader.app.widgets.footer import ReaderFooter
 from reader.textsafe import one_line
 
 if TYPE_CHECKING:
@@ -46,6 +47,9 @@ class HighlightEntry:
 class HighlightsScreen(ModalScreen[tuple[str, int] | None]):
     """A table of highlights. Dismisses with ``(article id, offset)`` to open one."""
 
+    #: The table has focus as the view opens (keys typed after ``v`` reach it).
+    AUTO_FOCUS = "DataTable"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open at highlight", id="highlights.open"),
         Binding("a", "note", "Edit note", id="highlights.note"),
@@ -70,6 +74,7 @@ class HighlightsScreen(ModalScreen[tuple[str, int] | None]):
         self.loaded = False
 
     def compose(self) -> ComposeResult:
+        yield ReaderFooter()  # this dialog's keys, not the main screen's
         with Vertical(id="highlights-body") as body:
             body.border_title = "Highlights"
             body.border_subtitle = (
@@ -85,7 +90,6 @@ class HighlightsScreen(ModalScreen[tuple[str, int] | None]):
         table.add_column("note", width=NOTE_WIDTH, key="note")
         table.add_column("tags", key="tags")
         table.add_column("state", key="state")
-        table.focus()
 
     def show(self, excerpts: ExcerptSet) -> None:
         """Fill the table (keeps the cursor on the same highlight, or the same row)."""

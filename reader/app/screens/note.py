@@ -13,6 +13,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from reader.app.widgets.footer import ReaderFooter
 from reader.textsafe import one_line
 
 #: What the dialog returns: the note and the tags (None: cancelled).
@@ -30,6 +31,11 @@ def parse_tags(text: str) -> tuple[str, ...]:
 class NoteDialog(ModalScreen[NoteAndTags | None]):
     """A small form over the app: the quote, a note and tags. Enter saves."""
 
+    #: Focused as the dialog opens, before any key typed after ``a`` is handled (a
+    #: deferred ``focus()`` in ``on_mount`` would land after a quick Tab and pull the
+    #: tags back into the note).
+    AUTO_FOCUS = "#note-input"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="note.cancel"),
         Binding("ctrl+s", "save", "Save", id="note.save"),
@@ -42,6 +48,7 @@ class NoteDialog(ModalScreen[NoteAndTags | None]):
         self.tags = tags
 
     def compose(self) -> ComposeResult:
+        yield ReaderFooter()  # this dialog's keys, not the main screen's
         with Vertical(id="note-body", classes="dialog") as body:
             body.border_title = "Note and tags"
             body.border_subtitle = "Enter saves · Escape cancels"
@@ -58,9 +65,6 @@ class NoteDialog(ModalScreen[NoteAndTags | None]):
                 id="tags-input",
                 placeholder="Tags, separated by spaces or commas",
             )
-
-    def on_mount(self) -> None:
-        self.query_one("#note-input", Input).focus()
 
     @on(Input.Submitted)
     def action_save(self) -> None:

@@ -13,6 +13,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+from reader.app.widgets.footer import ReaderFooter
 from reader.textsafe import one_line
 
 
@@ -29,6 +30,7 @@ class ProblemsScreen(ModalScreen[None]):
         self.corpus = corpus
 
     def compose(self) -> ComposeResult:
+        yield ReaderFooter()  # this dialog's keys, not the main screen's
         with Vertical(id="problems-body") as body:
             body.border_title = "Index problems"
             body.border_subtitle = "Escape closes"
@@ -55,7 +57,7 @@ class ProblemsScreen(ModalScreen[None]):
                 Text(one_line(shown)),
                 Text(one_line(problem.reason)),
             )
-        table.focus()
+        self.set_focus(table)
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)

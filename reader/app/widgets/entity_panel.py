@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -21,6 +22,15 @@ from reader.app.document import ENTITY_KINDS, KIND_LABELS, ArticleDocument, enti
 _ENTITY = "entity:"
 _ARTICLE = "article:"
 _COMPANION = "with:"
+
+
+def hanging(marker: str, text: Text) -> Table:
+    """``marker`` then ``text``, whose wrapped lines line up under its first (a hanging indent)."""
+    grid = Table.grid(expand=True)
+    grid.add_column(width=len(marker), no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_row(marker, text)
+    return grid
 
 
 class Legend(Static):
@@ -99,9 +109,9 @@ class EntityList(OptionList):
                 options.append(Option(label, id=f"heading:{kind}", disabled=True))
                 for entity in entities:
                     prompt = Text.assemble(
-                        "  ", entity.name, " ", (str(len(entity.mentions)), count_style)
+                        entity.name, " ", (str(len(entity.mentions)), count_style)
                     )
-                    options.append(Option(prompt, id=_ENTITY + entity.key))
+                    options.append(Option(hanging("  ", prompt), id=_ENTITY + entity.key))
         self.set_options(options)
         self.highlighted = next(
             (i for i, option in enumerate(options) if option and not option.disabled), None
@@ -168,18 +178,15 @@ class EntityDetailsList(OptionList):
         for article in details.articles:
             marker = "• " if article.id == current else "  "
             date = article.date.isoformat() if article.date else ""
-            prompt = Text.assemble(
-                marker, article.title, " ", (f"{date} ×{article.mentions}", count)
-            )
-            options.append(Option(prompt, id=_ARTICLE + article.id))
+            prompt = Text.assemble(article.title, " ", (f"{date} ×{article.mentions}", count))
+            options.append(Option(hanging(marker, prompt), id=_ARTICLE + article.id))
         options.append(Option(Text("Appears with", style=heading), disabled=True))
         for companion in details.companions:
             prompt = Text.assemble(
-                "  ", companion.name, " ", (f"{companion.type} · {companion.articles}", count)
+                companion.name, " ", (f"{companion.type} · {companion.articles}", count)
             )
-            options.append(
-                Option(prompt, id=_COMPANION + entity_key(companion.type, companion.name))
-            )
+            key = _COMPANION + entity_key(companion.type, companion.name)
+            options.append(Option(hanging("  ", prompt), id=key))
         self.set_options(options)
         self.highlighted = 1 if len(options) > 1 and not options[1].disabled else None
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 #: A snippet in the results list is cut to about this many characters.
 SNIPPET_CHARS = 110
 _SUGGESTION = "suggestion:"
+_MORE = "more:"
 
 
 class QueryInput(Input):
@@ -61,12 +62,21 @@ class ResultsList(OptionList):
         super().__init__(id=id)
         self.article_ids: list[str] = []
 
-    def show_hits(self, hits: tuple[SearchHit, ...], keep: str | None = None) -> None:
-        """Replace the list; keep the highlight on article ``keep`` when it is still there."""
+    def show_hits(
+        self, hits: tuple[SearchHit, ...], keep: str | None = None, more: int = 0
+    ) -> None:
+        """Replace the list; keep the highlight on article ``keep`` when it is still there.
+
+        ``more`` articles also match: a last row says so, and Enter on it asks for them.
+        """
         self.article_ids = [hit.id for hit in hits]
         options: list[Option | None] = []
         for hit in hits:
             options.append(Option(self._prompt(hit), id=hit.id))
+        if more > 0:
+            style = self.get_component_rich_style("results-list--meta")
+            row = Text(f"▾ {more:,} more: Enter lists more", style=style)
+            options.append(Option(row, id=_MORE))
         self.set_options(options)
         if keep in self.article_ids:
             self.highlighted = self.get_option_index(keep)
@@ -75,7 +85,7 @@ class ResultsList(OptionList):
 
     def show_suggestion(self, suggestion: str) -> None:
         self.article_ids = []
-        prompt = Text.assemble("Did you mean ", (suggestion, "bold"), "?")
+        prompt = Text.assemble("Did you mean ", (suggestion, "bold"), "? (Enter)")
         self.set_options([Option(prompt, id=_SUGGESTION + suggestion)])
         self.highlighted = 0
 
@@ -146,8 +156,25 @@ class SearchPane(Vertical):
     class TopRequested(Message):
         """Enter in the query box: open the top result."""
 
+    @dataclass
+    class MoreRequested(Message):
+        """Enter on the last row: list more of the matching articles."""
+
+    def __init__(self, query: str = "", *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        #: The query the box starts with (restored from the last session).
+        self.initial_query = query
+        #: ``(query, suggestion)``: the did-you-mean shown, and the query it was made for.
+        self._suggestion: tuple[str, str] | None = None
+        #: The query the error in the status line is about (None: no error shown).
+        self._error_query: str | None = None
+
     def compose(self) -> ComposeResult:
-        yield QueryInput(placeholder="Search… (press / to come back here)", id="query")
+        # The box holds the restored query from the start: the terminal may focus it (and
+        # select its text) before the app's on_mount runs.
+        yield QueryInput(
+            self.initial_query, placeholder="Search… (press / to come back here)", id="query"
+        )
         yield SearchStatus("Opening the index…", id="search-status", markup=False)
         yield ResultsList(id="results")
 
@@ -176,10 +203,7 @@ class SearchPane(Vertical):
                 status.append(" “")
                 status.append(request.query)
                 status.append("”")
-            if results.suggestion:
-                status.append(". Did you mean ")
-                status.append(results.suggestion, style="bold")
-                status.append("?")
+            # A did-you-mean is offered once: as the row below, which Enter takes.
         else:
             status.append(f"{results.total:,}", style="bold")
             status.append(f" {noun} · by {results.sort}")
@@ -193,14 +217,18 @@ class SearchPane(Vertical):
             status.append("  (c clears)")
         self.query_one(SearchStatus).update(status)
         self.query_one(SearchStatus).set_class(False, "-error")
+        self._error_query = None
         results_list = self.results_list
         if results.total == 0 and results.suggestion:
+            self._suggestion = (request.query, results.suggestion)
             results_list.show_suggestion(results.suggestion)
         else:
-            results_list.show_hits(results.hits, keep=keep)
+            self._suggestion = None
+            results_list.show_hits(results.hits, keep=keep, more=results.total - len(results.hits))
 
-    def show_error(self, message: str) -> None:
-        """Say why the query cannot run; the last results stay."""
+    def show_error(self, message: str, query: str = "") -> None:
+        """Say why ``query`` cannot run; the last results stay."""
+        self._error_query = query
         status = self.query_one(SearchStatus)
         status.update(Text.assemble(("Query error: ", "bold"), message))
         status.set_class(True, "-error")
@@ -216,12 +244,13 @@ class SearchPane(Vertical):
     @on(Input.Submitted, "#query")
     def _query_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        results_list = self.results_list
-        if results_list.option_count and not results_list.article_ids:
-            # The only option is a did-you-mean suggestion: take it.
-            option = results_list.get_option_at_index(0)
-            if option.id and option.id.startswith(_SUGGESTION):
-                self.set_query(option.id.removeprefix(_SUGGESTION))
+        if self._error_query is not None:
+            return  # the query cannot run: the error says why, and stays
+        if self._suggestion is not None:
+            query, suggestion = self._suggestion
+            if event.value == query:
+                # No article matches, and a did-you-mean was made for this query: take it.
+                self.set_query(suggestion)
                 return
         self.post_message(self.TopRequested())
 
@@ -229,7 +258,7 @@ class SearchPane(Vertical):
     def _leave_query(self, event: QueryInput.Leave) -> None:
         if event.to == "results" and self.results_list.option_count:
             event.stop()
-            self.results_list.focus()
+            self.screen.set_focus(self.results_list)
 
     @on(OptionList.OptionSelected, "#results")
     def _result_selected(self, event: OptionList.OptionSelected) -> None:
@@ -237,6 +266,8 @@ class SearchPane(Vertical):
         option_id = event.option.id or ""
         if option_id.startswith(_SUGGESTION):
             self.set_query(option_id.removeprefix(_SUGGESTION))
-            self.query_input.focus()
+            self.screen.set_focus(self.query_input)
+        elif option_id == _MORE:
+            self.post_message(self.MoreRequested())
         elif option_id:
             self.post_message(self.ResultChosen(option_id))

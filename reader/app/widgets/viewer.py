@@ -511,6 +511,15 @@ class ArticleViewer(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self._layout(keep_offset=True)
 
+    def watch_show_vertical_scrollbar(self) -> None:
+        # The scrollbar's column is reserved in app.tcss (scrollbar-gutter: stable); should
+        # a style drop that, a scrollbar appearing narrows the text without a Resize.
+        self.call_after_refresh(self._rewrap_if_stale)
+
+    def _rewrap_if_stale(self) -> None:
+        if self.is_mounted and self._wrapped is not None and self._wrapped.width != self.measure:
+            self._layout(keep_offset=True)
+
     def notify_style_update(self) -> None:
         super().notify_style_update()
         if self.is_mounted:
