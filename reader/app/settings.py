@@ -4,7 +4,7 @@ Example::
 
     theme: gruvbox            # any Textual theme name
     debounce: 0.2             # seconds of quiet typing before a search runs
-    results: 200              # results listed per search
+    results: 100              # results listed at a time; the last row lists more
     keymap:                   # binding id -> key(s); see the help screen (?) for ids
       reader.next_result: "ctrl+n"
       reader.quit: "q,ctrl+c"
