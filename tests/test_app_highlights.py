@@ -203,28 +203,22 @@ async def test_export_dialog_writes_and_asks_before_overwriting(app, tmp_path):
 
         # Again to the same file: a question first; "n" leaves the file alone.
         written.write_text("mine", encoding="utf-8")
-        await pilot.press("x")
-        await settle(pilot)
-        app.screen.query_one("#export-path", Input).value = str(written)
-        app.screen.query_one("#export-format", Select).value = "json"
-        app.screen.query_one("#export-path", Input).focus()
-        await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(app.screen, ConfirmDialog)
-        await pilot.press("n")
-        await settle(pilot)
-        assert written.read_text(encoding="utf-8") == "mine"
 
-        await pilot.press("x")
-        await settle(pilot)
-        app.screen.query_one("#export-path", Input).value = str(written)
-        app.screen.query_one("#export-format", Select).value = "json"
-        app.screen.query_one("#export-path", Input).focus()
-        await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(app.screen, ConfirmDialog)
-        await pilot.press("y")
-        await settle(pilot)
+        async def export_again(answer: str) -> None:
+            await pilot.press("x")
+            await settle(pilot)
+            app.screen.query_one("#export-path", Input).value = str(written)
+            app.screen.query_one("#export-format", Select).value = "json"
+            app.screen.query_one("#export-path", Input).focus()
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, ConfirmDialog)
+            await pilot.press(answer)
+            await settle(pilot)
+
+        await export_again("n")
+        assert written.read_text(encoding="utf-8") == "mine"
+        await export_again("y")
         assert quote in written.read_text(encoding="utf-8")
 
 
