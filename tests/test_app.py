@@ -284,7 +284,7 @@ async def test_narrow_terminal_folds_the_entity_panel(app):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         panel = app.query_one(EntityPanel)
-        assert app.screen.has_class("-narrow")
+        assert app.main_panes.has_class("-narrow")
         assert not panel.display
         await pilot.press("escape", "e")
         await pilot.pause()

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import urlsplit
 
-from textual import on
+from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -59,7 +59,8 @@ class ReaderApp(WorkersMixin, App[int]):
 
     CSS_PATH = "app.tcss"
     TITLE = "reader"
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (110, "-wide")]
+    #: From this many columns the three panes show side by side.
+    WIDE_FROM = 110
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # Keys that move the focus are priority bindings: they run as the key arrives, so
@@ -146,7 +147,9 @@ class ReaderApp(WorkersMixin, App[int]):
     # -- layout ----------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="main"):
+        # The width class is right from the first style pass: Textual's breakpoints set
+        # theirs on the first resize, which restyles every widget before the first frame.
+        with Horizontal(id="main", classes=self._width_class(self.size.width)):
             yield SearchPane(self.request.query, id="search-pane")
             with Vertical(id="viewer-pane"):
                 yield ArticleViewer(id="viewer")
@@ -154,6 +157,21 @@ class ReaderApp(WorkersMixin, App[int]):
             yield EntityPanel(id="entity-panel")
         yield IndexBar(id="index-bar")
         yield ReaderFooter()
+
+    def _width_class(self, width: int) -> str:
+        return "-wide" if width >= self.WIDE_FROM else "-narrow"
+
+    def on_resize(self, event: events.Resize) -> None:
+        wide = self._width_class(event.size.width) == "-wide"
+        main = self.main_panes
+        if main.has_class("-wide") != wide or main.has_class("-narrow") == wide:
+            main.set_class(wide, "-wide")
+            main.set_class(not wide, "-narrow")
+
+    @property
+    def main_panes(self) -> Horizontal:
+        """The three panes; their classes say the layout (-narrow, -wide, -entities-toggled)."""
+        return self.query_one("#main", Horizontal)
 
     def notify(
         self,
@@ -657,10 +675,10 @@ class ReaderApp(WorkersMixin, App[int]):
         return True
 
     def action_focus_query(self) -> None:
-        screen = self.screen
-        if screen.has_class("-narrow") and screen.has_class("-entities-toggled"):
+        main = self.main_panes
+        if main.has_class("-narrow") and main.has_class("-entities-toggled"):
             # The entity panel stands in for the search pane at 80 columns: swap back.
-            screen.remove_class("-entities-toggled")
+            main.remove_class("-entities-toggled")
         self.focus_now(self.search_pane.query_input)
 
     def action_jump(self, step: int) -> None:
@@ -711,12 +729,10 @@ class ReaderApp(WorkersMixin, App[int]):
         )
 
     def action_toggle_entities(self) -> None:
-        screen = self.screen
-        screen.toggle_class("-entities-toggled")
+        main = self.main_panes
+        main.toggle_class("-entities-toggled")
         panel = self.entity_panel
-        shown = panel.display and screen.has_class("-entities-toggled") == screen.has_class(
-            "-narrow"
-        )
+        shown = panel.display and main.has_class("-entities-toggled") == main.has_class("-narrow")
         if shown:
             self.focus_now(self.query_one(EntityList))
         elif self.focused is not None and panel in self.focused.ancestors:
