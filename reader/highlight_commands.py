@@ -47,13 +47,12 @@ all; an existing file is only replaced with --force. Without --format, the suffi
 """
 
 
-def register(subparsers: Any, *, parents: Sequence[argparse.ArgumentParser] = ()) -> None:
+def register(subparsers: Any, *, parents: Sequence[argparse.ArgumentParser]) -> None:
     """Add the ``highlights`` and ``export`` commands to ``reader``'s subparsers.
 
-    ``parents`` are handed to each new parser (the CLI's common ``--corpus``
-    option); without any, an equivalent ``--corpus`` option is added here.
+    ``parents`` are handed to each new parser (the CLI's common ``--corpus`` option).
     """
-    parents = list(parents) or [_corpus_option()]
+    parents = list(parents)
 
     p = subparsers.add_parser(
         "highlights",
@@ -144,18 +143,6 @@ def register(subparsers: Any, *, parents: Sequence[argparse.ArgumentParser] = ()
     )
     ex.add_argument("--force", action="store_true", help="replace PATH if it exists")
     ex.set_defaults(handler=cmd_export)
-
-
-def _corpus_option() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--corpus",
-        metavar="DIR",
-        type=Path,
-        default=argparse.SUPPRESS,
-        help="the folder of articles",
-    )
-    return common
 
 
 def _missing_action(parser: argparse.ArgumentParser):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 
@@ -14,21 +13,6 @@ from reader.highlights import HighlightStore
 
 EPOCH = "2021-11-24-japan-vietnam-oppose-bids-to-change-status-quo"
 TAIWAN = "2021-09-11-taiwan-news-japan-vietnam-defense-agreement"
-
-
-@pytest.fixture(autouse=True)
-def wired(monkeypatch):
-    """Until ``reader.cli`` calls ``register`` itself, add the commands for the test."""
-    original = cli.build_parser
-
-    def build() -> argparse.ArgumentParser:
-        parser = original()
-        (commands,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
-        if "highlights" not in commands.choices:
-            highlight_commands.register(commands)
-        return parser
-
-    monkeypatch.setattr(cli, "build_parser", build)
 
 
 @pytest.fixture
@@ -164,6 +148,6 @@ def test_help_explains_query_versus_hits(capsys):
 
 
 def test_cli_export_formats_match_the_exporters():
-    from reader import export, highlight_commands
+    from reader import export
 
     assert highlight_commands.EXPORT_FORMATS == export.FORMATS

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from reader.export import ExcerptSet, Scope
     from reader.highlights import Highlight
     from reader.index import CorpusIndex, UpdateReport
-    from reader.search import SearchResults
+    from reader.search import Filters, SearchResults
 
 SortOrder = Literal["relevance", "date"]
 
@@ -42,17 +42,18 @@ class SearchRequest:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
 
+    def filters(self) -> Filters:
+        from reader.search import Filters
+
+        return Filters(
+            sources=self.sources,
+            date_from=self.date_from,
+            date_to=self.date_to,
+            entity=self.entity,
+        )
+
     def describe_filters(self) -> str:
-        parts = []
-        if self.entity:
-            parts.append(f"{self.entity[0]}: {self.entity[1]}")
-        if self.sources:
-            parts.append("source: " + ", ".join(self.sources))
-        if self.date_from or self.date_to:
-            start = self.date_from.isoformat() if self.date_from else "…"
-            end = self.date_to.isoformat() if self.date_to else "…"
-            parts.append(f"date: {start} to {end}")
-        return "; ".join(parts)
+        return self.filters().describe()
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,14 +166,9 @@ class CorpusService:
         With ``snippet_hits`` only the first that many hits get their snippet; see
         :meth:`fill_snippets`.
         """
-        from reader.search import Filters, search
+        from reader.search import search
 
-        filters = Filters(
-            sources=request.sources,
-            date_from=request.date_from,
-            date_to=request.date_to,
-            entity=request.entity,
-        )
+        filters = request.filters()
         with self.searching() as searcher:
             return search(
                 searcher,
