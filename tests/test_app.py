@@ -499,11 +499,11 @@ def test_app_package_does_not_import_whoosh_at_startup():
 
 @run_async
 async def test_every_listed_result_gets_its_snippet(tmp_path):
-    from reader.app.workers import FIRST_SNIPPETS
+    from reader.app.workers import FIRST_PAGE, SNIPPET_CHUNK
 
     corpus = tmp_path / "many"
     corpus.mkdir()
-    count = FIRST_SNIPPETS + 15
+    count = FIRST_PAGE + SNIPPET_CHUNK + 5  # the first page, a full chunk, part of one
     for n in range(count):
         (corpus / f"a{n:03}.md").write_text(
             f"---\ntitle: Article {n}\n---\n\nOpening line {n}. The zebra crossed at dawn.\n",
@@ -517,6 +517,45 @@ async def test_every_listed_result_gets_its_snippet(tmp_path):
         assert results.option_count == count
         prompts = [results.get_option_at_index(i).prompt.plain for i in range(count)]
         assert all("zebra crossed" in prompt for prompt in prompts)
+
+
+@run_async
+async def test_keys_typed_during_a_search_are_searched_together(tmp_path, monkeypatch):
+    import threading
+    import time
+
+    from reader.app.backend import CorpusService
+
+    corpus = tmp_path / "few"
+    corpus.mkdir()
+    (corpus / "a.md").write_text("---\ntitle: Zebras\n---\n\nThe zebra crossed.\n")
+    app = make_app(corpus, restore=False, settings=Settings())
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        searched: list[str] = []
+        running = []
+        overlapped = threading.Event()
+        search = CorpusService.search
+
+        def slow_search(service, request, *args, **kwargs):
+            if running:
+                overlapped.set()
+            running.append(1)
+            searched.append(request.query)
+            time.sleep(0.2)  # a slow search: the user types on meanwhile
+            try:
+                return search(service, request, *args, **kwargs)
+            finally:
+                running.pop()
+
+        monkeypatch.setattr(CorpusService, "search", slow_search)
+        await pilot.press(*"zebra")
+        await settle(pilot)
+        # The first key searched at once; the others waited for it and went together.
+        assert searched[0] == "z" and searched[-1] == "zebra"
+        assert len(searched) < 5
+        assert not overlapped.is_set()
+        assert "1 article" in status_text(app)
 
 
 @run_async

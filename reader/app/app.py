@@ -126,6 +126,11 @@ class ReaderApp(WorkersMixin, App[int]):
         self._generation = 0
         self._shown_request: SearchRequest | None = None
         self._search_timer: Timer | None = None
+        #: A search runs and has not answered yet; ``_search_again``: the request changed
+        #: meanwhile, so search again as soon as it answers.
+        self._searching = False
+        self._search_again = False
+        self._search_worker: Worker[None] | None = None
         self._pending_restore: tuple[str, int] | None = None
         if restore and self.session.article_id:
             self._pending_restore = (self.session.article_id, self.session.offset)
@@ -226,8 +231,8 @@ class ReaderApp(WorkersMixin, App[int]):
 
     @property
     def search_pending(self) -> bool:
-        """A search is due (the debounce timer runs)."""
-        return self._search_timer is not None
+        """A search is due or running and has not answered yet."""
+        return self._search_timer is not None or self._searching or self._search_again
 
     @property
     def viewer(self) -> ArticleViewer:
@@ -314,11 +319,20 @@ class ReaderApp(WorkersMixin, App[int]):
         self.schedule_search()
 
     def schedule_search(self, delay: float | None = None) -> None:
-        """Search after a pause in typing; a newer keystroke restarts the wait."""
+        """Search for the current request, after ``delay`` seconds (default: the debounce).
+
+        With no delay (the default debounce is 0) the search starts at once. One search
+        runs at a time: keys typed while it runs are searched together as soon as it
+        answers, so the wait adapts to how long searches take.
+        """
         if self._search_timer is not None:
             self._search_timer.stop()
+            self._search_timer = None
         wait = self.settings.debounce if delay is None else delay
-        self._search_timer = self.set_timer(wait, self.search_now)
+        if wait > 0:
+            self._search_timer = self.set_timer(wait, self.search_now)
+        else:
+            self.search_now()
 
     def search_now(self) -> None:
         if self._search_timer is not None:
@@ -331,31 +345,55 @@ class ReaderApp(WorkersMixin, App[int]):
             self._listed_request = self.request
             self._list_limit = self.settings.results
             self._more_from = None
+        self._start_search()
+
+    def _start_search(self) -> None:
+        if self._searching:
+            self._search_again = True
+            return
+        self._searching = True
+        self._search_again = False
         self._generation += 1
-        self.search_worker(self._generation, self.request, self._list_limit)
+        self._search_worker = self.search_worker(self._generation, self.request, self._list_limit)
+
+    def _search_answered(self) -> None:
+        """The running search answered (or failed): run the one that waited, if any."""
+        self._searching = False
+        if self._search_again:
+            self.search_now()
 
     @on(SearchPane.MoreRequested)
     def _list_more(self) -> None:
         """List another page of the results; the cursor goes to the first new one."""
         self._more_from = len(self.search_pane.results_list.article_ids)
         self._list_limit += self.settings.results
-        self._generation += 1
-        self.search_worker(self._generation, self.request, self._list_limit)
+        self._start_search()
 
     @on(msg.SearchFinished)
     def _search_finished(self, event: msg.SearchFinished) -> None:
         if event.generation != self._generation:
             return  # a newer search is on its way
+        first_answer = self._searching
+        if first_answer:
+            self._search_answered()
+            if self._searching:
+                return  # the query changed meanwhile: its search is on its way
+        results_list = self.search_pane.results_list
+        if not event.complete and event.request == self._shown_request:
+            # The same request again (more of the corpus indexed, or a page more): the
+            # list stays as it is until the whole answer comes, so the place is kept.
+            return
         previous_terms = self.results.terms if self.results else None
         self.results = event.results
-        # The same request again (more of the corpus indexed): keep the reader's place in
-        # the list. A new query starts at the top.
-        results_list = self.search_pane.results_list
+        # The same request again: keep the reader's place in the list. A new query
+        # starts at the top.
         keep = None
         if event.request == self._shown_request and results_list.highlighted is not None:
             keep = results_list.get_option_at_index(results_list.highlighted).id
         self._shown_request = event.request
-        self.search_pane.show_results(event.request, event.results, keep=keep)
+        self.search_pane.show_results(
+            event.request, event.results, keep=keep, listed=event.listed, complete=event.complete
+        )
         if self._more_from is not None and self._more_from < len(results_list.article_ids):
             results_list.highlighted = self._more_from
             self._more_from = None
@@ -373,7 +411,10 @@ class ReaderApp(WorkersMixin, App[int]):
 
     @on(msg.SearchFailed)
     def _search_failed(self, event: msg.SearchFailed) -> None:
-        if event.generation == self._generation:
+        if event.generation != self._generation:
+            return
+        self._search_answered()
+        if not self._searching:
             self.search_pane.show_error(one_line(event.message), event.request.query)
 
     @on(SearchPane.TopRequested)
@@ -850,6 +891,8 @@ class ReaderApp(WorkersMixin, App[int]):
         if event.state != WorkerState.ERROR or worker.error is None:
             return
         error = worker.error
+        if worker is self._search_worker and self._searching:
+            self._search_answered()
         if worker.group == "index":
             self.indexing = False
             self.query_one(IndexBar).show_message("Indexing stopped: see the notification.")

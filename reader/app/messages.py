@@ -66,11 +66,18 @@ class IndexFailed(Message):
 
 @dataclass
 class SearchFinished(Message):
-    """The answer to search number ``generation``."""
+    """The answer to search number ``generation``.
+
+    A long answer comes twice: first its top hits (``complete`` False), which fill
+    the first screen at once, then all of them with their snippets. ``listed`` is
+    how many hits the whole answer holds.
+    """
 
     generation: int
     request: SearchRequest
     results: SearchResults
+    listed: int
+    complete: bool = True
 
 
 @dataclass

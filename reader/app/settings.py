@@ -3,7 +3,7 @@
 Example::
 
     theme: gruvbox            # any Textual theme name
-    debounce: 0.2             # seconds of quiet typing before a search runs
+    debounce: 0.2             # seconds of quiet typing before a search (default 0)
     results: 100              # results listed at a time; the last row lists more
     keymap:                   # binding id -> key(s); see the help screen (?) for ids
       reader.next_result: "ctrl+n"
@@ -36,8 +36,10 @@ class Settings:
 
     #: A Textual theme name; None keeps the last theme used (or the default).
     theme: str | None = None
-    #: Seconds between the last keystroke in the query box and the search.
-    debounce: float = 0.15
+    #: Seconds of quiet typing in the query box before a search. 0: search at every
+    #: keystroke; one search runs at a time, and keys typed meanwhile are searched
+    #: together when it answers.
+    debounce: float = 0.0
     #: How many results a search lists at first, and how many more each "more" row adds
     #: (the hit count is always the full total).
     results: int = 50

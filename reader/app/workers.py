@@ -11,6 +11,7 @@ traceback reaches the screen (``exit_on_error=False``).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from textual import work
@@ -31,8 +32,12 @@ else:
     _Base = object
 
 
-#: Results that get their snippet with the first answer: a tall screen's worth.
-FIRST_SNIPPETS = 20
+#: Results in the first answer of a search, with their snippets: a tall screen's worth
+#: (about 4 lines each). Laying out every row of a long list costs Textual tens of
+#: milliseconds, so the rest follow in a second answer.
+FIRST_PAGE = 12
+#: Snippets made between two checks that a newer search has not cancelled this one.
+SNIPPET_CHUNK = 10
 
 
 def highlight_ranges(placed: Iterable[Placed]) -> list[tuple[int, int, str]]:
@@ -113,21 +118,25 @@ class WorkersMixin(_Base):
 
         worker = get_current_worker()
         try:
-            # Snippets are most of the work for a long list: the first screenful comes
-            # at once, the rest follows from the same worker (unless a newer search
-            # cancelled it).
-            results = self.service.search(request, limit=limit, snippet_hits=FIRST_SNIPPETS)
+            results = self.service.search(request, limit=limit, snippet_hits=FIRST_PAGE)
         except QueryError as error:
             if not worker.is_cancelled:
                 self.post_message(msg.SearchFailed(generation, request, str(error)))
             return
         if worker.is_cancelled:
             return
-        self.post_message(msg.SearchFinished(generation, request, results))
-        if len(results.hits) > FIRST_SNIPPETS:
-            results = self.service.fill_snippets(results, FIRST_SNIPPETS)
-            if not worker.is_cancelled:
-                self.post_message(msg.SearchFinished(generation, request, results))
+        listed = len(results.hits)
+        if listed <= FIRST_PAGE:
+            self.post_message(msg.SearchFinished(generation, request, results, listed))
+            return
+        first = replace(results, hits=results.hits[:FIRST_PAGE])
+        self.post_message(msg.SearchFinished(generation, request, first, listed, complete=False))
+        for start in range(FIRST_PAGE, listed, SNIPPET_CHUNK):
+            if worker.is_cancelled:
+                return
+            results = self.service.fill_snippets(results, start, start + SNIPPET_CHUNK)
+        if not worker.is_cancelled:
+            self.post_message(msg.SearchFinished(generation, request, results, listed))
 
     @work(thread=True, exclusive=True, group="article", exit_on_error=False, name="article")
     def article_worker(

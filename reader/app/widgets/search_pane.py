@@ -193,8 +193,17 @@ class SearchPane(Vertical):
         box.cursor_position = len(text)
 
     def show_results(
-        self, request: SearchRequest, results: SearchResults, keep: str | None = None
+        self,
+        request: SearchRequest,
+        results: SearchResults,
+        keep: str | None = None,
+        *,
+        listed: int | None = None,
+        complete: bool = True,
     ) -> None:
+        """Show an answer: ``listed`` hits in all (when ``complete`` is False, the rest come
+        later and only ``results.hits`` are shown for now)."""
+        listed = len(results.hits) if listed is None else listed
         status = Text()
         noun = "article" if results.total == 1 else "articles"
         if results.total == 0:
@@ -207,9 +216,8 @@ class SearchPane(Vertical):
         else:
             status.append(f"{results.total:,}", style="bold")
             status.append(f" {noun} · by {results.sort}")
-            shown = len(results.hits)
-            if shown < results.total:
-                status.append(f" · top {shown}")
+            if listed < results.total:
+                status.append(f" · top {listed}")
         filters = request.describe_filters()
         if filters:
             status.append("\nfilter: ")
@@ -224,7 +232,8 @@ class SearchPane(Vertical):
             results_list.show_suggestion(results.suggestion)
         else:
             self._suggestion = None
-            results_list.show_hits(results.hits, keep=keep, more=results.total - len(results.hits))
+            more = results.total - listed if complete else 0
+            results_list.show_hits(results.hits, keep=keep, more=more)
 
     def show_error(self, message: str, query: str = "") -> None:
         """Say why ``query`` cannot run; the last results stay."""
