@@ -14,6 +14,7 @@ def apply() -> None:
         return
     _applied = True
     _cache_missing_length_columns()
+    _read_compound_files_in_place()
 
 
 def _cache_missing_length_columns() -> None:
@@ -35,3 +36,72 @@ def _cache_missing_length_columns() -> None:
         return reader
 
     reader_class._cached_reader = _cached_reader
+
+
+class MemoryFile:
+    """A read-only file over a memoryview: reads copy only the bytes asked for.
+
+    ``io.BytesIO(memoryview)`` copies the whole view first.
+    """
+
+    __slots__ = ("_pos", "_view", "closed")
+
+    def __init__(self, view: memoryview) -> None:
+        self._view = view
+        self._pos = 0
+        self.closed = False
+
+    def read(self, size: int | None = -1) -> bytes:
+        start = self._pos
+        end = len(self._view) if size is None or size < 0 else min(start + size, len(self._view))
+        self._pos = max(end, start)
+        return bytes(self._view[start:end])
+
+    def readinto(self, target: bytearray | memoryview) -> int:
+        data = self.read(len(target))
+        target[: len(data)] = data
+        return len(data)
+
+    def readline(self, size: int | None = -1) -> bytes:
+        view, start = self._view, self._pos
+        end = len(view) if size is None or size < 0 else min(start + size, len(view))
+        n = start
+        while n < end:
+            n += 1
+            if view[n - 1] == 10:  # b"\n"
+                break
+        self._pos = n
+        return bytes(view[start:n])
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        while line := self.readline():
+            yield line
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        base = (0, self._pos, len(self._view))[whence]
+        self._pos = max(0, base + offset)
+        return self._pos
+
+    def tell(self) -> int:
+        return self._pos
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def _read_compound_files_in_place() -> None:
+    """A file inside a compound segment (the ``.seg`` Whoosh writes) is opened as a
+    ``BufferFile`` over the mapped segment, which wraps it in ``BytesIO``: a full copy.
+    Every searcher copied every segment's term index that way: 130 MB and 0.15 s for
+    10,000 news articles, on each opening. Read from the mapping instead."""
+    from whoosh.filedb import structfile
+
+    def __init__(self, buf, name=None, onclose=None):  # type: ignore[no-untyped-def]
+        self._buf = buf
+        self._name = name
+        self.file = MemoryFile(memoryview(buf))
+        self.onclose = onclose
+        self.is_real = False
+        self.is_closed = False
+
+    structfile.BufferFile.__init__ = __init__
