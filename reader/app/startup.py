@@ -80,8 +80,16 @@ def time_to_paint(code: str, marker: bytes, args: list[str], timeout: float = 30
                 break
     finally:
         os.write(master, b"\x11")  # ctrl+q
+        # Keep reading: an app writing its last frame to a full terminal cannot exit.
+        deadline = time.perf_counter() + 5
+        while process.poll() is None and time.perf_counter() < deadline:
+            if select.select([master], [], [], 0.05)[0]:
+                try:
+                    os.read(master, 65536)
+                except OSError:
+                    break
         try:
-            process.wait(timeout=5)
+            process.wait(timeout=max(deadline - time.perf_counter(), 0.1))
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()

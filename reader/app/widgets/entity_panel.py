@@ -11,6 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.lazy import Lazy
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import OptionList, Static
@@ -208,9 +209,11 @@ class EntityPanel(Vertical):
     """The legend, the entity list, and (on request) an entity's details."""
 
     def compose(self) -> ComposeResult:
-        yield Legend(id="legend")
-        yield EntityList(id="entities")
-        yield EntityDetailsList(id="entity-details")
+        # The panel is empty until an article opens (after the index): its contents are
+        # mounted just after the first frame, which then comes sooner.
+        yield Lazy(Legend(id="legend"))
+        yield Lazy(EntityList(id="entities"))
+        yield Lazy(EntityDetailsList(id="entity-details"))
 
     def show_document(self, document: ArticleDocument | None) -> None:
         self.query_one(EntityList).show_document(document)
