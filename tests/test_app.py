@@ -584,3 +584,18 @@ async def test_the_more_row_lists_another_page(tmp_path):
         await settle(pilot)
         assert len(results.article_ids) == 27 and results.option_count == 27
         assert "27 articles" in status_text(app) and "top" not in status_text(app)
+
+
+@run_async
+async def test_the_collector_paused_for_start_up_runs_again_after_the_first_frame(corpus):
+    import gc
+
+    gc.disable()  # as run_app does before it builds the app
+    try:
+        app = make_app(corpus, restore=False, settings=Settings())
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            assert gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()

@@ -9,6 +9,7 @@ back; the handlers here push data down into the widgets.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -220,6 +221,16 @@ class ReaderApp(WorkersMixin, App[int]):
         # after the first refresh it still delays the first frame by a third (measured
         # with python -m reader.app.startup), so it waits a tenth of a second more.
         self.call_after_refresh(lambda: self.set_timer(0.1, self.start_indexing))
+        self.call_after_refresh(self._resume_gc)
+
+    def _resume_gc(self) -> None:
+        """The first frame is on screen: let Python's collector run again (``run_app``
+        pauses it during start-up), first setting aside everything made so far
+        (modules, classes, widgets), which lives as long as the app does and which
+        every full collection would otherwise walk again."""
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
 
     def focus_now(self, widget: Widget) -> None:
         """Focus ``widget`` at once, so keys already typed after this one reach it.

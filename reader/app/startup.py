@@ -4,8 +4,11 @@
 
 Each run starts a fresh Python process on a pseudo-terminal (120x40) and times
 from the spawn until a known piece of text is drawn to the terminal: what a
-user sees. The median of the runs is compared; the goal is at most 1.5x the
-bare app, whatever the corpus size (the index opens after the first paint).
+user sees. The reader is started as users start it (``python -m reader
+--corpus DIR``, the same as the ``reader`` command), with a fresh state folder
+so no session is restored. The median of the runs is compared; the goal is at
+most 1.5x the bare app, whatever the corpus size (the index opens after the
+first paint).
 """
 
 from __future__ import annotations
@@ -37,25 +40,19 @@ class Bare(App):
 Bare().run()
 """
 
-_READER = """
-import sys
-from pathlib import Path
-from reader.app import make_app
-make_app(Path(sys.argv[1]), restore=False).run()
-"""
 
 BARE_MARKER = b"Bare app painted."
 READER_MARKER = b"No article open."
 
 
-def time_to_paint(code: str, marker: bytes, args: list[str], timeout: float = 30.0) -> float:
-    """Seconds from spawning ``python -c code`` on a pty until ``marker`` is written."""
+def time_to_paint(command: list[str], marker: bytes, timeout: float = 30.0) -> float:
+    """Seconds from spawning ``command`` on a pty until ``marker`` is written."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
     env = {**os.environ, "TERM": "xterm-256color", "COLORTERM": "truecolor"}
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-c", code, *args],
+        command,
         stdin=slave,
         stdout=slave,
         stderr=slave,
@@ -105,12 +102,14 @@ def main(argv: list[str] | None = None) -> int:
     corpus = str(args.corpus.resolve())
     bare: list[float] = []
     reader: list[float] = []
+    bare_command = [sys.executable, "-c", _BARE]
+    reader_command = [sys.executable, "-m", "reader", "--corpus", corpus]
     with tempfile.TemporaryDirectory() as scratch:
-        os.environ.setdefault("READER_HOME", scratch)
-        time_to_paint(_READER, READER_MARKER, [corpus])  # warm the file cache
+        os.environ["READER_HOME"] = scratch  # no session to restore: the viewer is empty
+        time_to_paint(reader_command, READER_MARKER)  # warm the file cache
         for _ in range(args.runs):
-            bare.append(time_to_paint(_BARE, BARE_MARKER, []))
-            reader.append(time_to_paint(_READER, READER_MARKER, [corpus]))
+            bare.append(time_to_paint(bare_command, BARE_MARKER))
+            reader.append(time_to_paint(reader_command, READER_MARKER))
     bare_ms = statistics.median(bare) * 1000
     reader_ms = statistics.median(reader) * 1000
     print(f"corpus: {corpus}")
