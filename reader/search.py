@@ -5,16 +5,20 @@ character ranges of the hits inside it: no HTML, no markup; the screen and the
 exports decide how to mark them. Snippets are cut from the stored body with
 :func:`reader.analysis.term_spans`, which finds exactly the tokens the index
 matched (same tokenizer, same stemming and folding) without Whoosh's slower
-highlighter.
+highlighter. Ranked by relevance, a query runs term at a time
+(:mod:`reader.evaluation`), with Whoosh's scores.
 """
 
 from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import json
+import sys
 import threading
 import time
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -25,8 +29,16 @@ from whoosh.fields import DATETIME, TEXT
 from whoosh.searching import Searcher
 from whoosh.spelling import Corrector
 
-from reader.analysis import analyze_token, fold, term_spans
+from reader.analysis import _TERM_CACHE, _TOKEN_RE, analyze_token, fold
 from reader.corpus import derive_title
+from reader.evaluation import (
+    Unsupported,
+    column_bytes,
+    prefix_expansion,
+    remember_segment_data,
+    segment_data,
+    top_documents,
+)
 from reader.query import QueryError, parse
 
 SortOrder = Literal["relevance", "date"]
@@ -165,17 +177,16 @@ def search(
         kwargs["sortedby"] = "date"
         kwargs["reverse"] = True
     try:
-        results = _run(searcher, query, kwargs)
-        total = len(results)
+        found, total = _find(searcher, query, restrict, kwargs)
         by_relevance = sort == "relevance"
         hits = tuple(
             _make_hit(
-                hit,
+                stored,
+                score if by_relevance else None,
                 terms,
                 snippets if snippet_hits is None or n < snippet_hits else 0,
-                by_relevance,
             )
-            for n, hit in enumerate(results)
+            for n, (stored, score) in enumerate(found)
         )
     except QueryError:
         raise
@@ -207,6 +218,27 @@ def fill_snippets(
         made = make_snippets(stored.get("body", ""), results.terms, snippets)
         hits[n] = replace(hits[n], snippets=tuple(made))
     return replace(results, hits=tuple(hits))
+
+
+def _find(
+    searcher: Searcher, query: wq.Query, restrict: wq.Query | None, kwargs: dict[str, Any]
+) -> tuple[list[tuple[dict[str, Any], float | None]], int]:
+    """The stored fields and scores of the hits, best first, and how many matched.
+
+    Ranked by relevance, the query runs term at a time (:mod:`reader.evaluation`),
+    with Whoosh's scores; sorted by date, or when that cannot run the query,
+    Whoosh's collector runs it.
+    """
+    if "sortedby" not in kwargs:
+        try:
+            best, total = top_documents(searcher, query, kwargs.get("limit"), restrict)
+        except Unsupported:
+            pass
+        else:
+            stored_fields = searcher.stored_fields
+            return [(stored_fields(docnum), score) for docnum, score in best], total
+    results = _run(searcher, query, kwargs)
+    return [(hit.fields(), hit.score) for hit in results], len(results)
 
 
 def _run(searcher: Searcher, query: wq.Query, kwargs: dict[str, Any]) -> Any:
@@ -243,7 +275,9 @@ def expand_fuzzy(query: wq.Query, reader: Any) -> wq.Query:
     - a date range reads the date column instead of unioning the postings of
       every date term in the range.
 
-    The documents matched and their scores are the same as Whoosh's.
+    The documents matched are the same as Whoosh's, and so are the scores, but
+    for a prefix: ranked by relevance it scores as the OR of its words (see
+    :mod:`reader.evaluation`).
     """
     if isinstance(query, wq.FuzzyTerm):
         try:
@@ -291,8 +325,8 @@ class QuickPrefix(wq.Prefix):
     Whoosh sizes every part of an OR before matching it; for a prefix that means
     expanding it and looking up the frequency of each word, in every segment,
     only to order two sub-queries. An overestimate is allowed and costs nothing.
-    Matching (and scoring: Whoosh scores each word of a prefix with BM25) is
-    Whoosh's own.
+    Matching is Whoosh's own when Whoosh's collector runs the query (results
+    sorted by date); ranked by relevance, :mod:`reader.evaluation` runs it.
     """
 
     def estimate_size(self, ixreader: Any) -> int:
@@ -318,25 +352,56 @@ class ColumnRange(wq.NumericRange):
         return 0
 
     def matcher(self, searcher: Any, context: Any = None) -> Any:
-        field = searcher.schema[self.fieldname]
-        low = -1 if self.start is None else field.prepare_number(self.start)
-        high = None if self.end is None else field.prepare_number(self.end)
         ids: list[int] = []
         for reader, offset in searcher.reader().leaf_readers():
-            if not reader.has_column(self.fieldname):
-                continue
-            column = reader.column_reader(self.fieldname, translate=False)
-            deleted = reader.has_deletions()
-            for docnum, value in enumerate(column):
-                # A document without a value holds the column default, which is no date.
-                if value == field.default or value < low or (high is not None and value > high):
-                    continue
-                if (self.startexcl and value == low) or (self.endexcl and value == high):
-                    continue
-                if deleted and reader.is_deleted(docnum):
-                    continue
-                ids.append(offset + docnum)
+            found = self.fast_ids(reader)
+            if reader.has_deletions():
+                found = [d for d in found if not reader.is_deleted(d)]
+            ids.extend(offset + d for d in found)
         return _constant_matcher(ids, self.boost)
+
+    def fast_ids(self, reader: Any) -> list[int]:
+        """The documents of the segment ``reader`` in the range, deleted ones included,
+        found by binary search in the segment's sorted column (read once)."""
+        if not reader.has_column(self.fieldname):
+            return []
+        field = reader.schema[self.fieldname]
+        values, docnums = _sorted_column(reader, self.fieldname, field.default)
+        low = None if self.start is None else field.prepare_number(self.start)
+        high = None if self.end is None else field.prepare_number(self.end)
+        first = 0
+        if low is not None:
+            first = (bisect.bisect_right if self.startexcl else bisect.bisect_left)(values, low)
+        last = len(values)
+        if high is not None:
+            last = (bisect.bisect_left if self.endexcl else bisect.bisect_right)(values, high)
+        return docnums[first:last] if first < last else []
+
+
+def _sorted_column(reader: Any, fieldname: str, default: Any) -> tuple[list[int], list[int]]:
+    """A segment's column values in order, with the document of each; documents
+    without a value (the column default) left out. Kept per segment."""
+    segment = getattr(reader, "_segid", None)
+    key = (segment, "sorted", fieldname)
+    if segment is not None:
+        found = segment_data(key)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+    column = reader.column_reader(fieldname, translate=False)
+    count = reader.doc_count_all()
+    typecode = getattr(column, "_typecode", None)
+    if typecode is not None and hasattr(column, "_dbfile"):
+        raw = array(typecode, column_bytes(column, count))
+        if sys.byteorder == "little":
+            raw.byteswap()  # whoosh writes numeric columns big-endian
+        values: Iterable[Any] = raw
+    else:
+        values = column
+    pairs = sorted((v, d) for d, v in enumerate(values) if v != default)
+    result = ([v for v, _ in pairs], [d for _, d in pairs])
+    if segment is not None:
+        remember_segment_data(key, result)
+    return result
 
 
 def _constant_matcher(ids: Iterable[int], boost: float) -> Any:
@@ -391,19 +456,28 @@ def words_within(
     letters), the way Whoosh's fuzzy terms find them: a Levenshtein automaton
     walked over the field's (spelling) vocabulary, skipping with a binary search."""
     from whoosh.automata.fsa import find_all_matches
-    from whoosh.automata.lev import levenshtein_automaton
 
     spellfield = reader.schema[fieldname].spelling_fieldname(fieldname)
     words = vocabulary(reader, spellfield)
     if not words:
         return []
-    dfa = levenshtein_automaton(text, maxdist, prefix).to_dfa()
+    dfa = _levenshtein_dfa(text, maxdist, prefix)
 
     def first_at_or_after(word: str) -> str | None:
         pos = bisect.bisect_left(words, word)
         return words[pos] if pos < len(words) else None
 
     return list(find_all_matches(dfa, first_at_or_after))
+
+
+@functools.lru_cache(maxsize=256)
+def _levenshtein_dfa(text: str, maxdist: int, prefix: int) -> Any:
+    """The automaton of the words within ``maxdist`` edits of ``text``. Building it
+    takes milliseconds (tens for two edits of a long word) and the same word is
+    looked up in several fields, by the fuzzy term and again by the suggestions."""
+    from whoosh.automata.lev import levenshtein_automaton
+
+    return levenshtein_automaton(text, maxdist, prefix).to_dfa()
 
 
 class _VocabularyCorrector(Corrector):
@@ -455,8 +529,9 @@ def _as_datetime(day: dt.date, end: bool = False) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day)
 
 
-def _make_hit(hit: Any, terms: Terms, snippets: int, by_relevance: bool) -> SearchHit:
-    stored = hit.fields()
+def _make_hit(
+    stored: dict[str, Any], score: float | None, terms: Terms, snippets: int
+) -> SearchHit:
     body = stored.get("body", "")
     date = stored.get("date")
     return SearchHit(
@@ -465,7 +540,7 @@ def _make_hit(hit: Any, terms: Terms, snippets: int, by_relevance: bool) -> Sear
         title=stored.get("title") or derive_title(body) or stored["id"],
         source=stored.get("source", ""),
         date=date.date() if isinstance(date, dt.datetime) else None,
-        score=float(hit.score) if by_relevance and hit.score is not None else None,
+        score=float(score) if score is not None else None,
         snippets=tuple(make_snippets(body, terms, snippets)) if snippets else (),
         author=stored.get("author", ""),
     )
@@ -499,6 +574,15 @@ def query_terms(query: wq.Query, searcher: Searcher | None = None) -> Terms:
 
 
 def _leaf_terms(node: wq.Query, reader: Any) -> Iterable[tuple[str, str]]:
+    if isinstance(node, wq.Prefix) and reader is not None and node.fieldname in reader.schema:
+        try:
+            words = prefix_expansion(reader, node.fieldname, node.text)[1]
+        except Unsupported:
+            pass
+        else:
+            for word in words:
+                yield node.fieldname, word.decode("utf-8", "replace")
+            return
     if isinstance(node, wq.Term | wq.Phrase) or reader is None:
         raw = node.terms(phrases=True) if node.has_terms() else ()
     else:
@@ -511,6 +595,7 @@ def _leaf_terms(node: wq.Query, reader: Any) -> Iterable[tuple[str, str]]:
 
 
 _FOLD_CACHE: dict[str, str] = {}
+_MISSING = object()
 
 
 def _folded(token: str) -> str:
@@ -533,17 +618,29 @@ def match_spans(
     spans: list[tuple[int, int]] = []
     prose, names = terms.prose, terms.names
     if names:
-        from reader.analysis import _TOKEN_RE
-
         for match in _TOKEN_RE.finditer(window):
             token = match.group()
             stem = analyze_token(token) if prose else None
             if (stem is not None and stem in prose) or _folded(token) in names:
                 spans.append((match.start() + start, match.end() + start))
         return spans
-    for term, s, e in term_spans(window):
-        if term in prose:
-            spans.append((s + start, e + start))
+    # term_spans, inlined: this runs on every body shown, once per token. Stemming
+    # changes only the end of a word, so a term begins with its word's first letter
+    # (lower-cased); a word beginning with an ASCII letter no term begins with is
+    # passed over without analysing it.
+    cache, missing, add = _TERM_CACHE, _MISSING, spans.append
+    heads = frozenset(term[:1] for term in prose)
+    for match in _TOKEN_RE.finditer(window):
+        token = match.group()
+        head = token[0]
+        if head < "\x80" and head.lower() not in heads:
+            continue
+        term = cache.get(token, missing)
+        if term is missing:
+            term = analyze_token(token)
+        if term is not None and term in prose:
+            s, e = match.span()
+            add((s + start, e + start))
     return spans
 
 
@@ -560,12 +657,15 @@ def make_snippets(
     while remaining and len(chosen) < count:
         best = None
         best_score = (-1, -1)
+        # Hits never overlap, so their ends rise with their starts: the hits of a
+        # window starting at hit i are remaining[i:j], j found by bisection.
+        ends = [e for _, e in remaining]
+        words = [body[a:b].lower() for a, b in remaining]
         for i, (s, _) in enumerate(remaining):
             window_start = _passage_start(body, s, width // 3)
             window_end = window_start + width
-            inside = [sp for sp in remaining[i:] if sp[1] <= window_end]
-            distinct = len({body[a:b].lower() for a, b in inside})
-            score = (distinct, len(inside))
+            j = bisect.bisect_right(ends, window_end, i)
+            score = (len(set(words[i:j])), j - i)
             if score > best_score:
                 best_score, best = score, (window_start, window_end)
         assert best is not None
@@ -635,7 +735,12 @@ def suggest(searcher: Searcher, text: str, query: wq.Query | None = None) -> str
         return None
     try:
         # Re-parse: the corrected words must go through the analyzer (stemming) again.
-        if searcher.search(parse(corrected, searcher.schema), limit=1).is_empty():
+        corrected_query = expand_fuzzy(parse(corrected, searcher.schema), reader)
+        try:
+            found = top_documents(searcher, corrected_query, 1)[1]
+        except Unsupported:
+            found = len(searcher.search(corrected_query, limit=1))
+        if not found:
             return None
     except Exception:
         return None

@@ -160,3 +160,22 @@ def test_snippets_for_the_first_hits_now_and_the_rest_later(searcher):
     assert all(hit.snippets for hit in first.hits[:2])
     assert not any(hit.snippets for hit in first.hits[2:])
     assert fill_snippets(searcher, first, 2).hits == whole.hits
+
+
+def test_hit_spans_are_the_tokens_the_analyzer_matches():
+    """Snippets pass over words whose first letter no term has: stems keep it."""
+    from reader.analysis import analyze_token, term_spans
+    from reader.search import match_spans
+
+    text = (
+        "Économie: the ECONOMY's economists agreed. Über-agreements, 3.5 per cent, "
+        "U.S. trade_deals; Ärzte and ärztlich; Yields yielded; skies, sky, _under "
+        "Ökonomie Ōsaka osaka İstanbul istanbul"
+    )
+    words = ["economy", "agreements", "3.5", "trade_deals", "Ärzte", "skies", "Ōsaka", "İstanbul"]
+    prose = frozenset(t for w in words if (t := analyze_token(w)) is not None)
+    expected = [(s, e) for term, s, e in term_spans(text) if term in prose]
+    assert len(expected) > len(words)
+    assert match_spans(text, Terms(prose=prose)) == expected
+    part = [(s + 10, e + 10) for term, s, e in term_spans(text[10:120]) if term in prose]
+    assert match_spans(text, Terms(prose=prose), 10, 120) == part
