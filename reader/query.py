@@ -17,7 +17,7 @@ import datetime as dt
 import re
 
 from whoosh import qparser
-from whoosh.query import NullQuery, Query
+from whoosh.query import FuzzyTerm, NullQuery, Query
 
 #: The fields a query can name, with the index field each one means.
 FIELD_ALIASES = {
@@ -75,12 +75,24 @@ def check(text: str) -> None:
             raise QueryError(f"unknown field {name!r}: use one of {fields} (or quote the words)")
 
 
+class _TypedFuzzyTermPlugin(qparser.FuzzyTermPlugin):
+    """Whoosh's ``word~``; each fuzzy term also keeps the word as typed (``typed``):
+    its text is the analysed word, a stem in the prose fields."""
+
+    class FuzzyTermNode(qparser.FuzzyTermPlugin.FuzzyTermNode):
+        def query(self, parser):  # type: ignore[no-untyped-def]
+            made = super().query(parser)
+            if isinstance(made, FuzzyTerm):
+                made.typed = self.text
+            return made
+
+
 class _Parser:
     """A configured Whoosh parser; built once per schema."""
 
     def __init__(self, schema) -> None:  # type: ignore[no-untyped-def]
         parser = qparser.MultifieldParser(["title", "body"], schema, group=qparser.AndGroup)
-        parser.add_plugin(qparser.FuzzyTermPlugin())
+        parser.add_plugin(_TypedFuzzyTermPlugin())
         parser.add_plugin(qparser.GtLtPlugin())
         aliases: dict[str, list[str]] = {}
         for alias, real in FIELD_ALIASES.items():

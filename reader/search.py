@@ -280,10 +280,14 @@ def expand_fuzzy(query: wq.Query, reader: Any) -> wq.Query:
     :mod:`reader.evaluation`).
     """
     if isinstance(query, wq.FuzzyTerm):
+        text = query.text
+        typed = getattr(query, "typed", None)
+        if typed and query.fieldname in _PROSE_FIELDS:
+            # The parser leaves the stem of the word ("catle~" asks for "catl"), often
+            # further from the words as written ("cattle") than the word as typed is.
+            text = fold(typed) or text
         try:
-            words = words_within(
-                reader, query.fieldname, query.text, query.maxdist, query.prefixlength
-            )
+            words = words_within(reader, query.fieldname, text, query.maxdist, query.prefixlength)
         except Exception:
             words = []
         if query.fieldname in _PROSE_FIELDS:

@@ -72,6 +72,14 @@ def test_boolean_prefix_and_fuzzy(searcher):
     assert "agreement" in search(searcher, "agreemnts~").terms.prose
 
 
+def test_a_fuzzy_word_is_compared_as_typed_not_as_its_stem(searcher):
+    # "coperation" stems to "coper", two edits from "cooperation"; as typed it is one.
+    results = search(searcher, "coperation~")
+    assert results.total > 0
+    assert "cooper" in results.terms.prose  # the stem of "cooperation", highlighted
+    assert search(searcher, "title:coperation~").total <= results.total
+
+
 def test_snippet_ranges_point_at_the_hits(searcher):
     results = search(searcher, '"South China Sea" OR Senkaku', limit=None)
     assert results.hits
