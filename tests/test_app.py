@@ -167,6 +167,24 @@ async def test_down_moves_into_results_and_enter_opens(app):
 
 
 @run_async
+async def test_keys_typed_right_after_leaving_the_query_box_reach_the_new_pane(app):
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "Kishi")
+        await pilot.press("enter")  # open the top result
+        await settle(pilot)
+        await pilot.press("slash", "K", "escape", "j", "j", "j")  # one burst
+        await settle(pilot)
+        assert app.query_one(QueryInput).value == "K"
+        assert app.focused is app.query_one(ArticleViewer)
+        assert app.query_one(ArticleViewer).scroll_y == 3
+        await pilot.press("slash", "down", "down")  # into the results, then one down
+        await settle(pilot)
+        results = app.query_one(ResultsList)
+        assert app.focused is results and results.highlighted == 1
+
+
+@run_async
 async def test_entity_selection_jumps_through_mentions(app):
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)

@@ -440,12 +440,16 @@ class ReaderApp(WorkersMixin, App[int]):
         self.open_article(event.article_id)
         self.focus_now(self.viewer)
 
-    @on(QueryInput.Leave)
-    def _leave_query(self, event: QueryInput.Leave) -> None:
-        if self.document is not None:
+    def action_leave_query(self, to: str) -> None:
+        """Out of the query box (its keys): ``results`` (↓) goes to the results when there
+        are any, ``away`` (Escape) to the open article, or else to the results."""
+        results_list = self.search_pane.results_list
+        if to == "results" and results_list.option_count:
+            self.focus_now(results_list)
+        elif self.document is not None:
             self.focus_now(self.viewer)
         else:
-            self.focus_now(self.search_pane.results_list)
+            self.focus_now(results_list)
 
     # -- articles --------------------------------------------------------------------------------
 

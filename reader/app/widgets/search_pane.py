@@ -28,22 +28,16 @@ _MORE = "more:"
 class QueryInput(Input):
     """The query box: Whoosh query language, searched as you type."""
 
+    # The app decides where the focus goes. Priority bindings run as the key arrives,
+    # so the keys typed right after them (Escape then j) reach the new widget.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down", "to_results", "Results", id="query.to_results"),
-        Binding("escape", "leave", "Leave query", id="query.leave"),
+        Binding(
+            "down", "app.leave_query('results')", "Results", id="query.to_results", priority=True
+        ),
+        Binding(
+            "escape", "app.leave_query('away')", "Leave query", id="query.leave", priority=True
+        ),
     ]
-
-    @dataclass
-    class Leave(Message):
-        """The user wants out of the query box: ``to`` is "results" or "away"."""
-
-        to: str
-
-    def action_to_results(self) -> None:
-        self.post_message(self.Leave("results"))
-
-    def action_leave(self) -> None:
-        self.post_message(self.Leave("away"))
 
 
 class ResultsList(OptionList):
@@ -262,12 +256,6 @@ class SearchPane(Vertical):
                 self.set_query(suggestion)
                 return
         self.post_message(self.TopRequested())
-
-    @on(QueryInput.Leave)
-    def _leave_query(self, event: QueryInput.Leave) -> None:
-        if event.to == "results" and self.results_list.option_count:
-            event.stop()
-            self.screen.set_focus(self.results_list)
 
     @on(OptionList.OptionSelected, "#results")
     def _result_selected(self, event: OptionList.OptionSelected) -> None:
