@@ -12,8 +12,11 @@ Whoosh's own files it keeps two small JSON files:
     an update reads only the files that were added or changed.
 
 A full rebuild is written to a fresh folder and swapped in, so an interrupted
-rebuild never leaves a half-written index behind. Only one process writes: when
-another holds Whoosh's write lock, the index is opened read-only and
+rebuild never leaves a half-written index behind. A build into an empty index
+(a rebuild, or the first update) of many files runs in worker processes that
+each write whole segments (:mod:`reader.segments`); other updates are written
+here, in batches. Only one process writes, and it holds Whoosh's write lock for
+the whole update: when another holds it, the index is opened read-only and
 :attr:`CorpusIndex.notice` says so in one line.
 """
 
@@ -48,6 +51,7 @@ from reader.analysis import name_analyzer, text_analyzer
 from reader.atomic import write_atomic
 from reader.corpus import Article, ArticleError, Problem, SourceFile
 from reader.locations import config_dir, index_dir_for
+from reader.writers import segment_writer
 
 #: Bump when the schema or what goes into the fields changes: old indexes rebuild.
 SCHEMA_VERSION = 1
@@ -63,6 +67,8 @@ _BATCH_SECONDS = 5.0
 _CHUNK = 32
 #: Below this many files to (re)read, a process pool costs more than it saves.
 _PARALLEL_THRESHOLD = 200
+#: Scratch folders of a parallel build, inside the index folder (see reader.segments).
+SCRATCH_PREFIX = ".scratch-"
 
 whoosh_patches.apply()
 
@@ -221,6 +227,19 @@ def prepare(source: SourceFile) -> Prepared:
     return Prepared(source, document, warnings)
 
 
+def manifest_entry(prepared: Prepared) -> list[Any]:
+    """What the manifest remembers of a file: where, which version, and why it failed.
+
+    The failed version is remembered too, so that an unchanged broken file is not
+    read again at every update.
+    """
+    source = prepared.source
+    reasons = None
+    if prepared.document is None:
+        reasons = [p.reason for p in prepared.problems if p.severity == "error"]
+    return [source.location, *source.stamp, reasons]
+
+
 def recognizer_version() -> str:
     """Changes when the recognizer or the user's gazetteer does: the index then rebuilds."""
     from reader.entities.version import RECOGNIZER_VERSION
@@ -305,18 +324,27 @@ class CorpusIndex:
             return "index format changed"
         if meta.get("recognizer_version") != recognizer_version():
             return "entity recognizer changed"
+        searcher = None
         try:
             ix = whoosh_index.open_dir(str(self.live_dir))
-            with ix.searcher() as searcher:
-                searcher.doc_count()
-                searcher.reader().field_length("body")
+            searcher = ix.searcher()
+            searcher.doc_count()
+            searcher.reader().field_length("body")
         except Exception as error:
+            if searcher is not None:
+                with suppress(Exception):
+                    searcher.close()
             return f"index damaged ({_describe(error)})"
         manifest = _read_json(self.live_dir / _MANIFEST)
         if not isinstance(manifest, dict):
+            searcher.close()
             return "index manifest damaged"
-        self._ix = ix
-        self._manifest = manifest
+        with self._lock:
+            self.close()
+            self._ix = ix
+            self._manifest = manifest
+            # Kept open: the first search, or an update's lookup of old versions, uses it.
+            self._searcher = searcher
         return None
 
     def _create_in(self, folder: Path) -> None:
@@ -508,15 +536,66 @@ class CorpusIndex:
         removed: list[str],
         manifest: dict[str, list[Any]],
     ) -> dict[str, list[Any]]:
-        """Write documents in batches; return the manifest of what was committed."""
+        """Write the documents, holding the write lock; return the manifest of what was committed.
+
+        A big build into an empty index runs on every core (:mod:`reader.segments`);
+        anything else is written here, in batches.
+        """
+        lock = ix.lock("WRITELOCK")
+        if not lock.acquire(blocking=False):
+            raise LockError
+        try:
+            _remove_scratch_leftovers(folder)
+            # Asked with the lock held: on an empty index nothing can be replaced, so
+            # add_document skips update_document's per-document lookup of the old version.
+            toc = whoosh_index.TOC.read(ix.storage, ix.indexname)
+            fresh = not any(segment.doc_count_all() for segment in toc.segments)
+            write = self._write_batches
+            if fresh and _parallel_pays(len(sources)):
+                write = self._write_segments
+            return write(
+                ix,
+                folder,
+                sources,
+                report,
+                progress,
+                cancelled,
+                on_commit,
+                fresh,
+                removed,
+                manifest,
+            )
+        finally:
+            lock.release()
+
+    def _write_batches(
+        self,
+        ix: whoosh_index.Index,
+        folder: Path,
+        sources: list[SourceFile],
+        report: UpdateReport,
+        progress: Progress | None,
+        cancelled: Cancelled | None,
+        on_commit: Callable[[], None] | None,
+        fresh: bool,
+        removed: list[str],
+        manifest: dict[str, list[Any]],
+    ) -> dict[str, list[Any]]:
+        """Write in this process, committing every few thousand documents or seconds."""
         live = folder == self.live_dir
-        # On an empty index nothing can be replaced: add_document skips update_document's
-        # per-document lookup of the old version.
-        with ix.searcher() as probe:
-            fresh = probe.doc_count_all() == 0
-        writer = ix.writer()
+        writer = segment_writer(ix)
         pending = 0
         last_commit = time.monotonic()
+
+        def delete(article_id: str) -> None:
+            # Whoosh's writer opens a searcher of its own to find the old version; the
+            # live index's searcher, when it reads the same generation, saves that.
+            if live:
+                with self.searcher() as searcher:
+                    if searcher.reader().generation() == writer.generation - 1:
+                        writer.delete_by_term("id", article_id, searcher=searcher)
+                        return
+            writer.delete_by_term("id", article_id)
 
         def commit() -> None:
             nonlocal writer, pending, last_commit
@@ -531,7 +610,7 @@ class CorpusIndex:
 
         try:
             for article_id in removed:
-                writer.delete_by_term("id", article_id)
+                delete(article_id)
                 manifest.pop(article_id, None)
                 pending += 1
             total = len(sources)
@@ -539,7 +618,12 @@ class CorpusIndex:
                 if cancelled is not None and cancelled():
                     report.cancelled = True
                     break
-                self._add(writer, prepared, manifest, report, fresh)
+                report.problems.extend(prepared.problems)
+                manifest[prepared.source.id] = manifest_entry(prepared)
+                if not fresh:
+                    delete(prepared.source.id)
+                if prepared.document is not None:
+                    writer.add_document(**prepared.document)
                 pending += 1
                 if progress is not None and (done % 25 == 0 or done == total):
                     progress(done, total)
@@ -547,7 +631,7 @@ class CorpusIndex:
                     pending and time.monotonic() - last_commit > _BATCH_SECONDS
                 ):
                     commit()
-                    writer = ix.writer()
+                    writer = segment_writer(ix)
             if report.cancelled:
                 # What was done is valid work: keep it, unless this is a throw-away build.
                 if live:
@@ -562,28 +646,47 @@ class CorpusIndex:
             raise
         return manifest
 
-    @staticmethod
-    def _add(
-        writer: Any,
-        prepared: Prepared,
-        manifest: dict[str, list[Any]],
+    def _write_segments(
+        self,
+        ix: whoosh_index.Index,
+        folder: Path,
+        sources: list[SourceFile],
         report: UpdateReport,
+        progress: Progress | None,
+        cancelled: Cancelled | None,
+        on_commit: Callable[[], None] | None,
         fresh: bool,
-    ) -> None:
-        source = prepared.source
-        report.problems.extend(prepared.problems)
-        if prepared.document is None:
-            if not fresh:
-                writer.delete_by_term("id", source.id)
-            # Remember the failed version so an unchanged broken file is not re-read.
-            reasons = [p.reason for p in prepared.problems if p.severity == "error"]
-            manifest[source.id] = [source.location, *source.stamp, reasons]
-            return
-        if fresh:
-            writer.add_document(**prepared.document)
-        else:
-            writer.update_document(**prepared.document)
-        manifest[source.id] = [source.location, *source.stamp, None]
+        removed: list[str],
+        manifest: dict[str, list[Any]],
+    ) -> dict[str, list[Any]]:
+        """Build an empty index in worker processes, committing each segment as it comes.
+
+        A cancelled build keeps the segments already committed (a throw-away
+        rebuild folder is discarded by the caller).
+        """
+        from reader.segments import SegmentBuild, adopt
+
+        live = folder == self.live_dir
+        for article_id in removed:  # the index is empty: only the manifest knows them
+            manifest.pop(article_id, None)
+        with SegmentBuild(folder, sources, _worker_count(), progress, cancelled) as build:
+            # The workers start meanwhile; the gazetteer must be cached before they load it.
+            _warm_up_recognizer()
+            for job in build.jobs():
+                adopt(folder, job, ix.indexname)
+                manifest.update(job.entries)
+                report.problems.extend(job.problems)
+                _write_json(folder / _MANIFEST, manifest)
+                if live:
+                    self._manifest = dict(manifest)
+                    if on_commit is not None:
+                        on_commit()
+            report.cancelled = build.was_cancelled
+        if removed:
+            _write_json(folder / _MANIFEST, manifest)
+            if live:
+                self._manifest = dict(manifest)
+        return manifest
 
     def _swap_in(self, build_dir: Path) -> None:
         old = None
@@ -626,6 +729,31 @@ def _prepare_chunk(sources: list[SourceFile]) -> list[Prepared]:
     return [prepare(source) for source in sources]
 
 
+def _remove_scratch_leftovers(folder: Path) -> None:
+    """Remove the scratch folders of parallel builds that were killed (call with the
+    write lock held: no build of this index is running then)."""
+    with suppress(OSError):
+        for entry in os.scandir(folder):
+            if entry.name.startswith(SCRATCH_PREFIX):
+                shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def _parallel_pays(count: int) -> bool:
+    """Whether worker processes are worth starting for ``count`` files."""
+    return count >= _PARALLEL_THRESHOLD and (os.cpu_count() or 1) >= 2
+
+
+def _worker_count() -> int:
+    return min(os.cpu_count() or 2, 8)
+
+
+def _warm_up_recognizer() -> None:
+    """Build (or load) the gazetteer before starting workers: it is then cached on
+    disk, and each worker loads it in milliseconds instead of building it again."""
+    if entities_enabled():
+        recognizer().recognize("Warm up in Canberra.")
+
+
 def _prepare_all(sources: list[SourceFile]) -> Iterator[Prepared]:
     """Prepared documents in order; in worker processes when there are many.
 
@@ -633,15 +761,12 @@ def _prepare_all(sources: list[SourceFile]) -> Iterator[Prepared]:
     cancelled update (the user quits while a big corpus is indexed) stops at
     once instead of waiting for every queued file.
     """
-    if len(sources) < _PARALLEL_THRESHOLD or (os.cpu_count() or 1) < 2:
+    if not _parallel_pays(len(sources)):
         for source in sources:
             yield prepare(source)
         return
-    workers = min(os.cpu_count() or 2, 8)
-    if entities_enabled():
-        # Build (or load) the gazetteer here first: it is then cached on disk, and each
-        # worker loads it in milliseconds instead of building it again.
-        recognizer().recognize("Warm up in Canberra.")
+    workers = _worker_count()
+    _warm_up_recognizer()
     chunks = [sources[i : i + _CHUNK] for i in range(0, len(sources), _CHUNK)]
     # "spawn": forking a process that runs threads (the app's workers) can deadlock.
     context = multiprocessing.get_context("spawn")
