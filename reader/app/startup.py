@@ -1,14 +1,15 @@
 """Measure time to first paint: the reader app against a bare Textual app.
 
-    python -m reader.app.startup [--corpus DIR] [--runs 7]
+    python -m reader.app.startup [--corpus DIR] [--runs 21]
 
 Each run starts a fresh Python process on a pseudo-terminal (120x40) and times
 from the spawn until a known piece of text is drawn to the terminal: what a
 user sees. The reader is started as users start it (``python -m reader
 --corpus DIR``, the same as the ``reader`` command), with a fresh state folder
-so no session is restored. The median of the runs is compared; the goal is at
-most 1.5x the bare app, whatever the corpus size (the index opens after the
-first paint).
+so no session is restored. The two alternate, run after run; the medians, the
+fastest runs and the run-by-run ratios are compared (this machine's timings
+swing by a third from one minute to the next); the goal is at most 1.5x the
+bare app, whatever the corpus size (the index opens after the first paint).
 """
 
 from __future__ import annotations
@@ -97,7 +98,7 @@ def time_to_paint(command: list[str], marker: bytes, timeout: float = 30.0) -> f
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m reader.app.startup", description=__doc__)
     parser.add_argument("--corpus", type=Path, default=default_corpus())
-    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--runs", type=int, default=21)
     args = parser.parse_args(argv)
     corpus = str(args.corpus.resolve())
     bare: list[float] = []
@@ -112,10 +113,18 @@ def main(argv: list[str] | None = None) -> int:
             reader.append(time_to_paint(reader_command, READER_MARKER))
     bare_ms = statistics.median(bare) * 1000
     reader_ms = statistics.median(reader) * 1000
+    pairs = sorted(r / b for r, b in zip(reader, bare, strict=True))
     print(f"corpus: {corpus}")
-    print(f"bare Textual app: median {bare_ms:.0f} ms to first paint ({args.runs} runs)")
-    print(f"reader app:       median {reader_ms:.0f} ms to first paint")
-    print(f"ratio: {reader_ms / bare_ms:.2f} (goal: at most 1.5)")
+    print(
+        f"bare Textual app: median {bare_ms:.0f} ms to first paint, fastest "
+        f"{min(bare) * 1000:.0f} ms ({args.runs} runs)"
+    )
+    print(f"reader app:       median {reader_ms:.0f} ms, fastest {min(reader) * 1000:.0f} ms")
+    print(
+        f"ratio of medians: {reader_ms / bare_ms:.2f}, of the fastest runs: "
+        f"{min(reader) / min(bare):.2f}, median of the {args.runs} paired runs: "
+        f"{statistics.median(pairs):.2f} (goal: at most 1.5)"
+    )
     return 0
 
 
