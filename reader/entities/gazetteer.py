@@ -41,6 +41,9 @@ from reader.atomic import write_atomic
 from reader.entities.rules import CJK, fold
 from reader.locations import cache_dir
 
+#: PyYAML's safe loader, in C when PyYAML was built with libyaml (ten times faster).
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 #: Place strength: STRONG always counts; AMBIGUOUS unless a person is signalled;
 #: WEAK (small towns) only after "in", "at", "from" and the like.
 STRONG, AMBIGUOUS, WEAK = 3, 2, 1
@@ -194,7 +197,7 @@ def _name_list(value: Any, where: str) -> list[str]:
 
 def _data(name: str) -> Any:
     text = resources.files("reader.entities").joinpath("data", name).read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return yaml.load(text, Loader=_YAML_LOADER)
 
 
 @functools.cache

@@ -354,6 +354,8 @@ PAREN_CJK_RE = re.compile(rf"[ \u00a0]*[(（](?P<alias>{CJK}+)[)）]")
 
 def fold(text: str) -> str:
     """Accents removed, whitespace collapsed: the form canonical names are compared in."""
+    if text.isascii():  # nothing to fold: most names, and every word of most articles
+        return " ".join(text.split())
     text = text.replace("đ", "d").replace("Đ", "D").replace("ø", "o").replace("Ø", "O")
     text = text.replace("ł", "l").replace("Ł", "L").replace("’", "'").replace("\u00a0", " ")
     decomposed = unicodedata.normalize("NFKD", text)
