@@ -28,6 +28,7 @@ from reader import frontmatter
 from reader.textsafe import neutralize, normalize_newlines, one_line
 
 SUFFIXES = frozenset({".md", ".markdown", ".txt"})
+_SUFFIX_ENDINGS = tuple(SUFFIXES)
 #: Larger files are refused: nobody reads a 64 MB article, and it would stall indexing.
 MAX_FILE_BYTES = 64 * 1024 * 1024
 #: Length of a derived display title.
@@ -164,7 +165,7 @@ def scan(root: Path) -> tuple[list[SourceFile], list[Problem]]:
             relname = rel + name
             is_dir = stat.S_ISDIR(st.st_mode)
             if not is_dir and not (
-                stat.S_ISREG(st.st_mode) and os.path.splitext(name)[1].lower() in SUFFIXES
+                stat.S_ISREG(st.st_mode) and name.lower().endswith(_SUFFIX_ENDINGS)
             ):
                 continue
             if not _is_utf8_name(name):
