@@ -168,7 +168,7 @@ def scan(root: Path) -> tuple[list[SourceFile], list[Problem]]:
                 stat.S_ISREG(st.st_mode) and name.lower().endswith(_SUFFIX_ENDINGS)
             ):
                 continue
-            if not _is_utf8_name(name):
+            if not (name.isascii() or _is_utf8_name(name)):
                 # Ids, the manifest and the index all need text: such a name cannot be stored.
                 shown = Path(
                     folder, name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
