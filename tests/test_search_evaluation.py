@@ -68,6 +68,8 @@ _QUERY_SENTENCES = [
     "The climate of the region is changing, farmers say.",
     "Farming families are leaving the district.",
     "A cat and a calf were carried off by the flood.",
+    "Heavy rain fell across the district overnight.",
+    "The rain that the farmers wanted finally fell.",
 ]
 
 
