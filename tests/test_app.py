@@ -577,6 +577,30 @@ async def test_keys_typed_during_a_search_are_searched_together(tmp_path, monkey
 
 
 @run_async
+async def test_a_search_that_fails_does_not_hold_up_the_next(tmp_path, monkeypatch):
+    from reader.app.backend import CorpusService
+
+    corpus = tmp_path / "few"
+    corpus.mkdir()
+    (corpus / "a.md").write_text("---\ntitle: Zebras\n---\n\nThe zebra crossed.\n")
+    app = make_app(corpus, restore=False, settings=Settings())
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        search = CorpusService.search
+
+        def broken_once(service, request, *args, **kwargs):
+            if request.query == "zebr":
+                raise OSError("disk went away")
+            return search(service, request, *args, **kwargs)
+
+        monkeypatch.setattr(CorpusService, "search", broken_once)
+        await type_query(pilot, "zebr")
+        await pilot.press("a")
+        await settle(pilot)
+        assert "1 article" in status_text(app)
+
+
+@run_async
 async def test_the_more_row_lists_another_page(tmp_path):
     corpus = tmp_path / "many"
     corpus.mkdir()

@@ -903,11 +903,12 @@ class ReaderApp(WorkersMixin, App[int]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
+        if worker is self._search_worker and self._searching and worker.is_finished:
+            # It ended without an answer (failed, or cancelled): the next search may run.
+            self._search_answered()
         if event.state != WorkerState.ERROR or worker.error is None:
             return
         error = worker.error
-        if worker is self._search_worker and self._searching:
-            self._search_answered()
         if worker.group == "index":
             self.indexing = False
             self.query_one(IndexBar).show_message("Indexing stopped: see the notification.")
