@@ -600,11 +600,7 @@ class CorpusIndex:
         def commit() -> None:
             nonlocal writer, pending, last_commit
             writer.commit()
-            _write_json(folder / _MANIFEST, manifest)
-            if live:
-                self._manifest = dict(manifest)
-                if on_commit is not None:
-                    on_commit()
+            self._publish(folder, manifest, on_commit)
             pending = 0
             last_commit = time.monotonic()
 
@@ -666,7 +662,6 @@ class CorpusIndex:
         """
         from reader.segments import SegmentBuild, adopt
 
-        live = folder == self.live_dir
         for article_id in removed:  # the index is empty: only the manifest knows them
             manifest.pop(article_id, None)
         with SegmentBuild(folder, sources, _worker_count(), progress, cancelled) as build:
@@ -676,17 +671,25 @@ class CorpusIndex:
                 adopt(folder, job, ix.indexname)
                 manifest.update(job.entries)
                 report.problems.extend(job.problems)
-                _write_json(folder / _MANIFEST, manifest)
-                if live:
-                    self._manifest = dict(manifest)
-                    if on_commit is not None:
-                        on_commit()
+                self._publish(folder, manifest, on_commit)
             report.cancelled = build.was_cancelled
         if removed:
-            _write_json(folder / _MANIFEST, manifest)
-            if live:
-                self._manifest = dict(manifest)
+            self._publish(folder, manifest, None)
         return manifest
+
+    def _publish(
+        self,
+        folder: Path,
+        manifest: dict[str, list[Any]],
+        on_commit: Callable[[], None] | None,
+    ) -> None:
+        """After a commit: write the manifest beside it; for the live index, keep a copy
+        and tell ``on_commit``."""
+        _write_json(folder / _MANIFEST, manifest)
+        if folder == self.live_dir:
+            self._manifest = dict(manifest)
+            if on_commit is not None:
+                on_commit()
 
     def _swap_in(self, build_dir: Path) -> None:
         old = None
