@@ -207,11 +207,16 @@ def search(
 
 
 def fill_snippets(
-    searcher: Searcher, results: SearchResults, start: int, snippets: int = 1
+    searcher: Searcher,
+    results: SearchResults,
+    start: int,
+    snippets: int = 1,
+    stop: int | None = None,
 ) -> SearchResults:
-    """``results`` with snippets made for the hits from ``start`` on (see ``snippet_hits``)."""
+    """``results`` with snippets made for the hits from ``start`` up to ``stop`` (see
+    ``snippet_hits``)."""
     hits = list(results.hits)
-    for n in range(start, len(hits)):
+    for n in range(start, len(hits) if stop is None else min(stop, len(hits))):
         stored = searcher.document(id=hits[n].id)
         if stored is None:  # gone since the search: it keeps its title, date and source
             continue

@@ -12,7 +12,7 @@ import datetime as dt
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -186,11 +186,8 @@ class CorpusService:
         """``results`` with the snippets of the hits from ``start`` up to ``stop``."""
         from reader.search import fill_snippets
 
-        hits = results.hits
-        stop = len(hits) if stop is None else min(stop, len(hits))
         with self.searching() as searcher:
-            filled = fill_snippets(searcher, replace(results, hits=hits[:stop]), start)
-        return replace(results, hits=filled.hits + hits[stop:])
+            return fill_snippets(searcher, results, start, stop=stop)
 
     def article(self, article_id: str, terms: Any = None) -> ArticleDocument | None:
         """The article ready for the viewer, with the hits of ``terms`` marked."""
