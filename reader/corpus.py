@@ -168,7 +168,7 @@ def scan(root: Path) -> tuple[list[SourceFile], list[Problem]]:
                 stat.S_ISREG(st.st_mode) and name.lower().endswith(_SUFFIX_ENDINGS)
             ):
                 continue
-            if not (name.isascii() or _is_utf8_name(name)):
+            if not _is_utf8_name(name):
                 # Ids, the manifest and the index all need text: such a name cannot be stored.
                 shown = Path(
                     folder, name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
@@ -194,6 +194,8 @@ def scan(root: Path) -> tuple[list[SourceFile], list[Problem]]:
 
 def _is_utf8_name(name: str) -> bool:
     """False for a name with bytes that are not UTF-8 (decoded by Python as lone surrogates)."""
+    if name.isascii():
+        return True
     try:
         name.encode("utf-8")
     except UnicodeEncodeError:
