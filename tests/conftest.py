@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -46,3 +53,38 @@ def article_path(corpus: Path, stem_start: str) -> Path:
     """The one article in ``corpus`` whose file name starts with ``stem_start``."""
     (found,) = [p for p in corpus.iterdir() if p.name.startswith(stem_start)]
     return found
+
+
+def kill_9_reader_when(
+    args: list[str],
+    env: dict[str, str],
+    ready: Callable[[], bool],
+    *,
+    timeout: float,
+    waiting_for: str,
+    then_wait: float = 0.0,
+) -> None:
+    """Run ``python -m reader *args`` and kill -9 it, worker processes too, once
+    ``ready()`` holds (and ``then_wait`` seconds more); skip the test if it ended first."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "reader", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**env, "PYTHONPATH": str(REPO)},
+        cwd=REPO,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + timeout
+        while not ready() and proc.poll() is None:
+            assert time.monotonic() < deadline, f"never {waiting_for}"
+            time.sleep(0.02)
+        time.sleep(then_wait)
+        if proc.poll() is not None:
+            pytest.skip(f"reader {' '.join(args)} finished before it could be killed")
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+    finally:
+        # Its worker processes are orphans now: end them too.
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)

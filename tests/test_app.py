@@ -69,6 +69,15 @@ def app(corpus):
     return make_app(corpus, restore=False, settings=Settings())
 
 
+@pytest.fixture
+def zebra_app(tmp_path):
+    """The app over a corpus of one article, about a zebra."""
+    corpus = tmp_path / "few"
+    corpus.mkdir()
+    (corpus / "a.md").write_text("---\ntitle: Zebras\n---\n\nThe zebra crossed.\n")
+    return make_app(corpus, restore=False, settings=Settings())
+
+
 @run_async
 async def test_typing_searches_and_shows_count(app):
     async with app.run_test(size=(140, 40)) as pilot:
@@ -538,16 +547,11 @@ async def test_every_listed_result_gets_its_snippet(tmp_path):
 
 
 @run_async
-async def test_keys_typed_during_a_search_are_searched_together(tmp_path, monkeypatch):
+async def test_keys_typed_during_a_search_are_searched_together(zebra_app, monkeypatch):
     import threading
     import time
 
-    from reader.app.backend import CorpusService
-
-    corpus = tmp_path / "few"
-    corpus.mkdir()
-    (corpus / "a.md").write_text("---\ntitle: Zebras\n---\n\nThe zebra crossed.\n")
-    app = make_app(corpus, restore=False, settings=Settings())
+    app = zebra_app
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
         searched: list[str] = []
@@ -577,13 +581,8 @@ async def test_keys_typed_during_a_search_are_searched_together(tmp_path, monkey
 
 
 @run_async
-async def test_a_search_that_fails_does_not_hold_up_the_next(tmp_path, monkeypatch):
-    from reader.app.backend import CorpusService
-
-    corpus = tmp_path / "few"
-    corpus.mkdir()
-    (corpus / "a.md").write_text("---\ntitle: Zebras\n---\n\nThe zebra crossed.\n")
-    app = make_app(corpus, restore=False, settings=Settings())
+async def test_a_search_that_fails_does_not_hold_up_the_next(zebra_app, monkeypatch):
+    app = zebra_app
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
         search = CorpusService.search

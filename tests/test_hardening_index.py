@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import json
 import os
 import random
 import shutil
-import signal
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -22,6 +19,7 @@ from reader import index as index_module
 from reader.index import CorpusIndex, IndexError_
 from reader.query import QueryError
 from reader.search import search
+from tests.conftest import kill_9_reader_when
 
 REPO = Path(__file__).resolve().parent.parent
 POSIX = pytest.mark.skipif(sys.platform == "win32", reason="needs POSIX signals and processes")
@@ -215,29 +213,14 @@ def test_kill_9_in_the_middle_of_a_rebuild(tmp_path):
     first.close()
     root = first.root
 
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "reader", "--corpus", str(corpus_dir), "index", "--rebuild"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=env,
-        cwd=REPO,
-        start_new_session=True,
+    kill_9_reader_when(
+        ["--corpus", str(corpus_dir), "index", "--rebuild"],
+        dict(os.environ),
+        lambda: bool(list(root.glob("build-*"))),
+        timeout=60,
+        waiting_for="started the rebuild",
+        then_wait=0.5,  # some documents prepared, nothing swapped in yet
     )
-    try:
-        deadline = time.monotonic() + 60
-        while not list(root.glob("build-*")) and proc.poll() is None:
-            assert time.monotonic() < deadline, "the rebuild never started"
-            time.sleep(0.02)
-        time.sleep(0.5)  # some documents prepared, nothing swapped in yet
-        if proc.poll() is not None:
-            pytest.skip("the rebuild finished before it could be killed")
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-    finally:
-        # Its worker processes are orphans now: end them too.
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(proc.pid, signal.SIGKILL)
     assert list(root.glob("build-*")), "the killed rebuild left no half-built folder to test"
 
     # The live index is untouched and usable at once.

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import random
-import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -19,6 +16,7 @@ from reader import index as index_module
 from reader import segments
 from reader.index import CorpusIndex
 from reader.search import search
+from tests.conftest import kill_9_reader_when
 
 REPO = Path(__file__).resolve().parent.parent
 POSIX = pytest.mark.skipif(sys.platform == "win32", reason="needs POSIX signals and processes")
@@ -234,29 +232,15 @@ def test_a_leftover_scratch_folder_is_removed_and_ignored(tmp_path):
 @POSIX
 def test_kill_9_during_a_first_parallel_build(tmp_path, reader_home):
     corpus = make_corpus(tmp_path / "articles", 1500, broken=0)
-    env = {**os.environ, "PYTHONPATH": str(REPO), "READER_HOME": str(reader_home)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "reader", "--corpus", str(corpus), "index"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=env,
-        cwd=REPO,
-        start_new_session=True,
-    )
     ix = CorpusIndex(corpus)
-    try:
-        deadline = time.monotonic() + 120
-        # Kill it once the first segment is committed and more are being written.
-        while not list(ix.live_dir.glob("*.seg")) and proc.poll() is None:
-            assert time.monotonic() < deadline, "the build never committed a segment"
-            time.sleep(0.02)
-        if proc.poll() is not None:
-            pytest.skip("the build finished before it could be killed")
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-    finally:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(proc.pid, signal.SIGKILL)
+    # Kill it once the first segment is committed and more are being written.
+    kill_9_reader_when(
+        ["--corpus", str(corpus), "index"],
+        {**os.environ, "READER_HOME": str(reader_home)},
+        lambda: bool(list(ix.live_dir.glob("*.seg"))),
+        timeout=120,
+        waiting_for="committed a segment",
+    )
     assert scratch_folders(ix.root), "the killed build left no scratch folder to test"
 
     ix.open()
