@@ -22,7 +22,7 @@ import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from reader import frontmatter
 from reader.textsafe import neutralize, normalize_newlines, one_line
@@ -49,9 +49,12 @@ class Problem:
         return f"{self.path}: {self.reason}"
 
 
-@dataclass(frozen=True, slots=True)
-class SourceFile:
-    """A candidate article file found by :func:`scan`, with what identifies its version."""
+class SourceFile(NamedTuple):
+    """A candidate article file found by :func:`scan`, with what identifies its version.
+
+    A named tuple: a scan makes one per file at every start-up, and a tuple is the
+    cheapest object to make.
+    """
 
     id: str
     #: The file's absolute path as a string (a Path per file would slow large scans).
@@ -116,17 +119,22 @@ def content_hash(body: str) -> str:
 # -- finding files -----------------------------------------------------------------------------
 
 
+_IGNORED_STARTS = (".", "#", "~")
+_IGNORED_ENDS = ("~", ".swp", ".swo", ".swx", ".tmp", ".part", ".crdownload")
+
+
 def is_ignored_name(name: str) -> bool:
     """Hidden, editor-temporary and backup files are not articles."""
-    return name.startswith((".", "#", "~")) or name.endswith(
-        ("~", ".swp", ".swo", ".swx", ".tmp", ".part", ".crdownload")
-    )
+    return name.startswith(_IGNORED_STARTS) or name.endswith(_IGNORED_ENDS)
 
 
 def scan(root: Path) -> tuple[list[SourceFile], list[Problem]]:
     """Every article file under ``root``, sorted by path, with stable ids.
 
     Symbolic links are followed once: a link loop is reported, not walked forever.
+    Only article files and symbolic links cost a ``stat``: the kind of the other
+    entries comes with the folder listing. This runs at every start-up, over every
+    file of the corpus, so the loop is kept lean.
     """
     root = root.resolve()
     # Plain strings while walking: building a Path per file costs more than the stat.
@@ -145,51 +153,88 @@ def scan(root: Path) -> tuple[list[SourceFile], list[Problem]]:
             problems.append(Problem(Path(folder), "symbolic link loop; folder skipped", "warning"))
             return
         seen_dirs.add(key)
+        folders: list[tuple[str, str]] = []
         try:
             with os.scandir(folder) as listing:
-                entries = sorted(listing, key=lambda e: e.name)
+                for entry in listing:
+                    name = entry.name
+                    if name.startswith(_IGNORED_STARTS) or name.endswith(_IGNORED_ENDS):
+                        continue
+                    if entry.is_symlink():
+                        _follow_link(entry, rel, found, folders, problems)
+                    elif entry.is_dir(follow_symlinks=False):
+                        _add_folder(entry, rel, folders, problems)
+                    elif name.lower().endswith(_SUFFIX_ENDINGS) and entry.is_file(
+                        follow_symlinks=False
+                    ):
+                        try:
+                            st = entry.stat()
+                        except OSError as error:  # removed since the listing
+                            problems.append(Problem(Path(entry.path), _os_reason(error)))
+                            continue
+                        found.append((rel + name, entry.path, st.st_mtime_ns, st.st_size))
         except OSError as error:
             problems.append(Problem(Path(folder), _os_reason(error)))
             return
-        for entry in entries:
-            name = entry.name
-            if is_ignored_name(name):
-                continue
-            try:
-                st = entry.stat(follow_symlinks=True)
-            except OSError as error:
-                reason = "broken symbolic link" if entry.is_symlink() else _os_reason(error)
-                severity = "warning" if entry.is_symlink() else "error"
-                problems.append(Problem(Path(entry.path), reason, severity))
-                continue
-            relname = rel + name
-            is_dir = stat.S_ISDIR(st.st_mode)
-            if not is_dir and not (
-                stat.S_ISREG(st.st_mode) and name.lower().endswith(_SUFFIX_ENDINGS)
-            ):
-                continue
-            if not _is_utf8_name(name):
-                # Ids, the manifest and the index all need text: such a name cannot be stored.
-                shown = Path(
-                    folder, name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-                )
-                problems.append(Problem(shown, "the name is not valid UTF-8; rename it to read it"))
-            elif is_dir:
-                walk(entry.path, relname + "/")
-            else:
-                found.append((relname, entry.path, st.st_mtime_ns, st.st_size))
+        for relname, path in sorted(folders):
+            walk(path, relname)
 
     walk(str(root), "")
     found.sort(key=lambda item: item[0])
     files: list[SourceFile] = []
     taken: set[str] = set()
     for relname, path, mtime_ns, size in found:
+        if not _is_utf8_name(relname):
+            # Ids, the manifest and the index all need text: such a name cannot be stored.
+            problems.append(Problem(_shown_path(path), _NOT_UTF8))
+            continue
         article_id = relname.rsplit(".", 1)[0]
         if article_id in taken:  # "a.md" and "a.txt": the second keeps its suffix
             article_id = relname
         taken.add(article_id)
         files.append(SourceFile(article_id, path, mtime_ns, size))
+    problems.sort(key=lambda problem: str(problem.path))
     return files, problems
+
+
+_NOT_UTF8 = "the name is not valid UTF-8; rename it to read it"
+
+
+def _follow_link(
+    entry: os.DirEntry[str],
+    rel: str,
+    found: list[tuple[str, str, int, int]],
+    folders: list[tuple[str, str]],
+    problems: list[Problem],
+) -> None:
+    """Sort a symbolic link into ``found`` or ``folders``, or report it broken."""
+    name = entry.name
+    try:
+        st = entry.stat(follow_symlinks=True)
+    except OSError:
+        problems.append(Problem(Path(entry.path), "broken symbolic link", "warning"))
+        return
+    if stat.S_ISDIR(st.st_mode):
+        _add_folder(entry, rel, folders, problems)
+    elif stat.S_ISREG(st.st_mode) and name.lower().endswith(_SUFFIX_ENDINGS):
+        found.append((rel + name, entry.path, st.st_mtime_ns, st.st_size))
+
+
+def _add_folder(
+    entry: os.DirEntry[str],
+    rel: str,
+    folders: list[tuple[str, str]],
+    problems: list[Problem],
+) -> None:
+    if _is_utf8_name(entry.name):
+        folders.append((rel + entry.name + "/", entry.path))
+    else:
+        problems.append(Problem(_shown_path(entry.path), _NOT_UTF8))
+
+
+def _shown_path(path: str) -> Path:
+    """A path whose undecodable bytes are shown as U+FFFD, for a message."""
+    return Path(path.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
 
 
 def _is_utf8_name(name: str) -> bool:
