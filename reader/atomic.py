@@ -13,25 +13,30 @@ def temp_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Write ``data`` to ``path`` via a temp file in the same folder: fsync, rename.
 
     On any failure (a full disk, a permission error) the temp file is removed and the
-    error raised; the old ``path`` is left as it was.
+    error raised; the old ``path`` is left as it was. ``durable=False`` skips the
+    fsyncs: readers still see the old file or the new one, but after a power cut the
+    file may be lost or empty. That is for caches that are rebuilt when damaged (the
+    index's files; Whoosh does not fsync its own either), never for the user's work.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = temp_path(path)
     try:
         with open(tmp, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    fsync_dir(path.parent)
+    if durable:
+        fsync_dir(path.parent)
 
 
 def fsync_dir(folder: Path) -> None:

@@ -9,7 +9,8 @@ Whoosh's own files it keeps two small JSON files:
     after an upgrade triggers a rebuild.
 ``reader-manifest.json``
     for each article id, the file's path, modification time and size, so that
-    an update reads only the files that were added or changed.
+    an update reads only the files that were added or changed
+    (:mod:`reader.manifest`).
 
 A full rebuild is written to a fresh folder and swapped in, so an interrupted
 rebuild never leaves a half-written index behind. A build into an empty index
@@ -51,6 +52,8 @@ from reader.analysis import name_analyzer, text_analyzer
 from reader.atomic import write_atomic
 from reader.corpus import Article, ArticleError, Problem, SourceFile
 from reader.locations import config_dir, index_dir_for
+from reader.manifest import FILE as _MANIFEST
+from reader.manifest import Entries, Manifest, ManifestError, files_fingerprint
 from reader.writers import segment_writer
 
 #: Bump when the schema or what goes into the fields changes: old indexes rebuild.
@@ -58,7 +61,6 @@ SCHEMA_VERSION = 1
 ENTITY_FIELDS = {"person": "people", "place": "places", "agreement": "agreements"}
 
 _META = "reader-meta.json"
-_MANIFEST = "reader-manifest.json"
 _LIVE = "whoosh"
 #: A batch is committed after this many documents or seconds, whichever comes first.
 _BATCH_DOCS = 2000
@@ -274,7 +276,7 @@ class CorpusIndex:
         #: Why the index was (re)created empty by ``open()``; the next update says so.
         self.created_reason = ""
         self._ix: whoosh_index.Index | None = None
-        self._manifest: dict[str, list[Any]] = {}
+        self._manifest = Manifest()
         self._lock = threading.RLock()
         self._searcher: Searcher | None = None
 
@@ -302,7 +304,7 @@ class CorpusIndex:
             shutil.rmtree(self.live_dir, ignore_errors=True)
             self._create_in(self.live_dir)
         self._ix = whoosh_index.open_dir(str(self.live_dir))
-        self._manifest = {}
+        self._manifest = Manifest()
         self.created_reason = problem
         if problem != "new index":
             self.notice = f"{problem}; rebuilding it from the articles"
@@ -335,10 +337,11 @@ class CorpusIndex:
                 with suppress(Exception):
                     searcher.close()
             return f"index damaged ({_describe(error)})"
-        manifest = _read_json(self.live_dir / _MANIFEST)
-        if not isinstance(manifest, dict):
+        try:
+            manifest = Manifest.read(self.live_dir / _MANIFEST)
+        except ManifestError as error:
             searcher.close()
-            return "index manifest damaged"
+            return f"index {error}"
         with self._lock:
             self.close()
             self._ix = ix
@@ -350,7 +353,7 @@ class CorpusIndex:
     def _create_in(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         whoosh_index.create_in(str(folder), make_schema())
-        _write_json(folder / _MANIFEST, {})
+        Manifest().write(folder / _MANIFEST)
         _write_json(
             folder / _META,
             {
@@ -416,7 +419,7 @@ class CorpusIndex:
 
     def article_ids(self) -> list[str]:
         """Ids of the articles in the index (files that failed to load are not)."""
-        return _article_ids(self._manifest)
+        return self._manifest.article_ids()
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -425,11 +428,15 @@ class CorpusIndex:
         progress: Progress | None = None,
         cancelled: Cancelled | None = None,
         on_commit: Callable[[], None] | None = None,
+        *,
+        scanned: tuple[list[SourceFile], list[Problem]] | None = None,
     ) -> UpdateReport:
         """Bring the index up to date: only added, changed and removed files are touched.
 
         Work is committed in batches; ``on_commit`` is called after each one so a
         caller can refresh what it shows. A cancelled update keeps what it did.
+        ``scanned`` is the corpus folder's scan when the caller already has it
+        (:mod:`reader.prescan`).
         """
         started = time.perf_counter()
         if self._ix is not None and not (self.live_dir / _META).exists():
@@ -438,22 +445,28 @@ class CorpusIndex:
             self._ix = None
         if self._ix is None:
             self.open()
-        files, problems = corpus.scan(self.corpus_dir)
+        files, problems = scanned or corpus.scan(self.corpus_dir)
         report = UpdateReport(problems=list(problems), reason=self.created_reason)
         if (bad_gazetteer := gazetteer_problem()) is not None:
             report.problems.append(bad_gazetteer)
         report.rebuilt = bool(self.created_reason)
         self.created_reason = ""
         todo: list[SourceFile] = []
-        for source in files:
-            known = self._manifest.get(source.id)
-            if known is None:
-                todo.append(source)
-                report.added.append(source.id)
-            elif (known[0], known[1], known[2]) != (source.location, *source.stamp):
-                todo.append(source)
-                report.changed.append(source.id)
-        report.removed = sorted(set(self._manifest) - {f.id for f in files})
+        if files_fingerprint(files) != self._manifest.summary.fingerprint:
+            try:
+                known_files = self._manifest.entries
+            except ManifestError as error:
+                # Damaged since it was opened: only a rebuild knows what the index holds.
+                return self.rebuild(f"index {error}", progress, cancelled)
+            for source in files:
+                known = known_files.get(source.id)
+                if known is None:
+                    todo.append(source)
+                    report.added.append(source.id)
+                elif (known[0], known[1], known[2]) != (source.location, *source.stamp):
+                    todo.append(source)
+                    report.changed.append(source.id)
+            report.removed = sorted(set(known_files) - {f.id for f in files})
         if self.read_only and (todo or report.removed):
             report.reason = "read-only: changes not indexed"
             todo, report.added, report.changed, report.removed = [], [], [], []
@@ -468,14 +481,14 @@ class CorpusIndex:
                     cancelled,
                     on_commit,
                     removed=report.removed,
-                    manifest=dict(self._manifest),
+                    manifest=dict(self._manifest.entries),
                 )
             except LockError:
                 self._become_read_only()
                 report.added, report.changed, report.removed = [], [], []
                 report.reason = "read-only: changes not indexed"
         report.problems.extend(self._known_problems(files, skip={s.id for s in todo}))
-        report.total = len(self.article_ids())
+        report.total = self._manifest.summary.articles
         report.seconds = time.perf_counter() - started
         return report
 
@@ -506,7 +519,7 @@ class CorpusIndex:
                 if report.cancelled:
                     shutil.rmtree(build_dir, ignore_errors=True)
                     report.added = []
-                    report.total = len(self.article_ids())
+                    report.total = self._manifest.summary.articles
                     report.seconds = time.perf_counter() - started
                     return report
                 self.close()
@@ -515,10 +528,10 @@ class CorpusIndex:
                 shutil.rmtree(build_dir, ignore_errors=True)
                 raise
         self._ix = whoosh_index.open_dir(str(self.live_dir))
-        self._manifest = manifest
+        self._manifest = Manifest(manifest)
         self.read_only = False
         self.notice = None
-        report.added = _article_ids(manifest)
+        report.added = self._manifest.article_ids()
         report.total = len(report.added)
         report.seconds = time.perf_counter() - started
         return report
@@ -534,8 +547,8 @@ class CorpusIndex:
         on_commit: Callable[[], None] | None,
         *,
         removed: list[str],
-        manifest: dict[str, list[Any]],
-    ) -> dict[str, list[Any]]:
+        manifest: Entries,
+    ) -> Entries:
         """Write the documents, holding the write lock; return the manifest of what was committed.
 
         A big build into an empty index runs on every core (:mod:`reader.segments`);
@@ -579,8 +592,8 @@ class CorpusIndex:
         on_commit: Callable[[], None] | None,
         fresh: bool,
         removed: list[str],
-        manifest: dict[str, list[Any]],
-    ) -> dict[str, list[Any]]:
+        manifest: Entries,
+    ) -> Entries:
         """Write in this process, committing every few thousand documents or seconds."""
         live = folder == self.live_dir
         writer = segment_writer(ix)
@@ -653,8 +666,8 @@ class CorpusIndex:
         on_commit: Callable[[], None] | None,
         fresh: bool,
         removed: list[str],
-        manifest: dict[str, list[Any]],
-    ) -> dict[str, list[Any]]:
+        manifest: Entries,
+    ) -> Entries:
         """Build an empty index in worker processes, committing each segment as it comes.
 
         A cancelled build keeps the segments already committed (a throw-away
@@ -680,14 +693,15 @@ class CorpusIndex:
     def _publish(
         self,
         folder: Path,
-        manifest: dict[str, list[Any]],
+        manifest: Entries,
         on_commit: Callable[[], None] | None,
     ) -> None:
         """After a commit: write the manifest beside it; for the live index, keep a copy
         and tell ``on_commit``."""
-        _write_json(folder / _MANIFEST, manifest)
+        published = Manifest(dict(manifest))
+        published.write(folder / _MANIFEST)
         if folder == self.live_dir:
-            self._manifest = dict(manifest)
+            self._manifest = published
             if on_commit is not None:
                 on_commit()
 
@@ -706,13 +720,13 @@ class CorpusIndex:
 
     def _known_problems(self, files: Iterable[SourceFile], skip: set[str]) -> list[Problem]:
         """Problems of unchanged broken files, remembered from when they were read."""
+        failed = self._manifest.summary.failed
         found: list[Problem] = []
+        if not failed:
+            return found
         for source in files:
-            if source.id in skip:
-                continue
-            entry = self._manifest.get(source.id)
-            if entry and len(entry) > 3 and entry[3]:
-                found.extend(Problem(source.path, reason) for reason in entry[3])
+            if source.id in failed and source.id not in skip:
+                found.extend(Problem(source.path, reason) for reason in failed[source.id])
         return found
 
     def _become_read_only(self) -> None:
@@ -722,10 +736,6 @@ class CorpusIndex:
 
 class _Cancelled(Exception):
     pass
-
-
-def _article_ids(manifest: dict[str, list[Any]]) -> list[str]:
-    return sorted(i for i, entry in manifest.items() if len(entry) < 4 or not entry[3])
 
 
 def _prepare_chunk(sources: list[SourceFile]) -> list[Prepared]:

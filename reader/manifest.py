@@ -1,0 +1,175 @@
+"""What an index remembers of each article file, and a quick way to see that nothing changed.
+
+The manifest maps each article id to ``[location, mtime_ns, size, reasons]``: the
+file's path, the version that was read, and why it failed to load (``None`` when it
+loaded; a failed version is remembered so that an unchanged broken file is not read
+again at every update). An update compares a scan of the folder with it and reads
+only the files that were added or changed.
+
+On disk (``reader-manifest.json``) a one-line summary comes first: the number of
+articles, the files that failed and a fingerprint of every (id, location, mtime,
+size). At start-up with nothing changed, the fingerprint of a fresh scan equals it
+and the entries below are never parsed: at 10,000 articles, parsing and comparing
+them cost as much as the scan itself. The entries are read when an update needs
+them. A file written by an older version (the entries alone) is still read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reader.atomic import write_atomic
+from reader.corpus import SourceFile
+
+FILE = "reader-manifest.json"
+FORMAT = "reader-manifest/2"
+
+Entries = dict[str, list[Any]]
+
+
+def fingerprint(stamps: Iterable[tuple[str, str, int, int]]) -> str:
+    """A digest of (id, location, mtime_ns, size) for every file, in any order."""
+    lines = sorted(f"{i}\0{location}\0{mtime}\0{size}\n" for i, location, mtime, size in stamps)
+    data = "".join(lines).encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def files_fingerprint(files: Iterable[SourceFile]) -> str:
+    """The fingerprint of a scan: equal to the manifest's when nothing changed."""
+    return fingerprint(files)
+
+
+def entries_fingerprint(entries: Entries) -> str:
+    return fingerprint((i, entry[0], entry[1], entry[2]) for i, entry in entries.items())
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """The first line of the manifest."""
+
+    fingerprint: str
+    articles: int
+    #: Ids of the files that failed to load, with the reasons.
+    failed: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, entries: Entries) -> Summary:
+        failed = {i: list(entry[3]) for i, entry in entries.items() if _failed(entry)}
+        return cls(entries_fingerprint(entries), len(entries) - len(failed), failed)
+
+
+class ManifestError(Exception):
+    """The manifest file is missing or damaged."""
+
+
+class Manifest:
+    """The manifest of one index folder; its entries are parsed when first asked for."""
+
+    def __init__(
+        self,
+        entries: Entries | None = None,
+        *,
+        summary: Summary | None = None,
+        path: Path | None = None,
+    ) -> None:
+        if entries is None and path is None:
+            entries = {}
+        self._entries = entries
+        self._summary = summary
+        self._path = path
+
+    @classmethod
+    def read(cls, path: Path) -> Manifest:
+        """Read the summary line (the whole file when it was written by an older version).
+
+        Raises :class:`ManifestError` when the file is missing, damaged or cut short.
+        """
+        try:
+            with open(path, "rb") as handle:
+                first = handle.readline()
+                rest_at = handle.tell()
+                size = handle.seek(0, 2)
+        except OSError as error:
+            raise ManifestError(f"manifest unreadable ({error.strerror})") from None
+        head = _loads(first)
+        if isinstance(head, dict) and head.get("format") == FORMAT:
+            try:
+                summary = Summary(
+                    str(head["fingerprint"]), int(head["articles"]), dict(head["failed"])
+                )
+                whole = rest_at + int(head["bytes"]) == size
+            except (KeyError, TypeError, ValueError):
+                raise ManifestError("manifest summary damaged") from None
+            if not whole:
+                raise ManifestError("manifest cut short")
+            return cls(summary=summary, path=path)
+        if isinstance(head, dict) and not size - rest_at:
+            # Written by an older version: the entries alone, on one line.
+            return cls(_checked(head))
+        raise ManifestError("manifest damaged")
+
+    @property
+    def summary(self) -> Summary:
+        if self._summary is None:
+            self._summary = Summary.of(self.entries)
+        return self._summary
+
+    @property
+    def entries(self) -> Entries:
+        """Every entry; read from the file the first time.
+
+        Raises :class:`ManifestError` if the file has been damaged since its summary was read.
+        """
+        if self._entries is None:
+            assert self._path is not None
+            try:
+                with open(self._path, "rb") as handle:
+                    handle.readline()
+                    body = handle.read()
+            except OSError as error:
+                raise ManifestError(f"manifest unreadable ({error.strerror})") from None
+            self._entries = _checked(_loads(body))
+        return self._entries
+
+    def article_ids(self) -> list[str]:
+        """Ids of the articles (files that failed to load are not articles)."""
+        return sorted(i for i, entry in self.entries.items() if not _failed(entry))
+
+    def write(self, path: Path) -> None:
+        """Write it atomically, without fsync: an index is a cache (see :func:`write_atomic`)."""
+        summary = self.summary
+        # ASCII: a path with bytes that are not UTF-8 survives as a \udcxx escape.
+        body = json.dumps(self.entries).encode("ascii")
+        head = {
+            "format": FORMAT,
+            "fingerprint": summary.fingerprint,
+            "articles": summary.articles,
+            "failed": summary.failed,
+            "bytes": len(body),
+        }
+        data = json.dumps(head).encode("ascii")
+        write_atomic(path, data + b"\n" + body, durable=False)
+
+
+def _failed(entry: list[Any]) -> bool:
+    return len(entry) > 3 and bool(entry[3])
+
+
+def _loads(data: bytes) -> Any:
+    try:
+        return json.loads(data)
+    except ValueError:
+        return None
+
+
+def _checked(entries: Any) -> Entries:
+    if not isinstance(entries, dict) or not all(
+        isinstance(entry, list) and len(entry) >= 3 for entry in entries.values()
+    ):
+        raise ManifestError("manifest damaged")
+    return entries
