@@ -128,24 +128,33 @@ def _fail(args: argparse.Namespace, message: str) -> int:
 
 def open_index(corpus: Path, *, rebuild: bool = False, quiet: bool = False):
     """Open the corpus index and bring it up to date, reporting on stderr."""
-    from reader.index import CorpusIndex, IndexError_
-
     if not corpus.is_dir():
         raise CliError(f"corpus folder not found: {corpus}")
-    index = CorpusIndex(corpus)
-    progress = _stderr_progress() if not quiet else None
+    from reader.prescan import Prescan
+
+    # The folder is scanned on another core while the index's modules are imported.
+    prescan = None if rebuild else Prescan.start(corpus)
     try:
-        if rebuild:
-            report = index.rebuild(progress=progress)
-        else:
-            index.open()
-            report = index.update(progress=progress)
-    except IndexError_ as error:
-        raise CliError(str(error)) from None
-    except OSError as error:
-        raise CliError(
-            f"cannot write the index in {index.root}: {error.strerror or error}"
-        ) from None
+        from reader.index import CorpusIndex, IndexError_
+
+        index = CorpusIndex(corpus)
+        progress = _stderr_progress() if not quiet else None
+        try:
+            if rebuild:
+                report = index.rebuild(progress=progress)
+            else:
+                index.open()
+                scanned = prescan.result() if prescan is not None else None
+                report = index.update(progress=progress, scanned=scanned)
+        except IndexError_ as error:
+            raise CliError(str(error)) from None
+        except OSError as error:
+            raise CliError(
+                f"cannot write the index in {index.root}: {error.strerror or error}"
+            ) from None
+    finally:
+        if prescan is not None:
+            prescan.close()
     _clear_progress(progress)
     if index.notice:
         print(f"reader: {index.notice}", file=sys.stderr)

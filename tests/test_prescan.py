@@ -1,0 +1,130 @@
+"""The corpus scan made in a child process while a command starts."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from reader import prescan
+from reader.corpus import scan
+from reader.locations import bundled_corpus
+
+HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
+linux_only = pytest.mark.skipif(sys.platform != "linux", reason="the child scan is Linux-only")
+
+
+def run_python(code: str, env: dict[str, str] | None = None) -> str:
+    """Run ``code`` in a fresh interpreter: one thread, as a command starts."""
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@linux_only
+@pytest.mark.parametrize("folder", [bundled_corpus(), HOSTILE], ids=["bundled", "hostile"])
+def test_the_child_scan_equals_a_scan_here(folder, tmp_path):
+    link_loop = tmp_path / "corpus"
+    if folder == HOSTILE:  # a folder with a link loop and a broken link besides
+        import shutil
+
+        shutil.copytree(folder, link_loop, symlinks=True)
+        (link_loop / "loop").symlink_to(link_loop)
+        (link_loop / "gone.md").symlink_to(tmp_path / "nowhere.md")
+        folder = link_loop
+    out = run_python(
+        "import sys; from pathlib import Path\n"
+        "from reader.prescan import Prescan\n"
+        "from reader.corpus import scan\n"
+        f"root = Path({str(folder)!r})\n"
+        "child = Prescan.start(root)\n"
+        "assert child is not None, 'no child started'\n"
+        "got = child.result()\n"
+        "assert got is not None, 'the child failed'\n"
+        "files, problems = scan(root)\n"
+        "assert got[0] == files, (got[0][:3], files[:3])\n"
+        "assert [(str(p.path), p.reason, p.severity) for p in got[1]] == "
+        "[(str(p.path), p.reason, p.severity) for p in problems]\n"
+        "print(len(files), len(problems))\n"
+    )
+    files, problems = scan(folder)
+    assert out.split() == [str(len(files)), str(len(problems))]
+    assert files
+
+
+@linux_only
+def test_a_failing_child_leaves_the_scan_to_the_caller(tmp_path):
+    out = run_python(
+        "from pathlib import Path\n"
+        "from reader import prescan\n"
+        "def broken(root):\n"
+        "    raise OSError('disk on fire')\n"
+        "prescan.scan = broken\n"
+        f"child = prescan.Prescan.start(Path({str(tmp_path)!r}))\n"
+        "print(child.result())\n"
+        "import os\n"
+        "try:\n"
+        "    os.waitpid(-1, os.WNOHANG)\n"
+        "    print('a child is left')\n"
+        "except ChildProcessError:\n"
+        "    print('no child left')\n"
+    )
+    assert out.split("\n")[:2] == ["None", "no child left"]
+
+
+@linux_only
+def test_a_result_nobody_collects_does_not_leave_a_child(tmp_path):
+    out = run_python(
+        "import os\nfrom pathlib import Path\n"
+        "from reader.prescan import Prescan\n"
+        f"child = Prescan.start(Path({str(bundled_corpus())!r}))\n"
+        "child.close()\n"
+        "try:\n"
+        "    os.waitpid(-1, os.WNOHANG)\n"
+        "    print('a child is left')\n"
+        "except ChildProcessError:\n"
+        "    print('no child left')\n"
+    )
+    assert out.strip() == "no child left"
+
+
+def test_no_child_is_forked_from_a_process_with_threads():
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert prescan.Prescan.start(bundled_corpus()) is None
+    finally:
+        stop.set()
+        thread.join()
+
+
+def test_the_index_command_sees_changes_made_just_before_it(corpus, reader_home):
+    def index() -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "reader", "--corpus", str(corpus), "index"],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "READER_HOME": str(reader_home)},
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert "5 added" in index()
+    assert "up to date: 5 articles" in index()
+    (corpus / "wombats.md").write_text("A wombat census in Tasmania.\n", encoding="utf-8")
+    out = index()
+    assert "1 added" in out and "added: wombats" in out
+    (corpus / "wombats.md").unlink()
+    assert "1 removed" in index()
