@@ -5,7 +5,8 @@ The corpus is copied to a scratch folder and indexed with a scratch
 
 - a full index build from empty, entity recognition included (articles/s);
 - start-up with nothing changed and after one file changed, each as a fresh
-  ``reader index`` process, against the same command on a five-article corpus;
+  ``reader index`` process, against the same command on a five-article corpus
+  (medians of rounds that take the three in turn);
 - search latency p50/p95 over a mixed query set derived from the corpus
   vocabulary (single terms, AND, phrases, fields, prefix, fuzzy), each with the
   top-10 snippets the app shows;
@@ -115,14 +116,37 @@ def _doc_freq(index: Any, word: str) -> int:
     return _DF_CACHE[word]
 
 
-def _time_command(args: list[str], env: dict[str, str], repeat: int = 3) -> float:
-    """Best wall time of a fresh process, in seconds."""
-    best = float("inf")
-    for _ in range(repeat):
+#: Rounds of the start-up measurements; each figure is the median of its rounds.
+START_UP_ROUNDS = 7
+
+
+def _time_start_ups(corpus: Path, small: Path, env: dict[str, str]) -> tuple[float, float, float]:
+    """Median wall times of ``reader index`` in a fresh process: on ``corpus`` with nothing
+    changed, on the five-article ``small`` corpus with nothing changed, and on ``corpus``
+    after one file changed.
+
+    The three are measured in turn in each round, so that a machine that slows down
+    for a while slows all three alike and their ratios stay true.
+    """
+    command = [sys.executable, "-m", "reader", "--corpus"]
+    changed_file = next(p for p in sorted(corpus.rglob("*")) if p.suffix in {".md", ".txt"})
+
+    def timed(folder: Path) -> float:
         started = time.perf_counter()
-        subprocess.run(args, env=env, check=True, capture_output=True)
-        best = min(best, time.perf_counter() - started)
-    return best
+        subprocess.run([*command, str(folder), "index"], env=env, check=True, capture_output=True)
+        return time.perf_counter() - started
+
+    timed(small)  # the small corpus's index is built here, not timed
+    rounds: list[tuple[float, float, float]] = []
+    for n in range(START_UP_ROUNDS):
+        nochange, nochange_small = timed(corpus), timed(small)
+        with open(changed_file, "a", encoding="utf-8") as handle:
+            handle.write(f"\nBenchmark edit {n}.\n")
+        rounds.append((nochange, nochange_small, timed(corpus)))
+    nochange, nochange_small, incremental = (
+        statistics.median(values) for values in zip(*rounds, strict=True)
+    )
+    return nochange, nochange_small, incremental
 
 
 def _build_seconds(corpus: Path, home: Path, entities: bool) -> float:
@@ -170,23 +194,8 @@ def run(
             say("building again without entity recognition, for comparison")
             without_entities_s = _build_seconds(copy, scratch / "home-plain", entities=False)
 
-        say("timing start-up with nothing changed")
-        command = [sys.executable, "-m", "reader"]
-        nochange = _time_command([*command, "--corpus", str(copy), "index"], env)
-        _time_command([*command, "--corpus", str(small), "index"], env, repeat=1)
-        nochange_small = _time_command([*command, "--corpus", str(small), "index"], env)
-
-        say("timing an update after one file changed")
-        changed_file = next(p for p in sorted(copy.rglob("*")) if p.suffix in {".md", ".txt"})
-        incremental = float("inf")
-        for n in range(3):
-            with open(changed_file, "a", encoding="utf-8") as handle:
-                handle.write(f"\nBenchmark edit {n}.\n")
-            started = time.perf_counter()
-            subprocess.run(
-                [*command, "--corpus", str(copy), "index"], env=env, check=True, capture_output=True
-            )
-            incremental = min(incremental, time.perf_counter() - started)
+        say("timing start-up with nothing changed, and after one file changed")
+        nochange, nochange_small, incremental = _time_start_ups(copy, small, env)
 
         say("timing searches")
         index = CorpusIndex(copy)
@@ -229,7 +238,9 @@ def run(
             else None,
             "nochange_start_s": round(nochange, 3),
             "nochange_start_five_s": round(nochange_small, 3),
+            "nochange_start_ratio": round(nochange / nochange_small, 2),
             "incremental_s": round(incremental, 3),
+            "incremental_ratio": round(incremental / nochange, 2),
             "search_p50_ms": round(statistics.median(all_ms), 2),
             "search_p95_ms": round(_percentile(all_ms, 0.95), 2),
             "search_by_kind_p95_ms": {
@@ -266,8 +277,10 @@ def format_report(figures: dict[str, Any]) -> str:
             else []
         ),
         f"start-up, nothing changed: {figures['nochange_start_s']} s "
-        f"(five-article corpus: {figures['nochange_start_five_s']} s)",
-        f"update after one file changed: {figures['incremental_s']} s",
+        f"(five-article corpus: {figures['nochange_start_five_s']} s, "
+        f"{figures['nochange_start_ratio']}x), median of {START_UP_ROUNDS} rounds",
+        f"update after one file changed: {figures['incremental_s']} s "
+        f"({figures['incremental_ratio']}x nothing changed)",
         f"search with top-10 snippets: p50 {figures['search_p50_ms']} ms, "
         f"p95 {figures['search_p95_ms']} ms over {figures['queries']} queries",
         "  p95 by kind: "

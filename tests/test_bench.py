@@ -19,6 +19,8 @@ def test_bench_json_on_the_bundled_corpus(capsys, corpus, reader_home):
         "search_p95_ms",
         "nochange_start_s",
         "incremental_s",
+        "nochange_start_ratio",
+        "incremental_ratio",
         "peak_rss_mb",
         "build_without_entities_s",
     ):
