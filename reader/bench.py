@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reader.index import ENV_ENTITIES
+from reader.documents import ENV_ENTITIES
 from reader.locations import ENV_HOME, bundled_corpus
 
 

@@ -41,7 +41,7 @@ def entities_command(args: argparse.Namespace, corpus: Path) -> int:
 
 def _from_files(paths: list[Path]) -> tuple[list[dict[str, Any]], list[str]]:
     from reader.corpus import ArticleError, load_path
-    from reader.index import recognizer
+    from reader.documents import recognizer
 
     records, failures = [], []
     for path in paths:

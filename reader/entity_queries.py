@@ -17,7 +17,7 @@ from whoosh.searching import Searcher
 
 from reader.analysis import fold
 from reader.corpus import derive_title
-from reader.index import ENTITY_FIELDS
+from reader.documents import ENTITY_FIELDS
 from reader.search import stored_entities
 
 

@@ -23,8 +23,6 @@ the whole update: when another holds it, the index is opened read-only and
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import itertools
 import json
 import multiprocessing
@@ -37,7 +35,6 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -50,15 +47,23 @@ from whoosh.writing import LockError
 from reader import corpus, whoosh_patches
 from reader.analysis import name_analyzer, text_analyzer
 from reader.atomic import write_atomic
-from reader.corpus import Article, ArticleError, Problem, SourceFile
-from reader.locations import config_dir, index_dir_for
+from reader.corpus import Problem, SourceFile
+from reader.documents import (
+    Prepared,
+    entities_enabled,
+    gazetteer_problem,
+    manifest_entry,
+    prepare,
+    recognizer,
+    recognizer_version,
+)
+from reader.locations import index_dir_for
 from reader.manifest import FILE as _MANIFEST
 from reader.manifest import Entries, Manifest, ManifestError, files_fingerprint
 from reader.writers import segment_writer
 
 #: Bump when the schema or what goes into the fields changes: old indexes rebuild.
 SCHEMA_VERSION = 1
-ENTITY_FIELDS = {"person": "people", "place": "places", "agreement": "agreements"}
 
 _META = "reader-meta.json"
 _LIVE = "whoosh"
@@ -99,11 +104,6 @@ def make_schema() -> Schema:
     )
 
 
-def source_key(source: str | None) -> str:
-    """The exact-match key used to filter by source."""
-    return " ".join((source or "").lower().split())
-
-
 class IndexError_(Exception):
     """The index cannot be used; the message is one line for the user."""
 
@@ -141,119 +141,6 @@ class UpdateReport:
         if self.reason:
             text += f" ({self.reason})"
         return text
-
-
-@dataclass(frozen=True, slots=True)
-class Prepared:
-    """An article loaded and analysed, ready to be written (or the reason it is not)."""
-
-    source: SourceFile
-    document: dict[str, Any] | None
-    problems: tuple[Problem, ...]
-
-
-def user_gazetteer() -> Path | None:
-    """The user's own names and aliases (``gazetteer.yaml`` in the config folder)."""
-    path = config_dir() / "gazetteer.yaml"
-    return path if path.is_file() else None
-
-
-def gazetteer_problem() -> Problem | None:
-    """Why the user's gazetteer cannot be used, when it cannot (it is then ignored)."""
-    path = user_gazetteer()
-    if path is None:
-        return None
-    from reader.entities.gazetteer import GazetteerError, load_gazetteer
-
-    try:
-        load_gazetteer(path)
-    except (GazetteerError, OSError, ValueError) as error:
-        return Problem(path, f"gazetteer ignored: {error}")
-    return None
-
-
-@functools.cache
-def recognizer() -> Any:
-    """This process's entity recognizer: the shipped gazetteer plus the user's, if usable."""
-    from reader.entities import Recognizer, default_recognizer
-
-    path = user_gazetteer()
-    if path is None or gazetteer_problem() is not None:
-        return default_recognizer()
-    return Recognizer(extra_gazetteer=path)
-
-
-#: ``READER_ENTITIES=off`` indexes without entity recognition. It exists for
-#: ``reader bench``, which measures what recognition adds to the build time.
-ENV_ENTITIES = "READER_ENTITIES"
-
-
-def entities_enabled() -> bool:
-    return os.environ.get(ENV_ENTITIES, "on").lower() not in ("off", "0", "no")
-
-
-def entities_of(article: Article) -> list[Any]:
-    """Entity recognition for one article (runs in the index worker)."""
-    if not entities_enabled():
-        return []
-    return recognizer().recognize(article.body, title=article.title, author=article.author)
-
-
-def prepare(source: SourceFile) -> Prepared:
-    """Load one file and turn it into an index document. Safe to run in a subprocess."""
-    try:
-        article = corpus.load(source)
-    except ArticleError as error:
-        return Prepared(source, None, (Problem(source.path, str(error)),))
-    entities = entities_of(article)
-    names: dict[str, list[str]] = {f: [] for f in ENTITY_FIELDS.values()}
-    for entity in entities:
-        names[ENTITY_FIELDS[entity.type]].append(entity.name)
-    document = {
-        "id": article.id,
-        "path": str(article.path),
-        "title": article.title or "",
-        "body": article.body,
-        "source": article.source or "",
-        "source_key": source_key(article.source),
-        "author": article.author or "",
-        "url": article.url or "",
-        "content_hash": article.content_hash,
-        "entities": json.dumps([e.to_dict() for e in entities], ensure_ascii=False),
-        # Names are separated by a line so a phrase query cannot run across two names.
-        **{name: "\n".join(values) for name, values in names.items()},
-    }
-    if article.date is not None:
-        document["date"] = datetime(article.date.year, article.date.month, article.date.day)
-    warnings = tuple(Problem(source.path, w, "warning") for w in article.warnings)
-    return Prepared(source, document, warnings)
-
-
-def manifest_entry(prepared: Prepared) -> list[Any]:
-    """What the manifest remembers of a file: where, which version, and why it failed.
-
-    The failed version is remembered too, so that an unchanged broken file is not
-    read again at every update.
-    """
-    source = prepared.source
-    reasons = None
-    if prepared.document is None:
-        reasons = [p.reason for p in prepared.problems if p.severity == "error"]
-    return [source.location, *source.stamp, reasons]
-
-
-def recognizer_version() -> str:
-    """Changes when the recognizer or the user's gazetteer does: the index then rebuilds."""
-    from reader.entities.version import RECOGNIZER_VERSION
-
-    version = str(RECOGNIZER_VERSION) if entities_enabled() else "off"
-    path = user_gazetteer()
-    if path is not None:
-        try:
-            version += "+user:" + hashlib.sha256(path.read_bytes()).hexdigest()[:12]
-        except OSError:
-            version += "+user:unreadable"
-    return version
 
 
 class CorpusIndex:

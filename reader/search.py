@@ -510,7 +510,7 @@ class _VocabularyCorrector(Corrector):
 def _filter_query(filters: Filters | None) -> wq.Query | None:
     if not filters:
         return None
-    from reader.index import ENTITY_FIELDS, source_key
+    from reader.documents import ENTITY_FIELDS, source_key
 
     parts: list[wq.Query] = []
     if filters.sources:

@@ -5,7 +5,7 @@ document, then sorting and writing the postings at commit (half of the time).
 When the index is empty, nothing has to be replaced or deleted and the work
 splits cleanly, the way Whoosh's own ``MpWriter`` splits it in its multisegment
 mode. Each worker process takes a *job* of consecutive files, prepares them
-(:func:`reader.index.prepare`: parse and entity recognition) and writes them with
+(:func:`reader.documents.prepare`: parse and entity recognition) and writes them with
 its own segment writer (:mod:`reader.writers`) into a scratch index of its own. The parent holds the
 index's write lock throughout; as each job finishes, in order, it moves the
 job's segment file into the index folder and commits a table of contents that
@@ -40,14 +40,8 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, clean_files
 
 from reader.corpus import Problem, SourceFile
-from reader.index import (
-    SCRATCH_PREFIX,
-    IndexError_,
-    entities_enabled,
-    make_schema,
-    manifest_entry,
-    prepare,
-)
+from reader.documents import entities_enabled, manifest_entry, prepare
+from reader.index import SCRATCH_PREFIX, IndexError_, make_schema
 from reader.writers import segment_writer
 
 #: The first job is small, so that the first results show a second or two after

@@ -113,7 +113,7 @@ def test_second_writer_gets_read_only(index, corpus):
 
 
 def test_user_gazetteer_changes_rebuild_the_index(index, corpus, reader_home):
-    from reader.index import recognizer
+    from reader.documents import recognizer
 
     config = reader_home / "config"
     config.mkdir(parents=True, exist_ok=True)
@@ -134,7 +134,7 @@ def test_user_gazetteer_changes_rebuild_the_index(index, corpus, reader_home):
 
 
 def test_broken_user_gazetteer_is_reported_and_ignored(index, corpus, reader_home):
-    from reader.index import recognizer
+    from reader.documents import recognizer
 
     config = reader_home / "config"
     config.mkdir(parents=True, exist_ok=True)

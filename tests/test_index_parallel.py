@@ -260,7 +260,8 @@ def test_our_writer_writes_what_whoosh_writes(tmp_path):
     from whoosh.filedb.filestore import FileStorage
     from whoosh.writing import SegmentWriter
 
-    from reader.index import make_schema, prepare
+    from reader.documents import prepare
+    from reader.index import make_schema
     from reader.writers import segment_writer
 
     corpus = make_corpus(tmp_path / "articles", 60, broken=0)
