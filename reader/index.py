@@ -36,7 +36,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whoosh import index as whoosh_index
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
@@ -57,16 +57,18 @@ from reader.documents import (
     recognizer,
     recognizer_version,
 )
-from reader.locations import index_dir_for
+from reader.locations import LIVE_INDEX, index_dir_for
 from reader.manifest import FILE as _MANIFEST
-from reader.manifest import Entries, Manifest, ManifestError, files_fingerprint
+from reader.manifest import Entries, Manifest, ManifestError, changes, files_fingerprint
 from reader.writers import segment_writer
+
+if TYPE_CHECKING:
+    from reader.prescan import Scanned
 
 #: Bump when the schema or what goes into the fields changes: old indexes rebuild.
 SCHEMA_VERSION = 1
 
 _META = "reader-meta.json"
-_LIVE = "whoosh"
 #: A batch is committed after this many documents or seconds, whichever comes first.
 _BATCH_DOCS = 2000
 _BATCH_SECONDS = 5.0
@@ -156,7 +158,7 @@ class CorpusIndex:
     def __init__(self, corpus_dir: Path, index_dir: Path | None = None) -> None:
         self.corpus_dir = corpus_dir.expanduser().resolve()
         self.root = index_dir or index_dir_for(self.corpus_dir)
-        self.live_dir = self.root / _LIVE
+        self.live_dir = self.root / LIVE_INDEX
         self.read_only = False
         #: One line for the user when something about the index needs saying.
         self.notice: str | None = None
@@ -316,14 +318,14 @@ class CorpusIndex:
         cancelled: Cancelled | None = None,
         on_commit: Callable[[], None] | None = None,
         *,
-        scanned: tuple[list[SourceFile], list[Problem]] | None = None,
+        scanned: Scanned | None = None,
     ) -> UpdateReport:
         """Bring the index up to date: only added, changed and removed files are touched.
 
         Work is committed in batches; ``on_commit`` is called after each one so a
         caller can refresh what it shows. A cancelled update keeps what it did.
-        ``scanned`` is the corpus folder's scan when the caller already has it
-        (:mod:`reader.prescan`).
+        ``scanned`` is the corpus folder's scan when the caller already has it, with
+        files it has prepared already (:mod:`reader.prescan`).
         """
         started = time.perf_counter()
         if self._ix is not None and not (self.live_dir / _META).exists():
@@ -332,28 +334,26 @@ class CorpusIndex:
             self._ix = None
         if self._ix is None:
             self.open()
-        files, problems = scanned or corpus.scan(self.corpus_dir)
+        if scanned is None:
+            files, problems = corpus.scan(self.corpus_dir)
+            fingerprint, ready = files_fingerprint(files), {}
+        else:
+            files, problems, fingerprint = scanned.files, scanned.problems, scanned.fingerprint
+            ready = {prepared.source: prepared for prepared in scanned.prepared}
         report = UpdateReport(problems=list(problems), reason=self.created_reason)
         if (bad_gazetteer := gazetteer_problem()) is not None:
             report.problems.append(bad_gazetteer)
         report.rebuilt = bool(self.created_reason)
         self.created_reason = ""
         todo: list[SourceFile] = []
-        if files_fingerprint(files) != self._manifest.summary.fingerprint:
+        if fingerprint != self._manifest.summary.fingerprint:
             try:
-                known_files = self._manifest.entries
+                found = changes(self._manifest.entries, files)
             except ManifestError as error:
                 # Damaged since it was opened: only a rebuild knows what the index holds.
                 return self.rebuild(f"index {error}", progress, cancelled)
-            for source in files:
-                known = known_files.get(source.id)
-                if known is None:
-                    todo.append(source)
-                    report.added.append(source.id)
-                elif (known[0], known[1], known[2]) != (source.location, *source.stamp):
-                    todo.append(source)
-                    report.changed.append(source.id)
-            report.removed = sorted(set(known_files) - {f.id for f in files})
+            todo, report.added, report.changed = found.todo, found.added, found.changed
+            report.removed = found.removed
         if self.read_only and (todo or report.removed):
             report.reason = "read-only: changes not indexed"
             todo, report.added, report.changed, report.removed = [], [], [], []
@@ -369,6 +369,7 @@ class CorpusIndex:
                     on_commit,
                     removed=report.removed,
                     manifest=dict(self._manifest.entries),
+                    ready=ready,
                 )
             except LockError:
                 self._become_read_only()
@@ -435,11 +436,13 @@ class CorpusIndex:
         *,
         removed: list[str],
         manifest: Entries,
+        ready: dict[SourceFile, Prepared] | None = None,
     ) -> Entries:
         """Write the documents, holding the write lock; return the manifest of what was committed.
 
         A big build into an empty index runs on every core (:mod:`reader.segments`);
-        anything else is written here, in batches.
+        anything else is written here, in batches. ``ready`` holds files that are
+        prepared already.
         """
         lock = ix.lock("WRITELOCK")
         if not lock.acquire(blocking=False):
@@ -450,21 +453,10 @@ class CorpusIndex:
             # add_document skips update_document's per-document lookup of the old version.
             toc = whoosh_index.TOC.read(ix.storage, ix.indexname)
             fresh = not any(segment.doc_count_all() for segment in toc.segments)
-            write = self._write_batches
+            args = (ix, folder, sources, report, progress, cancelled, on_commit, fresh, removed)
             if fresh and _parallel_pays(len(sources)):
-                write = self._write_segments
-            return write(
-                ix,
-                folder,
-                sources,
-                report,
-                progress,
-                cancelled,
-                on_commit,
-                fresh,
-                removed,
-                manifest,
-            )
+                return self._write_segments(*args, manifest)
+            return self._write_batches(*args, manifest, ready or {})
         finally:
             lock.release()
 
@@ -480,6 +472,7 @@ class CorpusIndex:
         fresh: bool,
         removed: list[str],
         manifest: Entries,
+        ready: dict[SourceFile, Prepared],
     ) -> Entries:
         """Write in this process, committing every few thousand documents or seconds."""
         live = folder == self.live_dir
@@ -510,7 +503,7 @@ class CorpusIndex:
                 manifest.pop(article_id, None)
                 pending += 1
             total = len(sources)
-            for done, prepared in enumerate(_prepare_all(sources), start=1):
+            for done, prepared in enumerate(_prepare_all(sources, ready), start=1):
                 if cancelled is not None and cancelled():
                     report.cancelled = True
                     break
@@ -654,13 +647,21 @@ def _warm_up_recognizer() -> None:
         recognizer().recognize("Warm up in Canberra.")
 
 
-def _prepare_all(sources: list[SourceFile]) -> Iterator[Prepared]:
+def _prepare_all(
+    sources: list[SourceFile], ready: dict[SourceFile, Prepared] | None = None
+) -> Iterator[Prepared]:
     """Prepared documents in order; in worker processes when there are many.
+    Those in ``ready`` are not prepared again.
 
     Work is handed out in chunks with a bounded number in flight, so that a
     cancelled update (the user quits while a big corpus is indexed) stops at
     once instead of waiting for every queued file.
     """
+    if ready:
+        rest = _prepare_all([source for source in sources if source not in ready])
+        for source in sources:
+            yield ready[source] if source in ready else next(rest)
+        return
     if not _parallel_pays(len(sources)):
         for source in sources:
             yield prepare(source)

@@ -80,3 +80,8 @@ def index_dir_for(corpus: Path) -> Path:
     digest = hashlib.sha256(str(resolved).encode("utf-8", "surrogatepass")).hexdigest()[:12]
     readable = "".join(c if c.isalnum() or c in "-_" else "-" for c in resolved.name)[:40]
     return cache_dir() / "indexes" / f"{readable or 'root'}-{digest}"
+
+
+#: The folder inside an index folder that holds the index in use (a rebuild is
+#: written beside it and swapped in).
+LIVE_INDEX = "whoosh"

@@ -63,6 +63,32 @@ class Summary:
         return cls(entries_fingerprint(entries), len(entries) - len(failed), failed)
 
 
+@dataclass(slots=True)
+class Changes:
+    """How a scan of the folder differs from the manifest."""
+
+    #: Files to read: added or changed, in scan order.
+    todo: list[SourceFile] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+def changes(entries: Entries, files: list[SourceFile]) -> Changes:
+    """What was added, changed (another path, time or size) and removed since ``entries``."""
+    found = Changes()
+    for source in files:
+        known = entries.get(source.id)
+        if known is None:
+            found.todo.append(source)
+            found.added.append(source.id)
+        elif (known[0], known[1], known[2]) != (source.location, source.mtime_ns, source.size):
+            found.todo.append(source)
+            found.changed.append(source.id)
+    found.removed = sorted(set(entries) - {source.id for source in files})
+    return found
+
+
 class ManifestError(Exception):
     """The manifest file is missing or damaged."""
 

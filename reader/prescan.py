@@ -4,8 +4,14 @@ Every command that reads the index first brings it up to date, and that starts
 with a scan of the corpus folder: one ``stat`` per article file, 70-120 ms at
 10,000 articles, most of it spent in the kernel. Before it can use the result,
 the process spends about 250 ms importing Whoosh and the reader on one core. So
-:func:`start` forks a child that scans meanwhile and sends the result back
-through a pipe; :meth:`Prescan.result` collects it when the index wants it.
+:meth:`Prescan.start` forks a child that scans meanwhile and sends the result
+back through a pipe; :meth:`Prescan.result` collects it when the index wants it.
+
+When the scan differs from the index's manifest in a few files, the child also
+prepares them (reads them and recognises their entities, :mod:`reader.documents`):
+the update then only writes them. The index still decides what to update from its
+own manifest; a prepared file is used only for the very version (path, time, size)
+the update reads.
 
 Forking is only done where it is safe and cheap: on Linux, in a process with a
 single thread (a fork of a threaded process can deadlock in the child). Anywhere
@@ -17,14 +23,30 @@ would have been had the command been quicker.
 from __future__ import annotations
 
 import contextlib
-import marshal
 import os
+import pickle
 import signal
 import sys
 import threading
 from pathlib import Path
+from typing import NamedTuple
 
 from reader.corpus import Problem, SourceFile, scan
+from reader.documents import Prepared, prepare
+from reader.manifest import Manifest, ManifestError, changes, files_fingerprint
+
+#: The child prepares the changed files only when there are this many or fewer: it
+#: does so while the command imports (about 250 ms), and more would keep it waiting.
+PREPARE_AHEAD = 16
+
+
+class Scanned(NamedTuple):
+    """A scan of the corpus folder, with the files already prepared for the update."""
+
+    files: list[SourceFile]
+    problems: list[Problem]
+    fingerprint: str
+    prepared: list[Prepared]
 
 
 class Prescan:
@@ -35,8 +57,11 @@ class Prescan:
         self._pipe: int | None = pipe
 
     @classmethod
-    def start(cls, root: Path) -> Prescan | None:
-        """Start scanning ``root`` in a child process, or return None where that is unwise."""
+    def start(cls, root: Path, manifest: Path | None = None) -> Prescan | None:
+        """Start scanning ``root`` in a child process, or return None where that is unwise.
+
+        ``manifest`` is the index's manifest file, to find the files to prepare.
+        """
         if sys.platform != "linux" or threading.active_count() > 1:
             return None
         read_end, write_end = os.pipe()
@@ -50,14 +75,14 @@ class Prescan:
             status = 1
             try:
                 os.close(read_end)
-                _send(write_end, root)
+                _send(write_end, root, manifest)
                 status = 0
             finally:
                 os._exit(status)
         os.close(write_end)
         return cls(pid, read_end)
 
-    def result(self) -> tuple[list[SourceFile], list[Problem]] | None:
+    def result(self) -> Scanned | None:
         """The child's scan, or None if it failed (then scan here)."""
         if self._pipe is None:
             return None
@@ -70,13 +95,11 @@ class Prescan:
         if self._reap() != 0 or not data:
             return None
         try:
-            files, problems = marshal.loads(data)
-        except (EOFError, ValueError, TypeError):
+            # The child is this process forked a moment ago: its pickle is trusted.
+            scanned = pickle.loads(data)
+        except Exception:
             return None
-        return (
-            list(map(SourceFile._make, files)),
-            [Problem(Path(path), reason, severity) for path, reason, severity in problems],
-        )
+        return scanned if isinstance(scanned, Scanned) else None
 
     def close(self) -> None:
         """Stop the child if its result was not collected."""
@@ -99,13 +122,24 @@ class Prescan:
         return os.waitstatus_to_exitcode(status)
 
 
-def _send(pipe: int, root: Path) -> None:
+def _send(pipe: int, root: Path, manifest: Path | None) -> None:
     files, problems = scan(root)
-    data = marshal.dumps(
-        (
-            [tuple(source) for source in files],
-            [(str(p.path), p.reason, p.severity) for p in problems],
-        )
-    )
+    fingerprint = files_fingerprint(files)
+    prepared = [prepare(source) for source in _to_prepare(files, fingerprint, manifest)]
+    data = pickle.dumps(Scanned(files, problems, fingerprint, prepared), pickle.HIGHEST_PROTOCOL)
     with os.fdopen(pipe, "wb") as out:
         out.write(data)
+
+
+def _to_prepare(files: list[SourceFile], fingerprint: str, path: Path | None) -> list[SourceFile]:
+    """The files an update will read, when they are few; none when unsure."""
+    if path is None:
+        return []
+    try:
+        manifest = Manifest.read(path)
+        if manifest.summary.fingerprint == fingerprint:
+            return []
+        todo = changes(manifest.entries, files).todo
+    except ManifestError:
+        return []
+    return todo if len(todo) <= PREPARE_AHEAD else []

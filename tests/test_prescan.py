@@ -52,8 +52,8 @@ def test_the_child_scan_equals_a_scan_here(folder, tmp_path):
         "got = child.result()\n"
         "assert got is not None, 'the child failed'\n"
         "files, problems = scan(root)\n"
-        "assert got[0] == files, (got[0][:3], files[:3])\n"
-        "assert [(str(p.path), p.reason, p.severity) for p in got[1]] == "
+        "assert got.files == files, (got.files[:3], files[:3])\n"
+        "assert [(str(p.path), p.reason, p.severity) for p in got.problems] == "
         "[(str(p.path), p.reason, p.severity) for p in problems]\n"
         "print(len(files), len(problems))\n"
     )
@@ -128,3 +128,69 @@ def test_the_index_command_sees_changes_made_just_before_it(corpus, reader_home)
     assert "1 added" in out and "added: wombats" in out
     (corpus / "wombats.md").unlink()
     assert "1 removed" in index()
+
+
+@linux_only
+def test_the_child_prepares_the_few_changed_files(index, corpus, reader_home):
+    kyodo = next(corpus.glob("2021-09-11-kyodo*"))
+    kyodo.write_text(kyodo.read_text(encoding="utf-8") + "\nA platypus.\n", encoding="utf-8")
+    for n in range(3):
+        (corpus / f"new-{n}.md").write_text(f"Wombat number {n} in Hobart.\n", encoding="utf-8")
+    manifest = index.live_dir / "reader-manifest.json"
+    out = run_python(
+        "from pathlib import Path\n"
+        "from reader.prescan import Prescan\n"
+        "from reader.documents import prepare\n"
+        f"got = Prescan.start(Path({str(corpus)!r}), Path({str(manifest)!r})).result()\n"
+        "for p in got.prepared:\n"
+        "    assert p.document == prepare(p.source).document, p.source\n"
+        "print(' '.join(sorted(p.source.id for p in got.prepared)))\n",
+        env={"READER_HOME": str(reader_home)},
+    )
+    assert out.split() == ["2021-09-11-kyodo" + kyodo.stem[len("2021-09-11-kyodo") :]] + [
+        f"new-{n}" for n in range(3)
+    ]
+
+
+@linux_only
+def test_many_changed_files_are_left_to_the_index(index, corpus, reader_home):
+    for n in range(prescan.PREPARE_AHEAD + 1):
+        (corpus / f"new-{n}.md").write_text(f"Wombat number {n}.\n", encoding="utf-8")
+    manifest = index.live_dir / "reader-manifest.json"
+    out = run_python(
+        "from pathlib import Path\n"
+        "from reader.prescan import Prescan\n"
+        f"got = Prescan.start(Path({str(corpus)!r}), Path({str(manifest)!r})).result()\n"
+        "print(len(got.files), len(got.prepared))\n",
+        env={"READER_HOME": str(reader_home)},
+    )
+    assert out.split() == [str(5 + prescan.PREPARE_AHEAD + 1), "0"]
+
+
+def test_prepared_files_are_used_only_for_the_version_the_update_reads(index, corpus):
+    from reader.corpus import scan
+    from reader.documents import Prepared, prepare
+    from reader.manifest import files_fingerprint
+    from reader.prescan import Scanned
+    from reader.search import search
+
+    def found(word: str) -> list[str]:
+        with index.searcher() as searcher:
+            return [hit.id for hit in search(searcher, word).hits]
+
+    new = corpus / "new.md"
+    new.write_text("Wombats in Hobart.\n", encoding="utf-8")
+    files, problems = scan(corpus)
+    (source,) = [f for f in files if f.id == "new"]
+    prepared = prepare(source)
+    # A document that differs from the file, to tell whether it was written.
+    marked = Prepared(source, {**prepared.document, "body": "Koalas in Hobart."}, ())
+    report = index.update(scanned=Scanned(files, problems, files_fingerprint(files), [marked]))
+    assert report.added == ["new"]
+    assert found("koalas") == ["new"] and found("wombats") == []
+    # Prepared for a version the update does not read: ignored, the file is read.
+    new.write_text("Platypus in Hobart, a longer text.\n", encoding="utf-8")
+    files, problems = scan(corpus)
+    report = index.update(scanned=Scanned(files, problems, files_fingerprint(files), [marked]))
+    assert report.changed == ["new"]
+    assert found("platypus") == ["new"] and found("koalas") == []
