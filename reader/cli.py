@@ -130,13 +130,10 @@ def open_index(corpus: Path, *, rebuild: bool = False, quiet: bool = False):
     """Open the corpus index and bring it up to date, reporting on stderr."""
     if not corpus.is_dir():
         raise CliError(f"corpus folder not found: {corpus}")
-    from reader import manifest
-    from reader.locations import LIVE_INDEX, index_dir_for
     from reader.prescan import Prescan
 
     # The folder is scanned on another core while the index's modules are imported.
-    live_manifest = index_dir_for(corpus) / LIVE_INDEX / manifest.FILE
-    prescan = None if rebuild else Prescan.start(corpus, live_manifest)
+    prescan = None if rebuild else Prescan.start(corpus)
     try:
         from reader.index import CorpusIndex, IndexError_
 

@@ -21,10 +21,12 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reader.atomic import write_atomic
-from reader.corpus import SourceFile
+
+if TYPE_CHECKING:
+    from reader.corpus import SourceFile
 
 FILE = "reader-manifest.json"
 FORMAT = "reader-manifest/2"

@@ -29,11 +29,14 @@ import signal
 import sys
 import threading
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from reader.corpus import Problem, SourceFile, scan
-from reader.documents import Prepared, prepare
-from reader.manifest import Manifest, ManifestError, changes, files_fingerprint
+if TYPE_CHECKING:
+    from reader.corpus import Problem, SourceFile
+    from reader.documents import Prepared
+
+# The modules that scan and prepare are imported by the child, not here: the app
+# starts a scan before its first frame and must not wait for them.
 
 #: The child prepares the changed files only when there are this many or fewer: it
 #: does so while the command imports (about 250 ms), and more would keep it waiting.
@@ -57,11 +60,16 @@ class Prescan:
         self._pipe: int | None = pipe
 
     @classmethod
-    def start(cls, root: Path, manifest: Path | None = None) -> Prescan | None:
-        """Start scanning ``root`` in a child process, or return None where that is unwise.
+    def start(cls, root: Path) -> Prescan | None:
+        """Start scanning ``root`` in a child process, or return None where that is unwise."""
+        from reader import manifest
+        from reader.locations import LIVE_INDEX, index_dir_for
 
-        ``manifest`` is the index's manifest file, to find the files to prepare.
-        """
+        return cls.start_with(root, index_dir_for(root) / LIVE_INDEX / manifest.FILE)
+
+    @classmethod
+    def start_with(cls, root: Path, manifest: Path | None) -> Prescan | None:
+        """Like :meth:`start`, with the manifest that tells which files to prepare."""
         if sys.platform != "linux" or threading.active_count() > 1:
             return None
         read_end, write_end = os.pipe()
@@ -123,6 +131,10 @@ class Prescan:
 
 
 def _send(pipe: int, root: Path, manifest: Path | None) -> None:
+    from reader.corpus import scan
+    from reader.documents import prepare
+    from reader.manifest import files_fingerprint
+
     files, problems = scan(root)
     fingerprint = files_fingerprint(files)
     prepared = [prepare(source) for source in _to_prepare(files, fingerprint, manifest)]
@@ -133,6 +145,8 @@ def _send(pipe: int, root: Path, manifest: Path | None) -> None:
 
 def _to_prepare(files: list[SourceFile], fingerprint: str, path: Path | None) -> list[SourceFile]:
     """The files an update will read, when they are few; none when unsure."""
+    from reader.manifest import Manifest, ManifestError, changes
+
     if path is None:
         return []
     try:

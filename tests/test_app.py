@@ -640,3 +640,43 @@ async def test_the_collector_paused_for_start_up_runs_again_after_the_first_fram
     finally:
         gc.enable()
         gc.unfreeze()
+
+
+class _ScanGivenBefore:
+    """Stands in for the child process that scans while the app starts (reader.prescan)."""
+
+    def __init__(self, scanned):
+        self.scanned = scanned
+        self.collected = self.closed = 0
+
+    def result(self):
+        self.collected += 1
+        return self.scanned
+
+    def close(self):
+        self.closed += 1
+
+
+@run_async
+async def test_the_first_update_uses_the_scan_started_before_the_app(tmp_path):
+    from reader.corpus import scan
+    from reader.documents import Prepared, prepare
+    from reader.manifest import files_fingerprint
+    from reader.prescan import Scanned
+
+    corpus = tmp_path / "few"
+    corpus.mkdir()
+    (corpus / "a.md").write_text("The zebra crossed.\n", encoding="utf-8")
+    files, problems = scan(corpus)
+    prepared = prepare(files[0])
+    # A document unlike the file, to tell that the prepared one was written.
+    marked = Prepared(files[0], {**prepared.document, "body": "The okapi crossed."}, ())
+    given = _ScanGivenBefore(Scanned(files, problems, files_fingerprint(files), [marked]))
+    app = make_app(corpus, restore=False, settings=Settings(), prescan=given)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        assert given.collected == 1
+        await type_query(pilot, "okapi")
+        assert [hit.id for hit in app.results.hits] == ["a"]
+        await pilot.press("escape", "q")
+    assert given.closed == 0  # collected: nothing was left to stop

@@ -66,10 +66,10 @@ def test_the_child_scan_equals_a_scan_here(folder, tmp_path):
 def test_a_failing_child_leaves_the_scan_to_the_caller(tmp_path):
     out = run_python(
         "from pathlib import Path\n"
-        "from reader import prescan\n"
+        "from reader import corpus, prescan\n"
         "def broken(root):\n"
         "    raise OSError('disk on fire')\n"
-        "prescan.scan = broken\n"
+        "corpus.scan = broken\n"
         f"child = prescan.Prescan.start(Path({str(tmp_path)!r}))\n"
         "print(child.result())\n"
         "import os\n"
@@ -141,7 +141,7 @@ def test_the_child_prepares_the_few_changed_files(index, corpus, reader_home):
         "from pathlib import Path\n"
         "from reader.prescan import Prescan\n"
         "from reader.documents import prepare\n"
-        f"got = Prescan.start(Path({str(corpus)!r}), Path({str(manifest)!r})).result()\n"
+        f"got = Prescan.start_with(Path({str(corpus)!r}), Path({str(manifest)!r})).result()\n"
         "for p in got.prepared:\n"
         "    assert p.document == prepare(p.source).document, p.source\n"
         "print(' '.join(sorted(p.source.id for p in got.prepared)))\n",
@@ -160,7 +160,7 @@ def test_many_changed_files_are_left_to_the_index(index, corpus, reader_home):
     out = run_python(
         "from pathlib import Path\n"
         "from reader.prescan import Prescan\n"
-        f"got = Prescan.start(Path({str(corpus)!r}), Path({str(manifest)!r})).result()\n"
+        f"got = Prescan.start_with(Path({str(corpus)!r}), Path({str(manifest)!r})).result()\n"
         "print(len(got.files), len(got.prepared))\n",
         env={"READER_HOME": str(reader_home)},
     )

@@ -22,8 +22,9 @@ def make_app(corpus: Path, **options: Any) -> ReaderApp:
     """Build the app over ``corpus``.
 
     Options: ``settings`` (a :class:`reader.app.settings.Settings`, instead of
-    reading the config file) and ``restore`` (False: neither restore nor save
-    the session).
+    reading the config file), ``restore`` (False: neither restore nor save
+    the session) and ``prescan`` (a scan of the corpus already under way,
+    :mod:`reader.prescan`).
     """
     from reader.app.app import ReaderApp
 
@@ -38,9 +39,13 @@ def run_app(corpus: Path) -> int:
     and the first frame is built it would run some 130 times, for 50-60 ms of the
     start-up (measured with ``gc.callbacks``), and find almost nothing to free.
     """
+    from reader.prescan import Prescan
+
+    # Scanned on another core while Textual loads and the first frame is built.
+    prescan = Prescan.start(corpus)
     gc.disable()
     try:
-        app = make_app(corpus)
+        app = make_app(corpus, prescan=prescan)
         app.run()
     finally:
         gc.enable()

@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from reader.app.screens.note import NoteAndTags
     from reader.corpus import Problem
     from reader.highlights import Highlight, Placed
+    from reader.prescan import Prescan
     from reader.search import SearchResults
 
 
@@ -104,6 +105,7 @@ class ReaderApp(WorkersMixin, App[int]):
         *,
         settings: Settings | None = None,
         restore: bool = True,
+        prescan: Prescan | None = None,
     ) -> None:
         self.settings_error: str | None = None
         if settings is None:
@@ -115,7 +117,7 @@ class ReaderApp(WorkersMixin, App[int]):
         self.settings = settings
         super().__init__()
         self.corpus = corpus.expanduser().resolve()
-        self.service = CorpusService(self.corpus, results_limit=settings.results)
+        self.service = CorpusService(self.corpus, results_limit=settings.results, prescan=prescan)
         self.session = load_session(self.corpus) if restore else Session()
         self.restore = restore
         self.request = SearchRequest(query=self.session.query, sort=self.session.sort)  # type: ignore[arg-type]
@@ -830,6 +832,7 @@ class ReaderApp(WorkersMixin, App[int]):
 
     async def action_quit(self) -> None:
         self.save_session()
+        self.service.close()
         self.exit(0)
 
     def save_session(self) -> None:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from reader.export import ExcerptSet, Scope
     from reader.highlights import Highlight
     from reader.index import CorpusIndex, UpdateReport
+    from reader.prescan import Prescan
     from reader.search import Filters, SearchResults
 
 SortOrder = Literal["relevance", "date"]
@@ -94,6 +95,9 @@ class CorpusService:
 
     corpus: Path
     results_limit: int = 100
+    #: The corpus folder's scan, started in a child process before the app
+    #: (:mod:`reader.prescan`); the first update uses it.
+    prescan: Prescan | None = field(default=None, repr=False)
     _index: CorpusIndex | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _searcher: Any = field(default=None, repr=False)
@@ -142,14 +146,29 @@ class CorpusService:
         cancelled: Callable[[], bool],
         on_commit: Callable[[], None],
     ) -> UpdateReport:
-        return self.index.update(progress=progress, cancelled=cancelled, on_commit=on_commit)
+        prescan = self._take_prescan()
+        scanned = prescan.result() if prescan is not None else None
+        return self.index.update(
+            progress=progress, cancelled=cancelled, on_commit=on_commit, scanned=scanned
+        )
 
     def rebuild(
         self, progress: Callable[[int, int], None], cancelled: Callable[[], bool]
     ) -> UpdateReport:
+        self._drop_prescan()
         return self.index.rebuild("rebuild requested", progress=progress, cancelled=cancelled)
 
+    def _take_prescan(self) -> Prescan | None:
+        with self._lock:
+            prescan, self.prescan = self.prescan, None
+        return prescan
+
+    def _drop_prescan(self) -> None:
+        if (prescan := self._take_prescan()) is not None:
+            prescan.close()
+
     def close(self) -> None:
+        self._drop_prescan()
         with self._lock:
             if self._searcher is not None:
                 with suppress(Exception):
