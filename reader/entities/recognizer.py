@@ -75,10 +75,14 @@ class _Cand:
 class _Doc:
     """Per-call state: the body and what has been found so far."""
 
-    __slots__ = ("body", "cands", "leftovers", "lower_vocab", "person_hint")
+    __slots__ = ("beyond_ascii", "body", "cands", "caps", "leftovers", "lower_vocab", "person_hint")
 
     def __init__(self, body: str) -> None:
         self.body = body
+        #: The distinct characters beyond ASCII: whether there is CJK, which capitals.
+        self.beyond_ascii = rules.beyond_ascii(body)
+        #: The patterns for capitalised words that suit this body.
+        self.caps = rules.capital_patterns(self.beyond_ascii)
         self.cands: list[_Cand] = []
         #: Capitalised tokens no rule claimed, for linking: (start, end, text).
         self.leftovers: list[tuple[int, int, str]] = []
@@ -142,7 +146,7 @@ class Recognizer:
     # -- layer 1: patterns and capitalised runs ---------------------------------------------
 
     def _bylines(self, doc: _Doc, author: str | None) -> None:
-        for match in rules.BYLINE_RE.finditer(doc.body):
+        for match in doc.caps.byline.finditer(doc.body):
             doc.cands.append(
                 _Cand(match.start("name"), match.end("name"), _PERSON, fold(match["name"]), 3)
             )
@@ -151,7 +155,7 @@ class Recognizer:
                 doc.cands.append(_Cand(match.start(), match.end(), _PERSON, fold(author), 3))
 
     def _datelines(self, doc: _Doc, gaz: Gazetteer) -> None:
-        for match in rules.DATELINE_RE.finditer(doc.body):
+        for match in doc.caps.dateline.finditer(doc.body):
             text = match["place"]
             hit = gaz.places.get(fold(text.title()))
             if hit and hit[1] >= AMBIGUOUS:
@@ -159,7 +163,7 @@ class Recognizer:
 
     def _coordinations(self, doc: _Doc, gaz: Gazetteer) -> None:
         body = doc.body
-        for match in rules.COORDINATION_RE.finditer(body):
+        for match in doc.caps.coordination.finditer(body):
             kind = rules.PLURAL_FEATURES.get(" ".join(match["kind"].split()))
             if kind is None:
                 continue
@@ -174,7 +178,7 @@ class Recognizer:
             )
 
     def _place_of(self, doc: _Doc, gaz: Gazetteer) -> None:
-        for match in rules.PLACE_OF_RE.finditer(doc.body):
+        for match in doc.caps.place_of.finditer(doc.body):
             words = match["name"].split()
             if any(w in rules.ORG_WORDS for w in words) or words[0] in rules.TITLE_HEADS:
                 continue
@@ -190,7 +194,7 @@ class Recognizer:
         taken = _Occupied()
         for cand in doc.cands:
             taken.add(cand.start, cand.end)
-        chunks = list(rules.CHUNK_RE.finditer(body))
+        chunks = list(doc.caps.chunk.finditer(body))
         skip_next = False
         for index, chunk in enumerate(chunks):
             if skip_next:
@@ -201,7 +205,7 @@ class Recognizer:
                 continue
             tokens = [
                 (start + tm.start(), start + tm.end(), tm.group())
-                for tm in rules.TOKEN_RE.finditer(chunk.group())
+                for tm in doc.caps.token.finditer(chunk.group())
             ]
             # "People's Liberation Army", "Jane's Defence Weekly": a possessive that
             # is not a place, followed by an organisation, is part of its name.
@@ -505,7 +509,7 @@ class Recognizer:
 
     def _cjk(self, doc: _Doc, gaz: Gazetteer) -> None:
         body = doc.body
-        if not rules.CJK_RUN_RE.search(body):
+        if not any(map(rules.is_cjk, doc.beyond_ascii)):  # faster than searching the body
             return
         for cand in list(doc.cands):
             if cand.type == _PERSON:
@@ -536,18 +540,23 @@ _SURNAME_FIRST = frozenset(
 )
 
 
-_ROLE_ALT = "|".join(sorted(map(re.escape, rules.ROLE_WORDS), key=len, reverse=True))
-_APPOSITIVE_RE = re.compile(
-    r",[ \u00a0]+(?:\d{1,3}[ \u00a0]*,|(?:a|an|the)[ \u00a0]+(?:\d{1,3}-year-old|"
-    r"(?:[\w'’-]+[ \u00a0]+){0,4}?"
-    rf"(?:{_ROLE_ALT})s?(?![\w-])))"
-)
+@functools.cache
+def _appositive_re() -> re.Pattern[str]:
+    """An age or a role after a name: ", 45,", ", a researcher at", ", the group's spokeswoman".
+
+    Compiled on first use: the alternation of role words is slow to compile, and
+    most articles never need it.
+    """
+    roles = "|".join(sorted(map(re.escape, rules.ROLE_WORDS), key=len, reverse=True))
+    return re.compile(
+        r",[ \u00a0]+(?:\d{1,3}[ \u00a0]*,|(?:a|an|the)[ \u00a0]+(?:\d{1,3}-year-old|"
+        r"(?:[\w'’-]+[ \u00a0]+){0,4}?"
+        rf"(?:{roles})s?(?![\w-])))"
+    )
+
+
 _SAINTS = frozenset(_words("St St. Saint San Santa Santo Sao São Ste Sainte"))
 _PREPOSITIONS = frozenset(_words("from of at with for in on into to by via"))
-_OF_ORG_RE = re.compile(
-    r",?[ \u00a0]+(?:of|from)[ \u00a0]+(?:the[ \u00a0]+)?"
-    rf"(?P<org>{rules.CAP_TOKEN}(?:[ \u00a0]+{rules.CAP_TOKEN}){{0,5}})"
-)
 
 
 #: Organisations people are "of" or "from" ("Jane Doe of the National University").
@@ -673,10 +682,10 @@ def _person_signal(
     if last_place and last_place[1] >= STRONG:
         return 0
     # "Jane Doe, 45,", "Jane Doe, a researcher at", "Jane Doe, the group's spokeswoman".
-    if _APPOSITIVE_RE.match(body, end):
+    if _appositive_re().match(body, end):
         return 2
     # "Jane Doe of the National University", "Jane Doe from the Institute of ...".
-    org = _OF_ORG_RE.match(body, end)
+    org = doc.caps.of_org.match(body, end)
     if org and any(word in _INSTITUTIONS for word in org["org"].split()):
         return 2
     return 0

@@ -1,15 +1,18 @@
 """Word lists and compiled patterns the recognizer's rules are made of.
 
-Everything here is built once at import. Nothing is specific to one corpus: the
-lists are the vocabulary of news writing in English (titles before names, verbs
-of saying, words that make a capitalised run an organisation, the nouns that
-name agreements).
+Everything here is built at import, except the patterns only some texts need,
+which are compiled on first use. Nothing is specific to one corpus: the lists
+are the vocabulary of news writing in English (titles before names, verbs of
+saying, words that make a capitalised run an organisation, the nouns that name
+agreements).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 
 
 def words(text: str) -> list[str]:
@@ -17,15 +20,19 @@ def words(text: str) -> list[str]:
     return text.split()
 
 
-def _char_class(predicate) -> str:
-    """A regex character class of every BMP character satisfying ``predicate``."""
+def is_capital(char: str) -> bool:
+    """An upper-case or title-case character: what a capitalised word starts with."""
+    return char.isupper() or char.istitle()
+
+
+def _char_class(chars: Iterable[str]) -> str:
+    """A regex character class of ``chars`` (in code point order), runs written as ranges."""
     ranges: list[tuple[int, int]] = []
-    for code in range(0x10000):
-        if predicate(chr(code)):
-            if ranges and ranges[-1][1] == code - 1:
-                ranges[-1] = (ranges[-1][0], code)
-            else:
-                ranges.append((code, code))
+    for code in map(ord, chars):
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1] = (ranges[-1][0], code)
+        else:
+            ranges.append((code, code))
     parts = []
     for lo, hi in ranges:
         parts.append(
@@ -34,10 +41,30 @@ def _char_class(predicate) -> str:
     return "[" + "".join(parts) + "]"
 
 
-#: Upper-case and title-case letters (Python's ``re`` has no ``\p{Lu}``).
-UPPER = _char_class(lambda c: c.isupper() or c.istitle())
+def _capitals_below(limit: int) -> str:
+    """A character class of every capital below code point ``limit``."""
+    return _char_class(filter(is_capital, map(chr, range(limit))))
+
+
+#: Capitals of Latin-1, the only ones in nearly every English article.
+UPPER_LATIN1 = _capitals_below(0x100)
+
+
+@functools.cache
+def upper() -> str:
+    """Every capital of the BMP (Python's ``re`` has no ``\\p{Lu}``), built on first use."""
+    return _capitals_below(0x10000)
+
+
 #: Han, kana and hangul: names in these scripts are found through the gazetteer.
-CJK = "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+_CJK_RANGES = ("\u3040\u30ff", "\u3400\u4dbf", "\u4e00\u9fff", "\uac00\ud7af", "\uf900\ufaff")
+CJK = "[" + "".join(f"{first}-{last}" for first, last in _CJK_RANGES) + "]"
+
+
+def is_cjk(char: str) -> bool:
+    """A character of the class :data:`CJK`, told without compiling it (which is slow)."""
+    return any(first <= char <= last for first, last in _CJK_RANGES)
+
 
 # -- capitalised runs ---------------------------------------------------------------------------
 
@@ -45,23 +72,108 @@ CJK = "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
 _ABBREV = (
     r"(?:Mr|Mrs|Ms|Dr|Prof|Gen|Sen|Rep|Gov|Lt|Col|Capt|Sgt|Cpl|Adm|Maj|Rev|Fr|St|Mt|Ft|Jr|Sr)\."
 )
-#: U.S., U.K., D.C. (two or more single letters with stops).
-_ACRONYM = rf"{UPPER}\.(?:{UPPER}\.)+"
-#: A single initial inside a name ("George W. Bush"), only when a capital follows.
-_INITIAL = rf"{UPPER}\.(?=[ \u00a0]{UPPER})"
-#: A capitalised word, with inner apostrophes and hyphens ("O'Connor", "Indo-Pacific"),
-#: but not a possessive "'s", which ends the word.
-_WORD = rf"{UPPER}\w*(?:(?:['’]|[-\u2010\u2011])(?!s\b)\w+)*"
-CAP_TOKEN = rf"(?:{_ABBREV}|{_ACRONYM}|{_INITIAL}|{_WORD})"
 _CONNECTOR = r"(?:of(?:[ \u00a0]the)?|de|da|del|della|di|du|van|von|der|den|dos|bin|ibn|al|y|la|le)"
-#: A run of capitalised words on one line, joined by single spaces and lower-case
-#: connectors ("Association of Southeast Asian Nations", "Ho Chi Minh City").
-CHUNK_RE = re.compile(
-    rf"(?<![\w'’.-]){CAP_TOKEN}(?:[ \u00a0]+(?:{_CONNECTOR}[ \u00a0]+)?{CAP_TOKEN})*"
-)
-TOKEN_RE = re.compile(CAP_TOKEN + r"|\S+")
+
+
+class CapitalPatterns:
+    """The patterns that look for capitals, written around one character class of them.
+
+    The class of every capital in the BMP has some 600 items and is pasted into
+    these patterns over thirty times, so compiling them is most of what importing
+    the recognizer used to cost. A text without a capital beyond Latin-1 (nearly
+    every English article) is matched with the same patterns written around the
+    Latin-1 capitals, which compile in a fraction of the time and match exactly
+    alike there: a character class is only ever tested on characters of the text.
+    See :func:`capital_patterns`.
+    """
+
+    def __init__(self, upper: str) -> None:
+        #: U.S., U.K., D.C. (two or more single letters with stops).
+        acronym = rf"{upper}\.(?:{upper}\.)+"
+        #: A single initial inside a name ("George W. Bush"), only when a capital follows.
+        initial = rf"{upper}\.(?=[ \u00a0]{upper})"
+        #: A capitalised word, with inner apostrophes and hyphens ("O'Connor",
+        #: "Indo-Pacific"), but not a possessive "'s", which ends the word.
+        word = rf"{upper}\w*(?:(?:['’]|[-\u2010\u2011])(?!s\b)\w+)*"
+        self.cap_token = cap_token = rf"(?:{_ABBREV}|{acronym}|{initial}|{word})"
+        #: A run of capitalised words on one line, joined by single spaces and lower-case
+        #: connectors ("Association of Southeast Asian Nations", "Ho Chi Minh City").
+        self.chunk = re.compile(
+            rf"(?<![\w'’.-]){cap_token}(?:[ \u00a0]+(?:{_CONNECTOR}[ \u00a0]+)?{cap_token})*"
+        )
+        self.token = re.compile(cap_token + r"|\S+")
+        #: A dateline at the start of a line: "TOKYO (Kyodo) –", "WASHINGTON, June 3 -".
+        self.dateline = re.compile(
+            rf"^(?P<place>{upper}{{2,}}(?:[ \u00a0]{upper}{{2,}})*)(?=[ \u00a0]*(?:\(|,|—|–|-))",
+            re.MULTILINE,
+        )
+        #: A byline line: "By Aldgra Fredly".
+        self.byline = re.compile(
+            rf"^[ \t]*(?:By|BY|by)[ \u00a0]+(?P<name>{word}(?:[ \u00a0]+{word}){{1,3}})[ \t]*$",
+            re.MULTILINE,
+        )
+        #: Coordinated features: "East and South China Seas", "Spratly and Paracel island groups".
+        self.coordination = re.compile(
+            rf"(?<![\w-])(?P<first>{word})[ \u00a0]+and[ \u00a0]+(?:the[ \u00a0]+)?"
+            rf"(?P<second>{word}(?:[ \u00a0]+{word})*?)[ \u00a0]+"
+            r"(?P<kind>Seas|seas|Sea|sea|Islands|islands|island[ \u00a0]+groups|Rivers|rivers|"
+            r"Oceans|oceans|Mountains|mountains)(?![\w-])"
+        )
+        #: "the island of Java", "the city of Iquitos": the name after is a place.
+        self.place_of = re.compile(
+            r"(?<![\w-])(?:island|city|town|village|state|province|region|port|capital|county|"
+            r"district|prefecture|territory|kingdom|republic|emirate)[ \u00a0]+of[ \u00a0]+"
+            rf"(?P<name>{word}(?:[ \u00a0]+{word}){{0,3}})"
+        )
+
+    @functools.cached_property
+    def of_org(self) -> re.Pattern[str]:
+        """After a name: "of the National University", "from the Institute of ...".
+
+        Compiled on first use: most articles never need it.
+        """
+        return re.compile(
+            r",?[ \u00a0]+(?:of|from)[ \u00a0]+(?:the[ \u00a0]+)?"
+            rf"(?P<org>{self.cap_token}(?:[ \u00a0]+{self.cap_token}){{0,5}})"
+        )
+
+
+#: The patterns for a text with no capital beyond Latin-1 (see :func:`capital_patterns`).
+LATIN1_CAPITALS = CapitalPatterns(UPPER_LATIN1)
+
+
+@functools.cache
+def all_capitals() -> CapitalPatterns:
+    """The patterns written around every capital of the BMP, compiled on first use."""
+    return CapitalPatterns(upper())
+
+
+#: Every ASCII byte: deleted from a text's UTF-8, they leave its other characters.
+_ASCII_BYTES = bytes(range(0x80))
+
+
+def beyond_ascii(text: str) -> set[str]:
+    """The distinct characters of ``text`` beyond ASCII (none in most English articles)."""
+    if text.isascii():
+        return set()
+    # Picked out in C (a regex scan takes several times longer): deleting the ASCII
+    # bytes of UTF-8 leaves whole characters.
+    utf8 = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
+    return set(utf8.decode("utf-8", "surrogatepass"))
+
+
+def capital_patterns(beyond: set[str]) -> CapitalPatterns:
+    """The capital patterns for a text (or part of it) with the characters ``beyond`` ASCII.
+
+    The Latin-1 ones unless one of those is a capital beyond Latin-1: in such a
+    text both find exactly the same matches, and the Latin-1 ones compile far faster.
+    """
+    if any(char > "\xff" and is_capital(char) for char in beyond):
+        return all_capitals()
+    return LATIN1_CAPITALS
+
+
 LOWER_WORD_RE = re.compile(r"(?<![\w'’-])[a-z]+(?![\w'’-])")
-CJK_RUN_RE = re.compile(CJK + "+")
 POSSESSIVE_RE = re.compile(r"['’]s?(?=[ \u00a0])")
 
 #: Words that start a sentence without starting a name.
@@ -326,30 +438,21 @@ LEFT_WORD_RE = re.compile(r"(\S+)[ \u00a0]+$")
 
 # -- misc ---------------------------------------------------------------------------------------
 
-#: A dateline at the start of a line: "TOKYO (Kyodo) –", "WASHINGTON, June 3 -".
-DATELINE_RE = re.compile(
-    rf"^(?P<place>{UPPER}{{2,}}(?:[ \u00a0]{UPPER}{{2,}})*)(?=[ \u00a0]*(?:\(|,|—|–|-))",
-    re.MULTILINE,
-)
-#: A byline line: "By Aldgra Fredly".
-BYLINE_RE = re.compile(
-    rf"^[ \t]*(?:By|BY|by)[ \u00a0]+(?P<name>{_WORD}(?:[ \u00a0]+{_WORD}){{1,3}})[ \t]*$",
-    re.MULTILINE,
-)
-#: Coordinated features: "East and South China Seas", "Spratly and Paracel island groups".
-COORDINATION_RE = re.compile(
-    rf"(?<![\w-])(?P<first>{_WORD})[ \u00a0]+and[ \u00a0]+(?:the[ \u00a0]+)?"
-    rf"(?P<second>{_WORD}(?:[ \u00a0]+{_WORD})*?)[ \u00a0]+"
-    r"(?P<kind>Seas|seas|Sea|sea|Islands|islands|island[ \u00a0]+groups|Rivers|rivers|"
-    r"Oceans|oceans|Mountains|mountains)(?![\w-])"
-)
-#: "the island of Java", "the city of Iquitos": the name after is a place.
-PLACE_OF_RE = re.compile(
-    r"(?<![\w-])(?:island|city|town|village|state|province|region|port|capital|county|district|"
-    r"prefecture|territory|kingdom|republic|emirate)[ \u00a0]+of[ \u00a0]+"
-    rf"(?P<name>{_WORD}(?:[ \u00a0]+{_WORD}){{0,3}})"
-)
-PAREN_CJK_RE = re.compile(rf"[ \u00a0]*[(（](?P<alias>{CJK}+)[)）]")
+#: Patterns for CJK scripts, compiled on first use: most texts never need them, and
+#: the wide ranges of the CJK class make them slow to compile. Name -> how to build it.
+_LAZY_PATTERNS: dict[str, Callable[[], re.Pattern[str]]] = {
+    "CJK_RUN_RE": lambda: re.compile(CJK + "+"),
+    #: A name in CJK script in brackets after a name: "Wang Yi (王毅)".
+    "PAREN_CJK_RE": lambda: re.compile(rf"[ \u00a0]*[(（](?P<alias>{CJK}+)[)）]"),
+}
+
+
+def __getattr__(name: str) -> re.Pattern[str]:
+    # Module attributes looked up but not set yet: the lazy patterns, kept once built.
+    if name in _LAZY_PATTERNS:
+        pattern = globals()[name] = _LAZY_PATTERNS[name]()
+        return pattern
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def fold(text: str) -> str:
