@@ -16,59 +16,36 @@ import codecs
 import contextlib
 import datetime as dt
 import hashlib
-import os
 import re
 import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import Any
 
 from reader import frontmatter
+from reader.scanning import SUFFIXES, Problem, SourceFile, is_ignored_name, os_reason, scan
 from reader.textsafe import neutralize, normalize_newlines, one_line
 
-SUFFIXES = frozenset({".md", ".markdown", ".txt"})
-_SUFFIX_ENDINGS = tuple(SUFFIXES)
+__all__ = [
+    "SUFFIXES",
+    "Article",
+    "ArticleError",
+    "Problem",
+    "SourceFile",
+    "is_ignored_name",
+    "load",
+    "load_corpus",
+    "load_path",
+    "scan",
+]
+
 #: Larger files are refused: nobody reads a 64 MB article, and it would stall indexing.
 MAX_FILE_BYTES = 64 * 1024 * 1024
 #: Length of a derived display title.
 TITLE_CHARS = 80
 
 _KNOWN_KEYS = ("title", "source", "author", "date", "url")
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """A file that could not be loaded (``error``) or loaded with a caveat (``warning``)."""
-
-    path: Path
-    reason: str
-    severity: Literal["error", "warning"] = "error"
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.reason}"
-
-
-class SourceFile(NamedTuple):
-    """A candidate article file found by :func:`scan`, with what identifies its version.
-
-    A named tuple: a scan makes one per file at every start-up, and a tuple is the
-    cheapest object to make.
-    """
-
-    id: str
-    #: The file's absolute path as a string (a Path per file would slow large scans).
-    location: str
-    mtime_ns: int
-    size: int
-
-    @property
-    def path(self) -> Path:
-        return Path(self.location)
-
-    @property
-    def stamp(self) -> tuple[int, int]:
-        return (self.mtime_ns, self.size)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,138 +93,6 @@ def content_hash(body: str) -> str:
     return "sha256:" + hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
-# -- finding files -----------------------------------------------------------------------------
-
-
-_IGNORED_STARTS = (".", "#", "~")
-_IGNORED_ENDS = ("~", ".swp", ".swo", ".swx", ".tmp", ".part", ".crdownload")
-
-
-def is_ignored_name(name: str) -> bool:
-    """Hidden, editor-temporary and backup files are not articles."""
-    return name.startswith(_IGNORED_STARTS) or name.endswith(_IGNORED_ENDS)
-
-
-def scan(root: Path) -> tuple[list[SourceFile], list[Problem]]:
-    """Every article file under ``root``, sorted by path, with stable ids.
-
-    Symbolic links are followed once: a link loop is reported, not walked forever.
-    Only article files and symbolic links cost a ``stat``: the kind of the other
-    entries comes with the folder listing. This runs at every start-up, over every
-    file of the corpus, so the loop is kept lean.
-    """
-    root = root.resolve()
-    # Plain strings while walking: building a Path per file costs more than the stat.
-    found: list[tuple[str, str, int, int]] = []
-    problems: list[Problem] = []
-    seen_dirs: set[tuple[int, int]] = set()
-
-    def walk(folder: str, rel: str) -> None:
-        try:
-            info = os.stat(folder)
-        except OSError as error:
-            problems.append(Problem(Path(folder), _os_reason(error)))
-            return
-        key = (info.st_dev, info.st_ino)
-        if key in seen_dirs:
-            problems.append(Problem(Path(folder), "symbolic link loop; folder skipped", "warning"))
-            return
-        seen_dirs.add(key)
-        folders: list[tuple[str, str]] = []
-        try:
-            with os.scandir(folder) as listing:
-                for entry in listing:
-                    name = entry.name
-                    if name.startswith(_IGNORED_STARTS) or name.endswith(_IGNORED_ENDS):
-                        continue
-                    if entry.is_symlink():
-                        _follow_link(entry, rel, found, folders, problems)
-                    elif entry.is_dir(follow_symlinks=False):
-                        _add_folder(entry, rel, folders, problems)
-                    elif name.lower().endswith(_SUFFIX_ENDINGS) and entry.is_file(
-                        follow_symlinks=False
-                    ):
-                        try:
-                            st = entry.stat()
-                        except OSError as error:  # removed since the listing
-                            problems.append(Problem(Path(entry.path), _os_reason(error)))
-                            continue
-                        found.append((rel + name, entry.path, st.st_mtime_ns, st.st_size))
-        except OSError as error:
-            problems.append(Problem(Path(folder), _os_reason(error)))
-            return
-        for relname, path in sorted(folders):
-            walk(path, relname)
-
-    walk(str(root), "")
-    found.sort(key=lambda item: item[0])
-    files: list[SourceFile] = []
-    taken: set[str] = set()
-    for relname, path, mtime_ns, size in found:
-        if not _is_utf8_name(relname):
-            # Ids, the manifest and the index all need text: such a name cannot be stored.
-            problems.append(Problem(_shown_path(path), _NOT_UTF8))
-            continue
-        article_id = relname.rsplit(".", 1)[0]
-        if article_id in taken:  # "a.md" and "a.txt": the second keeps its suffix
-            article_id = relname
-        taken.add(article_id)
-        files.append(SourceFile(article_id, path, mtime_ns, size))
-    problems.sort(key=lambda problem: str(problem.path))
-    return files, problems
-
-
-_NOT_UTF8 = "the name is not valid UTF-8; rename it to read it"
-
-
-def _follow_link(
-    entry: os.DirEntry[str],
-    rel: str,
-    found: list[tuple[str, str, int, int]],
-    folders: list[tuple[str, str]],
-    problems: list[Problem],
-) -> None:
-    """Sort a symbolic link into ``found`` or ``folders``, or report it broken."""
-    name = entry.name
-    try:
-        st = entry.stat(follow_symlinks=True)
-    except OSError:
-        problems.append(Problem(Path(entry.path), "broken symbolic link", "warning"))
-        return
-    if stat.S_ISDIR(st.st_mode):
-        _add_folder(entry, rel, folders, problems)
-    elif stat.S_ISREG(st.st_mode) and name.lower().endswith(_SUFFIX_ENDINGS):
-        found.append((rel + name, entry.path, st.st_mtime_ns, st.st_size))
-
-
-def _add_folder(
-    entry: os.DirEntry[str],
-    rel: str,
-    folders: list[tuple[str, str]],
-    problems: list[Problem],
-) -> None:
-    if _is_utf8_name(entry.name):
-        folders.append((rel + entry.name + "/", entry.path))
-    else:
-        problems.append(Problem(_shown_path(entry.path), _NOT_UTF8))
-
-
-def _shown_path(path: str) -> Path:
-    """A path whose undecodable bytes are shown as U+FFFD, for a message."""
-    return Path(path.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
-
-
-def _is_utf8_name(name: str) -> bool:
-    """False for a name with bytes that are not UTF-8 (decoded by Python as lone surrogates)."""
-    if name.isascii():
-        return True
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 # -- loading one file ----------------------------------------------------------------------
 
 
@@ -260,7 +105,7 @@ def load(source: SourceFile) -> Article:
     except FileNotFoundError:
         raise ArticleError("the file disappeared before it could be read") from None
     except OSError as error:
-        raise ArticleError(_os_reason(error)) from None
+        raise ArticleError(os_reason(error)) from None
     if len(data) > MAX_FILE_BYTES:
         raise ArticleError(f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
     text, warnings = decode(data)
@@ -290,7 +135,7 @@ def load_path(path: Path, root: Path | None = None) -> Article:
     try:
         st = path.stat()
     except OSError as error:
-        raise ArticleError(_os_reason(error)) from None
+        raise ArticleError(os_reason(error)) from None
     if not stat.S_ISREG(st.st_mode):
         raise ArticleError("not a regular file")
     article_id = path.stem
@@ -428,11 +273,3 @@ def parse_date(value: Any) -> dt.date | None:
             except ValueError:
                 return None
     return None
-
-
-def _os_reason(error: OSError) -> str:
-    if isinstance(error, PermissionError):
-        return "permission denied"
-    if isinstance(error, FileNotFoundError):
-        return "not found"
-    return error.strerror or str(error)

@@ -31,12 +31,12 @@ import shutil
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
@@ -60,10 +60,8 @@ from reader.documents import (
 from reader.locations import LIVE_INDEX, index_dir_for
 from reader.manifest import FILE as _MANIFEST
 from reader.manifest import Entries, Manifest, ManifestError, changes, files_fingerprint
+from reader.prescan import Scanned
 from reader.writers import segment_writer
-
-if TYPE_CHECKING:
-    from reader.prescan import Scanned
 
 #: Bump when the schema or what goes into the fields changes: old indexes rebuild.
 SCHEMA_VERSION = 1
@@ -336,22 +334,22 @@ class CorpusIndex:
             self.open()
         if scanned is None:
             files, problems = corpus.scan(self.corpus_dir)
-            fingerprint, ready = files_fingerprint(files), {}
-        else:
-            files, problems, fingerprint = scanned.files, scanned.problems, scanned.fingerprint
-            ready = {prepared.source: prepared for prepared in scanned.prepared}
-        report = UpdateReport(problems=list(problems), reason=self.created_reason)
+            scanned = Scanned(files, problems, files_fingerprint(files))
+        report = UpdateReport(problems=list(scanned.problems), reason=self.created_reason)
         if (bad_gazetteer := gazetteer_problem()) is not None:
             report.problems.append(bad_gazetteer)
         report.rebuilt = bool(self.created_reason)
         self.created_reason = ""
         todo: list[SourceFile] = []
-        if fingerprint != self._manifest.summary.fingerprint:
+        known = self._manifest.summary.fingerprint
+        entries: Entries = {}
+        if scanned.fingerprint != known:
             try:
-                found = changes(self._manifest.entries, files)
+                entries = self._manifest.entries
             except ManifestError as error:
                 # Damaged since it was opened: only a rebuild knows what the index holds.
                 return self.rebuild(f"index {error}", progress, cancelled)
+            found = scanned.changes_since(known) or changes(entries, scanned.files)
             todo, report.added, report.changed = found.todo, found.added, found.changed
             report.removed = found.removed
         if self.read_only and (todo or report.removed):
@@ -368,14 +366,14 @@ class CorpusIndex:
                     cancelled,
                     on_commit,
                     removed=report.removed,
-                    manifest=dict(self._manifest.entries),
-                    ready=ready,
+                    manifest=dict(entries),
+                    scanned=scanned,
                 )
             except LockError:
                 self._become_read_only()
                 report.added, report.changed, report.removed = [], [], []
                 report.reason = "read-only: changes not indexed"
-        report.problems.extend(self._known_problems(files, skip={s.id for s in todo}))
+        report.problems.extend(self._known_problems(scanned, skip={s.id for s in todo}))
         report.total = self._manifest.summary.articles
         report.seconds = time.perf_counter() - started
         return report
@@ -436,13 +434,13 @@ class CorpusIndex:
         *,
         removed: list[str],
         manifest: Entries,
-        ready: dict[SourceFile, Prepared] | None = None,
+        scanned: Scanned | None = None,
     ) -> Entries:
         """Write the documents, holding the write lock; return the manifest of what was committed.
 
         A big build into an empty index runs on every core (:mod:`reader.segments`);
-        anything else is written here, in batches. ``ready`` holds files that are
-        prepared already.
+        anything else is written here, in batches. ``scanned`` is the scan an update
+        brings the index up to: its fingerprint and the files it has prepared.
         """
         lock = ix.lock("WRITELOCK")
         if not lock.acquire(blocking=False):
@@ -456,7 +454,7 @@ class CorpusIndex:
             args = (ix, folder, sources, report, progress, cancelled, on_commit, fresh, removed)
             if fresh and _parallel_pays(len(sources)):
                 return self._write_segments(*args, manifest)
-            return self._write_batches(*args, manifest, ready or {})
+            return self._write_batches(*args, manifest, scanned)
         finally:
             lock.release()
 
@@ -472,10 +470,11 @@ class CorpusIndex:
         fresh: bool,
         removed: list[str],
         manifest: Entries,
-        ready: dict[SourceFile, Prepared],
+        scanned: Scanned | None,
     ) -> Entries:
         """Write in this process, committing every few thousand documents or seconds."""
         live = folder == self.live_dir
+        ready = {p.source: p for p in scanned.prepared} if scanned is not None else {}
         writer = segment_writer(ix)
         pending = 0
         last_commit = time.monotonic()
@@ -490,10 +489,10 @@ class CorpusIndex:
                         return
             writer.delete_by_term("id", article_id)
 
-        def commit() -> None:
+        def commit(fingerprint: str | None = None) -> None:
             nonlocal writer, pending, last_commit
             writer.commit()
-            self._publish(folder, manifest, on_commit)
+            self._publish(folder, manifest, on_commit, fingerprint)
             pending = 0
             last_commit = time.monotonic()
 
@@ -528,7 +527,8 @@ class CorpusIndex:
                 else:
                     writer.cancel()
                 return manifest
-            commit()
+            # All done: the manifest now holds exactly the scan's files and versions.
+            commit(scanned.fingerprint if scanned is not None else None)
         except BaseException:
             with suppress(Exception):
                 writer.cancel()
@@ -575,10 +575,11 @@ class CorpusIndex:
         folder: Path,
         manifest: Entries,
         on_commit: Callable[[], None] | None,
+        fingerprint: str | None = None,
     ) -> None:
         """After a commit: write the manifest beside it; for the live index, keep a copy
-        and tell ``on_commit``."""
-        published = Manifest(dict(manifest))
+        and tell ``on_commit``. ``fingerprint`` is the manifest's, when it is known."""
+        published = Manifest(dict(manifest), fingerprint=fingerprint)
         published.write(folder / _MANIFEST)
         if folder == self.live_dir:
             self._manifest = published
@@ -598,13 +599,13 @@ class CorpusIndex:
             if not _owned_by_live_process(leftover.name):
                 shutil.rmtree(leftover, ignore_errors=True)
 
-    def _known_problems(self, files: Iterable[SourceFile], skip: set[str]) -> list[Problem]:
+    def _known_problems(self, scanned: Scanned, skip: set[str]) -> list[Problem]:
         """Problems of unchanged broken files, remembered from when they were read."""
         failed = self._manifest.summary.failed
         found: list[Problem] = []
         if not failed:
             return found
-        for source in files:
+        for source in scanned.files:
             if source.id in failed and source.id not in skip:
                 found.extend(Problem(source.path, reason) for reason in failed[source.id])
         return found

@@ -60,9 +60,11 @@ class Summary:
     failed: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, entries: Entries) -> Summary:
+    def of(cls, entries: Entries, fingerprint: str | None = None) -> Summary:
+        """The summary of ``entries``; ``fingerprint``, when the caller knows it, is theirs."""
         failed = {i: list(entry[3]) for i, entry in entries.items() if _failed(entry)}
-        return cls(entries_fingerprint(entries), len(entries) - len(failed), failed)
+        fingerprint = fingerprint or entries_fingerprint(entries)
+        return cls(fingerprint, len(entries) - len(failed), failed)
 
 
 @dataclass(slots=True)
@@ -104,12 +106,16 @@ class Manifest:
         *,
         summary: Summary | None = None,
         path: Path | None = None,
+        fingerprint: str | None = None,
     ) -> None:
+        """``fingerprint``: that of ``entries``, when the caller knows it (saves working
+        it out: at 10,000 articles, a tenth of an update after one file changed)."""
         if entries is None and path is None:
             entries = {}
         self._entries = entries
         self._summary = summary
         self._path = path
+        self._fingerprint = fingerprint
 
     @classmethod
     def read(cls, path: Path) -> Manifest:
@@ -144,7 +150,7 @@ class Manifest:
     @property
     def summary(self) -> Summary:
         if self._summary is None:
-            self._summary = Summary.of(self.entries)
+            self._summary = Summary.of(self.entries, self._fingerprint)
         return self._summary
 
     @property

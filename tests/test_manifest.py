@@ -119,3 +119,24 @@ def test_the_index_manifest_is_written_without_fsync_but_highlights_are(tmp_path
     assert Manifest.read(tmp_path / FILE).entries == {"a": ["/x/a.md", 1, 2, None]}
     atomic.write_atomic(tmp_path / "highlights.json", b"{}")
     assert len(synced) == 2  # the file, then its folder
+
+
+@pytest.mark.parametrize("change", ["edit", "add", "remove", "broken", "several"])
+def test_the_summary_written_after_an_update_is_that_of_the_entries(index, corpus, change):
+    from reader.manifest import entries_fingerprint
+
+    kyodo = article_path(corpus, "2021-09-11-kyodo")
+    if change in ("edit", "several"):
+        kyodo.write_text(kyodo.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+    if change in ("add", "several"):
+        (corpus / "extra.md").write_text("A note on wombats.\n", encoding="utf-8")
+    if change in ("remove", "several"):
+        next(p for p in sorted(corpus.iterdir()) if p != kyodo).unlink()
+    if change in ("broken", "several"):
+        (corpus / "broken.md").write_bytes(b"---\ntitle: [oops\n---\nbody\n")
+    report = reopen(corpus).update()
+    assert report.touched
+    written = Manifest.read(index.live_dir / FILE)
+    assert written.summary.fingerprint == entries_fingerprint(written.entries)
+    assert written.summary.fingerprint == files_fingerprint(scan(corpus)[0])
+    assert reopen(corpus).update().touched == 0

@@ -66,10 +66,10 @@ def test_the_child_scan_equals_a_scan_here(folder, tmp_path):
 def test_a_failing_child_leaves_the_scan_to_the_caller(tmp_path):
     out = run_python(
         "from pathlib import Path\n"
-        "from reader import corpus, prescan\n"
+        "from reader import prescan, scanning\n"
         "def broken(root):\n"
         "    raise OSError('disk on fire')\n"
-        "corpus.scan = broken\n"
+        "scanning.scan = broken\n"
         f"child = prescan.Prescan.start(Path({str(tmp_path)!r}))\n"
         "print(child.result())\n"
         "import os\n"
@@ -194,3 +194,20 @@ def test_prepared_files_are_used_only_for_the_version_the_update_reads(index, co
     report = index.update(scanned=Scanned(files, problems, files_fingerprint(files), [marked]))
     assert report.changed == ["new"]
     assert found("platypus") == ["new"] and found("koalas") == []
+
+
+def test_changes_worked_out_against_another_manifest_are_not_used(index, corpus):
+    from reader.corpus import scan
+    from reader.manifest import Changes, Manifest, files_fingerprint
+    from reader.prescan import Scanned
+
+    (corpus / "new.md").write_text("Wombats in Hobart.\n", encoding="utf-8")
+    files, problems = scan(corpus)
+    nothing = Changes()  # "nothing changed": false, to tell whether it is used
+    other = Scanned(files, problems, files_fingerprint(files), [], ("0" * 32, nothing))
+    assert index.update(scanned=other).added == ["new"]
+    (corpus / "new.md").unlink()
+    files, problems = scan(corpus)
+    current = Manifest.read(index.live_dir / "reader-manifest.json").summary.fingerprint
+    same = Scanned(files, problems, files_fingerprint(files), [], (current, nothing))
+    assert index.update(scanned=same).removed == []  # worked out against this manifest: used
