@@ -16,13 +16,15 @@ term its loop saw last.
 
 The writer also reads each field's document lengths once per segment when it
 writes the postings, where Whoosh reads them from the column once per posting.
+When it commits, a segment whose every document has been deleted (an article
+edited again and again) is dropped before Whoosh's usual merge of small segments.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from whoosh.writing import PostingPool, SegmentWriter
+from whoosh.writing import MERGE_SMALL, PostingPool, SegmentWriter
 
 
 class SpellingCountPool(PostingPool):
@@ -97,6 +99,18 @@ class ReaderSegmentWriter(SegmentWriter):
             reader.close()
 
 
+def drop_deleted_then_merge_small(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
+    """The merge policy: segments with no document left go (their files are removed
+    with the commit), then Whoosh's ``MERGE_SMALL`` merges the small ones left.
+
+    Without it, each update of the same article leaves a segment of one deleted
+    document behind, opened at every search until enough pile up to be merged.
+    """
+    return MERGE_SMALL(writer, [segment for segment in segments if segment.doc_count()])
+
+
 def segment_writer(ix: Any) -> SegmentWriter:
     """A writer for ``ix`` that does not lock it: the caller holds the write lock."""
-    return ReaderSegmentWriter(ix)
+    writer = ReaderSegmentWriter(ix)
+    writer.mergetype = drop_deleted_then_merge_small
+    return writer

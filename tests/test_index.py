@@ -151,3 +151,18 @@ def test_broken_user_gazetteer_is_reported_and_ignored(index, corpus, reader_hom
     finally:
         (config / "gazetteer.yaml").unlink()
         recognizer.cache_clear()
+
+
+def test_an_article_edited_again_and_again_leaves_no_empty_segments(index, corpus):
+    from whoosh import index as whoosh_index
+
+    kyodo = article_path(corpus, "2021-09-11-kyodo")
+    for n in range(4):
+        kyodo.write_text(kyodo.read_text(encoding="utf-8") + f"\nEdit {n}.\n", encoding="utf-8")
+        assert index.update().changed == [kyodo.stem]
+    segments = whoosh_index.open_dir(str(index.live_dir))._segments()
+    assert all(segment.doc_count() for segment in segments)
+    assert len(segments) <= 3  # the first build's, the article's latest, at most one more
+    assert ids(index, "edit") == [kyodo.stem] and index.doc_count() == 5
+    files = {p.name for p in index.live_dir.iterdir() if p.suffix == ".seg"}
+    assert len(files) == len(segments)  # the dropped segments' files are gone
