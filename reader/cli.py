@@ -144,7 +144,11 @@ def open_index(corpus: Path, *, rebuild: bool = False, quiet: bool = False):
                 report = index.rebuild(progress=progress)
             else:
                 index.open()
-                scanned = prescan.result() if prescan is not None else None
+                scanned = None
+                if prescan is not None:
+                    if prescan.changed():  # read while the child works out the changes
+                        index.read_manifest()
+                    scanned = prescan.result()
                 report = index.update(progress=progress, scanned=scanned)
         except IndexError_ as error:
             raise CliError(str(error)) from None

@@ -237,6 +237,13 @@ class CorpusIndex:
             self._searcher = searcher
         return None
 
+    def read_manifest(self) -> None:
+        """Read the whole manifest now, if it is not read yet: an update that finds
+        changes needs it. Worth calling while waiting for something else (a scan in
+        another process); a damaged manifest is left for the update to handle."""
+        with suppress(ManifestError):
+            self._manifest.entries  # noqa: B018 (read for its effect)
+
     def _create_in(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         whoosh_index.create_in(str(folder), make_schema())

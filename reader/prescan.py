@@ -3,15 +3,17 @@
 Every command that reads the index first brings it up to date, and that starts
 with a scan of the corpus folder: one ``stat`` per article file, 70-120 ms at
 10,000 articles, most of it spent in the kernel. Before it can use the result,
-the process spends about 250 ms importing Whoosh and the reader on one core. So
-:meth:`Prescan.start` forks a child that scans meanwhile and sends the result
+the process spends some 150 ms importing Whoosh and the index code, on one core.
+So :meth:`Prescan.start` forks a child that scans meanwhile and sends the result
 back through a pipe; :meth:`Prescan.result` collects it when the index wants it.
 
-When the scan differs from the index's manifest, the child works out how (the
-update uses that only if its own manifest has the same fingerprint), and when only
-a few files changed it also prepares them (reads them and recognises their
-entities, :mod:`reader.documents`): the update then only writes them. A prepared
-file is used only for the very version (path, time, size) the update reads.
+The child first says whether the scan differs from the index's manifest (one
+byte, :meth:`Prescan.changed`), so that the caller can read its manifest while
+the child goes on. When it differs, the child works out how (the update uses that
+only if its own manifest has the same fingerprint), and when only a few files
+changed it also prepares them (reads them and recognises their entities,
+:mod:`reader.documents`): the update then only writes them. A prepared file is
+used only for the very version (path, time, size) the update reads.
 
 Forking is only done where it is safe and cheap: on Linux, in a process with a
 single thread (a fork of a threaded process can deadlock in the child). Anywhere
@@ -22,12 +24,12 @@ would have been had the command been quicker.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import pickle
 import signal
 import sys
 import threading
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -103,6 +105,7 @@ class Prescan:
     def __init__(self, pid: int, pipe: int) -> None:
         self._pid = pid
         self._pipe: int | None = pipe
+        self._changed: bool | None = None
 
     @classmethod
     def start(cls, root: Path) -> Prescan | None:
@@ -135,8 +138,23 @@ class Prescan:
         os.close(write_end)
         return cls(pid, read_end)
 
+    def changed(self) -> bool:
+        """Whether the folder differs from the index's manifest (True when unknown).
+
+        The child tells this first, as soon as its scan is done, before it works out
+        the changes and prepares files: a caller can meanwhile get ready for them.
+        """
+        if self._changed is None:
+            flag = b""
+            if self._pipe is not None:
+                with suppress(OSError):
+                    flag = os.read(self._pipe, 1)
+            self._changed = flag != _UNCHANGED
+        return self._changed
+
     def result(self) -> Scanned | None:
         """The child's scan, or None if it failed (then scan here)."""
+        self.changed()  # the first byte
         if self._pipe is None:
             return None
         try:
@@ -159,7 +177,7 @@ class Prescan:
         if self._pipe is not None:
             os.close(self._pipe)
             self._pipe = None
-            with contextlib.suppress(OSError):
+            with suppress(OSError):
                 os.kill(self._pid, signal.SIGKILL)
             self._reap()
 
@@ -175,37 +193,31 @@ class Prescan:
         return os.waitstatus_to_exitcode(status)
 
 
-def _send(pipe: int, root: Path, manifest: Path | None) -> None:
-    from reader.manifest import files_fingerprint
+#: The child's first byte: whether the folder differs from the manifest.
+_CHANGED, _UNCHANGED = b"c", b"u"
+
+
+def _send(pipe: int, root: Path, path: Path | None) -> None:
+    from reader.manifest import Manifest, ManifestError, changes, files_fingerprint
     from reader.scanning import scan
 
     files, problems = scan(root)
     fingerprint = files_fingerprint(files)
-    changed = _changes(files, fingerprint, manifest)
-    prepared = []
-    if changed is not None and 0 < len(changed[1].todo) <= PREPARE_AHEAD:
-        from reader.documents import prepare
-
-        prepared = [prepare(source) for source in changed[1].todo]
-    scanned = Scanned(files, problems, fingerprint, prepared, changed)
-    data = pickle.dumps(scanned, pickle.HIGHEST_PROTOCOL)
+    manifest = None
+    with suppress(ManifestError):
+        manifest = Manifest.read(path) if path is not None else None
+    same = manifest is not None and manifest.summary.fingerprint == fingerprint
     with os.fdopen(pipe, "wb") as out:
-        out.write(data)
+        out.write(_UNCHANGED if same else _CHANGED)
+        out.flush()
+        found = None
+        if manifest is not None and not same:
+            with suppress(ManifestError):
+                found = manifest.summary.fingerprint, changes(manifest.entries, files)
+        prepared = []
+        if found is not None and 0 < len(found[1].todo) <= PREPARE_AHEAD:
+            from reader.documents import prepare
 
-
-def _changes(
-    files: list[SourceFile], fingerprint: str, path: Path | None
-) -> tuple[str, Changes] | None:
-    """How the folder differs from the manifest at ``path``, with the manifest's fingerprint;
-    None when nothing changed or the manifest cannot be read."""
-    from reader.manifest import Manifest, ManifestError, changes
-
-    if path is None:
-        return None
-    try:
-        manifest = Manifest.read(path)
-        if manifest.summary.fingerprint == fingerprint:
-            return None
-        return manifest.summary.fingerprint, changes(manifest.entries, files)
-    except ManifestError:
-        return None
+            prepared = [prepare(source) for source in found[1].todo]
+        scanned = Scanned(files, problems, fingerprint, prepared, found)
+        out.write(pickle.dumps(scanned, pickle.HIGHEST_PROTOCOL))

@@ -71,6 +71,7 @@ def test_a_failing_child_leaves_the_scan_to_the_caller(tmp_path):
         "    raise OSError('disk on fire')\n"
         "scanning.scan = broken\n"
         f"child = prescan.Prescan.start(Path({str(tmp_path)!r}))\n"
+        "assert child.changed()  # unknown: the caller gets ready for changes\n"
         "print(child.result())\n"
         "import os\n"
         "try:\n"
@@ -141,7 +142,9 @@ def test_the_child_prepares_the_few_changed_files(index, corpus, reader_home):
         "from pathlib import Path\n"
         "from reader.prescan import Prescan\n"
         "from reader.documents import prepare\n"
-        f"got = Prescan.start_with(Path({str(corpus)!r}), Path({str(manifest)!r})).result()\n"
+        f"child = Prescan.start_with(Path({str(corpus)!r}), Path({str(manifest)!r}))\n"
+        "assert child.changed()\n"
+        "got = child.result()\n"
         "for p in got.prepared:\n"
         "    assert p.document == prepare(p.source).document, p.source\n"
         "print(' '.join(sorted(p.source.id for p in got.prepared)))\n",
@@ -211,3 +214,21 @@ def test_changes_worked_out_against_another_manifest_are_not_used(index, corpus)
     current = Manifest.read(index.live_dir / "reader-manifest.json").summary.fingerprint
     same = Scanned(files, problems, files_fingerprint(files), [], (current, nothing))
     assert index.update(scanned=same).removed == []  # worked out against this manifest: used
+
+
+@linux_only
+def test_the_child_says_first_whether_anything_changed(index, corpus, reader_home):
+    manifest = index.live_dir / "reader-manifest.json"
+    code = (
+        "from pathlib import Path\n"
+        "from reader.prescan import Prescan\n"
+        f"child = Prescan.start_with(Path({str(corpus)!r}), Path({str(manifest)!r}))\n"
+        "print(child.changed(), child.changed(), len(child.result().files))\n"
+    )
+    assert run_python(code, env={"READER_HOME": str(reader_home)}).split() == [
+        "False",
+        "False",
+        "5",
+    ]
+    (corpus / "new.md").write_text("Wombats.\n", encoding="utf-8")
+    assert run_python(code, env={"READER_HOME": str(reader_home)}).split() == ["True", "True", "6"]
