@@ -348,14 +348,15 @@ class CorpusIndex:
         report.rebuilt = bool(self.created_reason)
         self.created_reason = ""
         todo: list[SourceFile] = []
-        known = self._manifest.summary.fingerprint
         entries: Entries = {}
-        if scanned.fingerprint != known:
+        if scanned.fingerprint != self._manifest.summary.fingerprint:
             try:
                 entries = self._manifest.entries
             except ManifestError as error:
                 # Damaged since it was opened: only a rebuild knows what the index holds.
                 return self.rebuild(f"index {error}", progress, cancelled)
+            # The summary read with the entries: another process may have updated both.
+            known = self._manifest.summary.fingerprint
             found = scanned.changes_since(known) or changes(entries, scanned.files)
             todo, report.added, report.changed = found.todo, found.added, found.changed
             report.removed = found.removed

@@ -127,22 +127,13 @@ class Manifest:
             with open(path, "rb") as handle:
                 first = handle.readline()
                 rest_at = handle.tell()
-                size = handle.seek(0, 2)
+                rest = handle.seek(0, 2) - rest_at
         except OSError as error:
             raise ManifestError(f"manifest unreadable ({error.strerror})") from None
         head = _loads(first)
-        if isinstance(head, dict) and head.get("format") == FORMAT:
-            try:
-                summary = Summary(
-                    str(head["fingerprint"]), int(head["articles"]), dict(head["failed"])
-                )
-                whole = rest_at + int(head["bytes"]) == size
-            except (KeyError, TypeError, ValueError):
-                raise ManifestError("manifest summary damaged") from None
-            if not whole:
-                raise ManifestError("manifest cut short")
-            return cls(summary=summary, path=path)
-        if isinstance(head, dict) and not size - rest_at:
+        if _is_summary(head):
+            return cls(summary=_summary(head, rest), path=path)
+        if isinstance(head, dict) and not rest:
             # Written by an older version: the entries alone, on one line.
             return cls(_checked(head))
         raise ManifestError("manifest damaged")
@@ -155,7 +146,8 @@ class Manifest:
 
     @property
     def entries(self) -> Entries:
-        """Every entry; read from the file the first time.
+        """Every entry; read from the file the first time, with the summary beside them
+        (should another process have replaced the file since, both are the new ones).
 
         Raises :class:`ManifestError` if the file has been damaged since its summary was read.
         """
@@ -163,11 +155,15 @@ class Manifest:
             assert self._path is not None
             try:
                 with open(self._path, "rb") as handle:
-                    handle.readline()
+                    first = handle.readline()
                     body = handle.read()
             except OSError as error:
                 raise ManifestError(f"manifest unreadable ({error.strerror})") from None
-            self._entries = _checked(_loads(body))
+            head = _loads(first)
+            if not _is_summary(head):
+                raise ManifestError("manifest damaged")
+            summary = _summary(head, len(body))
+            self._entries, self._summary = _checked(_loads(body)), summary
         return self._entries
 
     def article_ids(self) -> list[str]:
@@ -188,6 +184,22 @@ class Manifest:
         }
         data = json.dumps(head).encode("ascii")
         write_atomic(path, data + b"\n" + body, durable=False)
+
+
+def _is_summary(head: Any) -> bool:
+    return isinstance(head, dict) and head.get("format") == FORMAT
+
+
+def _summary(head: dict[str, Any], body_bytes: int) -> Summary:
+    """The summary in a manifest's first line, checked against the size of the rest."""
+    try:
+        summary = Summary(str(head["fingerprint"]), int(head["articles"]), dict(head["failed"]))
+        whole = int(head["bytes"]) == body_bytes
+    except (KeyError, TypeError, ValueError):
+        raise ManifestError("manifest summary damaged") from None
+    if not whole:
+        raise ManifestError("manifest cut short")
+    return summary
 
 
 def _failed(entry: list[Any]) -> bool:

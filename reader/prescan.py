@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 # starts a scan before its first frame and must not wait for them.
 
 #: The child prepares the changed files only when there are this many or fewer: it
-#: does so while the command imports (about 250 ms), and more would keep it waiting.
+#: does so while the command imports (some 150 ms), and more would keep it waiting.
 PREPARE_AHEAD = 16
 
 
@@ -177,8 +177,9 @@ class Prescan:
         if self._pipe is not None:
             os.close(self._pipe)
             self._pipe = None
-            with suppress(OSError):
-                os.kill(self._pid, signal.SIGKILL)
+            if self._pid > 0:  # never 0: that would signal the whole process group
+                with suppress(OSError):
+                    os.kill(self._pid, signal.SIGKILL)
             self._reap()
 
     def _reap(self) -> int | None:

@@ -140,3 +140,15 @@ def test_the_summary_written_after_an_update_is_that_of_the_entries(index, corpu
     assert written.summary.fingerprint == entries_fingerprint(written.entries)
     assert written.summary.fingerprint == files_fingerprint(scan(corpus)[0])
     assert reopen(corpus).update().touched == 0
+
+
+def test_entries_read_later_come_with_their_own_summary(tmp_path):
+    path = tmp_path / FILE
+    Manifest({"a": ["/x/a.md", 1, 2, None]}).write(path)
+    opened = Manifest.read(path)
+    first = opened.summary
+    # Another process updates the index meanwhile and replaces the file.
+    Manifest({"a": ["/x/a.md", 3, 4, None], "b": ["/x/b.md", 5, 6, ["unreadable"]]}).write(path)
+    assert opened.entries.keys() == {"a", "b"}
+    assert opened.summary != first
+    assert (opened.summary.articles, opened.summary.failed) == (1, {"b": ["unreadable"]})
