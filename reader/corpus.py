@@ -1,8 +1,9 @@
-"""Find and load the articles of a corpus folder.
+"""Load the articles of a corpus folder (:mod:`reader.scanning` finds them).
 
 An article is a ``.md``, ``.markdown`` or ``.txt`` file, with or without YAML
 front matter. Loading never stops at a bad file: each one becomes a
-:class:`Problem` (path and reason) and the rest load.
+:class:`Problem` (path and reason) and the rest load. The names of
+:mod:`reader.scanning` are available here too.
 
 The body an :class:`Article` holds is the text every other part works on: line
 ends are LF, control characters are neutralised one for one
