@@ -2,7 +2,7 @@
 
 The package splits by role. The core (``corpus``, ``index``, ``search``,
 ``entities``, ``highlights``, ``export``) is plain Python that knows nothing of
-the screen; ``reader.app`` is the Textual layer over it and ``reader.cli`` the
+the screen; ``reader.app`` is the Textual layer over it and ``reader.cli.main`` the
 command line.
 """
 

@@ -1,5 +1,5 @@
 """``python -m reader`` is the same as the ``reader`` console script."""
 
-from reader.cli import main
+from reader.cli.main import main
 
 raise SystemExit(main())

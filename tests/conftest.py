@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.locations import bundled_corpus
+from reader.support.locations import bundled_corpus
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -40,7 +40,7 @@ def corpus(tmp_path) -> Path:
 
 @pytest.fixture
 def index(corpus):
-    from reader.index import CorpusIndex
+    from reader.index.corpus_index import CorpusIndex
 
     built = CorpusIndex(corpus)
     built.open()

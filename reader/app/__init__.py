@@ -24,7 +24,7 @@ def make_app(corpus: Path, **options: Any) -> ReaderApp:
     Options: ``settings`` (a :class:`reader.app.settings.Settings`, instead of
     reading the config file), ``restore`` (False: neither restore nor save
     the session) and ``prescan`` (a scan of the corpus already under way,
-    :mod:`reader.prescan`).
+    :mod:`reader.index.prescan`).
     """
     from reader.app.app import ReaderApp
 
@@ -39,7 +39,7 @@ def run_app(corpus: Path) -> int:
     and the first frame is built it would run some 130 times, for 50-60 ms of the
     start-up (measured with ``gc.callbacks``), and find almost nothing to free.
     """
-    from reader.prescan import Prescan
+    from reader.index.prescan import Prescan
 
     # Scanned on another core while Textual loads and the first frame is built.
     prescan = Prescan.start(corpus)

@@ -43,17 +43,17 @@ from reader.app.widgets.search_pane import QueryInput, ResultsList, SearchPane
 from reader.app.widgets.status import IndexBar, ViewerStatus
 from reader.app.widgets.viewer import ArticleViewer
 from reader.app.workers import WorkersMixin, highlight_ranges
-from reader.textsafe import one_line
+from reader.support.textsafe import one_line
 
 if TYPE_CHECKING:
     from reader.app.screens.export import ScopeChoice
     from reader.app.screens.help import HelpSection
     from reader.app.screens.highlights import HighlightsScreen
     from reader.app.screens.note import NoteAndTags
-    from reader.corpus import Problem
-    from reader.highlights import Highlight, Placed
-    from reader.prescan import Prescan
-    from reader.search import SearchResults
+    from reader.corpus.articles import Problem
+    from reader.highlights.store import Highlight, Placed
+    from reader.index.prescan import Prescan
+    from reader.search.engine import SearchResults
 
 
 class ReaderApp(WorkersMixin, App[int]):
@@ -221,7 +221,7 @@ class ReaderApp(WorkersMixin, App[int]):
         # Paint first, then open the index. The worker thread imports Whoosh and the
         # recognizer (a quarter of a second, mostly holding the GIL); started straight
         # after the first refresh it still delays the first frame by a third (measured
-        # with python -m reader.app.startup), so it waits a tenth of a second more.
+        # with python -m reader.bench.app_startup), so it waits a tenth of a second more.
         self.call_after_refresh(lambda: self.set_timer(0.1, self.start_indexing))
         self.call_after_refresh(self._resume_gc)
 

@@ -21,12 +21,12 @@ from reader.app.document import ArticleDocument, entities_from_stored
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from reader.entity_queries import CoOccurrence, EntityArticle
     from reader.export import ExcerptSet, Scope
-    from reader.highlights import Highlight
-    from reader.index import CorpusIndex, UpdateReport
-    from reader.prescan import Prescan
-    from reader.search import Filters, SearchResults
+    from reader.highlights.store import Highlight
+    from reader.index.corpus_index import CorpusIndex, UpdateReport
+    from reader.index.prescan import Prescan
+    from reader.search.engine import Filters, SearchResults
+    from reader.search.entity_queries import CoOccurrence, EntityArticle
 
 SortOrder = Literal["relevance", "date"]
 
@@ -44,7 +44,7 @@ class SearchRequest:
     date_to: dt.date | None = None
 
     def filters(self) -> Filters:
-        from reader.search import Filters
+        from reader.search.engine import Filters
 
         return Filters(
             sources=self.sources,
@@ -96,7 +96,7 @@ class CorpusService:
     corpus: Path
     results_limit: int = 100
     #: The corpus folder's scan, started in a child process before the app
-    #: (:mod:`reader.prescan`); the first update uses it.
+    #: (:mod:`reader.index.prescan`); the first update uses it.
     prescan: Prescan | None = field(default=None, repr=False)
     _index: CorpusIndex | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -106,7 +106,7 @@ class CorpusService:
     @property
     def index(self) -> CorpusIndex:
         if self._index is None:
-            from reader.index import CorpusIndex
+            from reader.index.corpus_index import CorpusIndex
 
             self._index = CorpusIndex(self.corpus)
         return self._index
@@ -133,7 +133,7 @@ class CorpusService:
             yield searcher
 
     def open(self) -> OpenedIndex:
-        """Open (or create empty) the index; raises ``reader.index.IndexError_``."""
+        """Open (or create empty) the index; raises ``reader.index.corpus_index.IndexUnusable``."""
         index = self.index
         index.open()
         with self.searching() as searcher:
@@ -180,12 +180,12 @@ class CorpusService:
     def search(
         self, request: SearchRequest, limit: int | None = None, snippet_hits: int | None = None
     ) -> SearchResults:
-        """Run a search; raises ``reader.query.QueryError`` for a malformed query.
+        """Run a search; raises ``reader.search.query.QueryError`` for a malformed query.
 
         With ``snippet_hits`` only the first that many hits get their snippet; see
         :meth:`fill_snippets`.
         """
-        from reader.search import search
+        from reader.search.engine import search
 
         filters = request.filters()
         with self.searching() as searcher:
@@ -203,16 +203,17 @@ class CorpusService:
         self, results: SearchResults, start: int, stop: int | None = None
     ) -> SearchResults:
         """``results`` with the snippets of the hits from ``start`` up to ``stop``."""
-        from reader.search import fill_snippets
+        from reader.search.engine import fill_snippets
 
         with self.searching() as searcher:
             return fill_snippets(searcher, results, start, stop=stop)
 
     def article(self, article_id: str, terms: Any = None) -> ArticleDocument | None:
         """The article ready for the viewer, with the hits of ``terms`` marked."""
-        from reader.corpus import derive_title
-        from reader.search import match_spans, stored_entities
-        from reader.textsafe import neutralize, one_line
+        from reader.corpus.articles import derive_title
+        from reader.search.engine import stored_entities
+        from reader.search.snippets import match_spans
+        from reader.support.textsafe import neutralize, one_line
 
         with self.searching() as searcher:
             stored = searcher.document(id=article_id)
@@ -238,7 +239,7 @@ class CorpusService:
         )
 
     def entity_details(self, kind: str, name: str) -> EntityDetails:
-        from reader.entity_queries import articles_mentioning, co_occurring
+        from reader.search.entity_queries import articles_mentioning, co_occurring
 
         with self.searching() as searcher:
             articles = articles_mentioning(searcher, kind, name)

@@ -18,10 +18,10 @@ from reader.app.document import ArticleDocument, WrappedBody
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from reader.corpus import Problem
+    from reader.corpus.articles import Problem
     from reader.export import ExcerptSet
-    from reader.highlights import Highlight, Placed
-    from reader.search import SearchResults
+    from reader.highlights.store import Highlight, Placed
+    from reader.search.engine import SearchResults
 
 
 @dataclass

@@ -14,8 +14,8 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from reader.atomic import write_atomic
-from reader.locations import state_dir
+from reader.support.atomic import write_atomic
+from reader.support.locations import state_dir
 
 SESSIONS_NAME = "sessions.json"
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reader.locations import config_dir
+from reader.support.locations import config_dir
 
 CONFIG_NAME = "config.yaml"
 

@@ -25,7 +25,7 @@ from reader.app.processes import start_resource_tracker
 if TYPE_CHECKING:
     from textual.app import App
 
-    from reader.highlights import Highlight, HighlightStore, Placed
+    from reader.highlights.store import Highlight, HighlightStore, Placed
 
     _Base = App
 else:
@@ -59,7 +59,7 @@ class WorkersMixin(_Base):
         """The user's highlights (created on first use; every call is file I/O: workers only)."""
         store = getattr(self, "_highlight_store", None)
         if store is None:
-            from reader.highlights import HighlightStore
+            from reader.highlights.store import HighlightStore
 
             store = self._highlight_store = HighlightStore()
         return store
@@ -73,12 +73,12 @@ class WorkersMixin(_Base):
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False, name="index")
     def index_worker(self, rebuild: bool = False) -> None:
-        from reader.index import IndexError_
+        from reader.index.corpus_index import IndexUnusable
 
         worker = get_current_worker()
         try:
             opened = self.service.open()
-        except IndexError_ as error:
+        except IndexUnusable as error:
             self.post_message(msg.IndexFailed(str(error)))
             return
         self.post_message(msg.IndexOpened(opened))
@@ -98,7 +98,7 @@ class WorkersMixin(_Base):
                 report = self.service.rebuild(progress, cancelled)
             else:
                 report = self.service.update(progress, cancelled, committed)
-        except IndexError_ as error:
+        except IndexUnusable as error:
             self.post_message(msg.IndexFailed(str(error)))
             return
         self.post_message(
@@ -114,7 +114,7 @@ class WorkersMixin(_Base):
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False, name="search")
     def search_worker(self, generation: int, request: SearchRequest, limit: int) -> None:
-        from reader.query import QueryError
+        from reader.search.query import QueryError
 
         worker = get_current_worker()
         try:
@@ -161,7 +161,7 @@ class WorkersMixin(_Base):
         Re-anchoring saves highlights whose passage moved; if the store cannot be
         written (busy, read-only) they are still placed, just not saved.
         """
-        from reader.highlights import HighlightError
+        from reader.highlights.store import HighlightError
 
         store = self.highlight_store
         args = (document.id, document.body, document.content_hash)
@@ -197,7 +197,7 @@ class WorkersMixin(_Base):
         ``document`` is the open article, whose highlights are placed afresh
         afterwards.
         """
-        from reader.highlights import HighlightError
+        from reader.highlights.store import HighlightError
 
         store = self.highlight_store
         deleted = None
@@ -231,7 +231,7 @@ class WorkersMixin(_Base):
     def highlights_list_worker(self) -> None:
         """Every highlight with its article, placed in the current text (for the view)."""
         from reader.export import ExportError, Scope
-        from reader.highlights import HighlightError
+        from reader.highlights.store import HighlightError
 
         try:
             excerpts = self.service.collect(self.highlight_store.all(), Scope())
@@ -252,7 +252,7 @@ class WorkersMixin(_Base):
     @work(thread=True, exclusive=True, group="export", exit_on_error=False, name="export")
     def export_worker(self, request: ExportRequest) -> None:
         from reader.export import DestinationExists, ExportError
-        from reader.highlights import HighlightError
+        from reader.highlights.store import HighlightError
 
         try:
             highlights = () if request.scope.hits else self.highlight_store.all()

@@ -196,7 +196,7 @@ def _match_clusters(
 
 def evaluate(gold_dir: Path, articles_dir: Path, recognizer: Recognizer | None = None) -> Scores:
     """Score every article of ``articles_dir`` that has a gold file in ``gold_dir``."""
-    from reader.corpus import load_corpus
+    from reader.corpus.articles import load_corpus
 
     recognizer = recognizer or default_recognizer()
     articles, _problems = load_corpus(articles_dir)

@@ -40,10 +40,10 @@ from typing import Any
 
 import yaml
 
-from reader.atomic import write_atomic
 from reader.entities import rules
 from reader.entities.rules import fold
-from reader.locations import cache_dir
+from reader.support.atomic import write_atomic
+from reader.support.locations import cache_dir
 
 #: PyYAML's safe loader, in C when PyYAML was built with libyaml (ten times faster).
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -16,21 +16,25 @@
 
 from __future__ import annotations
 
-import bisect
 import functools
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from reader.entities import rules
+from reader.entities.agreements import find_agreements
+from reader.entities.candidates import (
+    Candidate,
+    Occupied,
+    group_mentions,
+    resolve,
+    sentence_initial,
+)
 from reader.entities.gazetteer import AMBIGUOUS, COUNTRY, STRONG, Gazetteer, load_gazetteer
-from reader.entities.model import ENTITY_TYPES, Entity, Mention
+from reader.entities.model import Entity
 from reader.entities.rules import fold
 from reader.entities.rules import words as _words
 from reader.entities.version import RECOGNIZER_VERSION  # noqa: F401 - re-exported
 
-_TYPE_ORDER = {name: index for index, name in enumerate(ENTITY_TYPES)}
-_SENTENCE_END = frozenset("\n.!?:;\"“”‘'([—–•*#>|")
 _LOCATIVE = frozenset(
     _words(
         """
@@ -61,17 +65,6 @@ _PERSON, _PLACE, _AGREEMENT = "person", "place", "agreement"
 _DEMONYM_ENDINGS = ("ian", "ese", "ish", "ean", "can", "ern")
 
 
-@dataclass(slots=True)
-class _Cand:
-    """A candidate mention before grouping."""
-
-    start: int
-    end: int
-    type: str
-    name: str
-    strength: int = 2
-
-
 class _Doc:
     """Per-call state: the body and what has been found so far."""
 
@@ -83,7 +76,7 @@ class _Doc:
         self.beyond_ascii = rules.beyond_ascii(body)
         #: The patterns for capitalised words that suit this body.
         self.caps = rules.capital_patterns(self.beyond_ascii)
-        self.cands: list[_Cand] = []
+        self.cands: list[Candidate] = []
         #: Capitalised tokens no rule claimed, for linking: (start, end, text).
         self.leftovers: list[tuple[int, int, str]] = []
         self.lower_vocab: set[str] | None = None
@@ -139,27 +132,27 @@ class Recognizer:
         self._chunks(doc, gaz)
         self._link_people(doc, gaz)
         self._cjk(doc, gaz)
-        kept = _resolve(doc.cands)
-        kept.extend(_agreements(body, kept))
-        return _group(kept, body)
+        kept = resolve(doc.cands)
+        kept.extend(find_agreements(body, kept))
+        return group_mentions(kept, body)
 
     # -- layer 1: patterns and capitalised runs ---------------------------------------------
 
     def _bylines(self, doc: _Doc, author: str | None) -> None:
         for match in doc.caps.byline.finditer(doc.body):
             doc.cands.append(
-                _Cand(match.start("name"), match.end("name"), _PERSON, fold(match["name"]), 3)
+                Candidate(match.start("name"), match.end("name"), _PERSON, fold(match["name"]), 3)
             )
         if author and 2 <= len(author) <= 80:
             for match in re.finditer(rf"(?<!\w){re.escape(author)}(?!\w)", doc.body):
-                doc.cands.append(_Cand(match.start(), match.end(), _PERSON, fold(author), 3))
+                doc.cands.append(Candidate(match.start(), match.end(), _PERSON, fold(author), 3))
 
     def _datelines(self, doc: _Doc, gaz: Gazetteer) -> None:
         for match in doc.caps.dateline.finditer(doc.body):
             text = match["place"]
             hit = gaz.places.get(fold(text.title()))
             if hit and hit[1] >= AMBIGUOUS:
-                doc.cands.append(_Cand(match.start(), match.end(), _PLACE, hit[0], 3))
+                doc.cands.append(Candidate(match.start(), match.end(), _PLACE, hit[0], 3))
 
     def _coordinations(self, doc: _Doc, gaz: Gazetteer) -> None:
         body = doc.body
@@ -172,9 +165,11 @@ class Recognizer:
                 continue
             second_name = _feature_name(gaz, f"{second} {kind}")
             first_name = _feature_name(gaz, f"{first} {' '.join(second.split()[1:])} {kind}")
-            doc.cands.append(_Cand(match.start("first"), match.end("first"), _PLACE, first_name, 3))
             doc.cands.append(
-                _Cand(match.start("second"), match.end("kind"), _PLACE, second_name, 3)
+                Candidate(match.start("first"), match.end("first"), _PLACE, first_name, 3)
+            )
+            doc.cands.append(
+                Candidate(match.start("second"), match.end("kind"), _PLACE, second_name, 3)
             )
 
     def _place_of(self, doc: _Doc, gaz: Gazetteer) -> None:
@@ -187,11 +182,13 @@ class Recognizer:
                 continue
             hit = gaz.places.get(name)
             canonical = hit[0] if hit else name
-            doc.cands.append(_Cand(match.start("name"), match.end("name"), _PLACE, canonical, 3))
+            doc.cands.append(
+                Candidate(match.start("name"), match.end("name"), _PLACE, canonical, 3)
+            )
 
     def _chunks(self, doc: _Doc, gaz: Gazetteer) -> None:
         body = doc.body
-        taken = _Occupied()
+        taken = Occupied()
         for cand in doc.cands:
             taken.add(cand.start, cand.end)
         chunks = list(doc.caps.chunk.finditer(body))
@@ -237,7 +234,7 @@ class Recognizer:
 
     def _chunk(self, doc: _Doc, gaz: Gazetteer, tokens: list[tuple[int, int, str]]) -> None:
         body = doc.body
-        initial = _sentence_initial(body, tokens[0][0])
+        initial = sentence_initial(body, tokens[0][0])
         # Drop words that start the sentence without starting a name.
         while tokens and (
             (tokens[0][2].lower() in rules.SENTENCE_WORDS and not _is_acronym(tokens[0][2]))
@@ -278,7 +275,7 @@ class Recognizer:
         if whole in gaz.organisations:
             return
         if whole in gaz.people:
-            doc.cands.append(_Cand(tokens[0][0], tokens[-1][1], _PERSON, gaz.people[whole], 3))
+            doc.cands.append(Candidate(tokens[0][0], tokens[-1][1], _PERSON, gaz.people[whole], 3))
             return
         # A title splits the run: affiliation | title | name.
         title_at = _title_index(tokens)
@@ -313,7 +310,7 @@ class Recognizer:
                 self._person(doc, gaz, tail, strength=2)
                 return
             if words[-1] in rules.AGREEMENT_TITLE_WORDS and len(words) > 1:
-                doc.cands.append(_Cand(start, end, _AGREEMENT, whole, 3))
+                doc.cands.append(Candidate(start, end, _AGREEMENT, whole, 3))
             elif words[-1] in rules.PLACE_HEAD_WORDS or words[0] in rules.FEATURE_PREFIXES:
                 self._places_in(doc, gaz, tokens, initial)
             return
@@ -376,7 +373,7 @@ class Recognizer:
             return
         if len(tokens) == 1:
             doc.person_hint.add(name)
-        doc.cands.append(_Cand(tokens[0][0], tokens[-1][1], _PERSON, name, strength))
+        doc.cands.append(Candidate(tokens[0][0], tokens[-1][1], _PERSON, name, strength))
 
     def _add_place(
         self, doc: _Doc, gaz: Gazetteer, tokens: list[tuple[int, int, str]], canonical: str
@@ -387,9 +384,9 @@ class Recognizer:
         if after:
             candidate = _feature_name(gaz, f"{' '.join(t[2] for t in tokens)} {after[1]}")
             if candidate in {v[0] for v in (gaz.places.get(candidate),) if v}:
-                doc.cands.append(_Cand(start, after.end(), _PLACE, candidate, 3))
+                doc.cands.append(Candidate(start, after.end(), _PLACE, candidate, 3))
                 return
-        doc.cands.append(_Cand(start, end, _PLACE, canonical, 3))
+        doc.cands.append(Candidate(start, end, _PLACE, canonical, 3))
 
     def _places_in(
         self, doc: _Doc, gaz: Gazetteer, tokens: list[tuple[int, int, str]], initial: bool
@@ -409,7 +406,7 @@ class Recognizer:
             )
         ):
             doc.cands.append(
-                _Cand(tokens[0][0], tokens[-1][1], _PLACE, _feature_name(gaz, " ".join(words)))
+                Candidate(tokens[0][0], tokens[-1][1], _PLACE, _feature_name(gaz, " ".join(words)))
             )
             return
         if (
@@ -421,7 +418,7 @@ class Recognizer:
             after = _FEATURE_AFTER_RE.match(body, tokens[0][1])
             name = _feature_name(gaz, f"{words[0]} {after[1]}")
             if gaz.places.get(name, ("", 0))[1] >= STRONG or after[1] != "sea":
-                doc.cands.append(_Cand(tokens[0][0], after.end(), _PLACE, name))
+                doc.cands.append(Candidate(tokens[0][0], after.end(), _PLACE, name))
                 return
         i = 0
         limit = gaz.max_words
@@ -453,7 +450,7 @@ class Recognizer:
             hit = gaz.places.get(fold(part))
             if hit and hit[1] >= STRONG:
                 doc.cands.append(
-                    _Cand(start + offset, start + offset + len(part), _PLACE, hit[0], 2)
+                    Candidate(start + offset, start + offset + len(part), _PLACE, hit[0], 2)
                 )
             offset += len(part) + 1
 
@@ -475,7 +472,7 @@ class Recognizer:
                     aliases[key] = None  # two people share it: link neither
                 else:
                     aliases[key] = name
-        kept: list[_Cand] = []
+        kept: list[Candidate] = []
         for cand in doc.cands:
             if (cand.type == _PLACE and cand.strength < 3) or (cand.type == _PLACE and aliases):
                 text = fold(doc.body[cand.start : cand.end])
@@ -503,9 +500,9 @@ class Recognizer:
             key = fold(text)
             target = aliases.get(key)
             if target:
-                doc.cands.append(_Cand(start, end, _PERSON, target, 1))
+                doc.cands.append(Candidate(start, end, _PERSON, target, 1))
             elif key in found_places:  # "the island of Java ... Java's south coast"
-                doc.cands.append(_Cand(start, end, _PLACE, found_places[key], 1))
+                doc.cands.append(Candidate(start, end, _PLACE, found_places[key], 1))
 
     def _cjk(self, doc: _Doc, gaz: Gazetteer) -> None:
         body = doc.body
@@ -516,13 +513,13 @@ class Recognizer:
                 match = rules.PAREN_CJK_RE.match(body, cand.end)
                 if match:
                     doc.cands.append(
-                        _Cand(match.start("alias"), match.end("alias"), _PERSON, cand.name, 3)
+                        Candidate(match.start("alias"), match.end("alias"), _PERSON, cand.name, 3)
                     )
         pattern = gaz.cjk_pattern()
         if pattern is not None:
             for match in pattern.finditer(body):
                 kind, name = gaz.cjk[match.group()]
-                doc.cands.append(_Cand(match.start(), match.end(), kind, name, 3))
+                doc.cands.append(Candidate(match.start(), match.end(), kind, name, 3))
 
 
 # -- helpers for layer 1 -------------------------------------------------------------------------
@@ -573,35 +570,8 @@ _INSTITUTIONS = frozenset(
 )
 
 
-def _sentence_initial(body: str, start: int) -> bool:
-    j = start - 1
-    while j >= 0 and body[j] in " \t\u00a0":
-        j -= 1
-    return j < 0 or body[j] in _SENTENCE_END
-
-
 def _has_org_word(text: str) -> bool:
     return any(word in rules.ORG_WORDS for word in text.split())
-
-
-class _Occupied:
-    """Stretches of text already taken, for overlap tests in logarithmic time."""
-
-    __slots__ = ("ends", "starts")
-
-    def __init__(self) -> None:
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-
-    def hits(self, start: int, end: int) -> bool:
-        index = bisect.bisect_left(self.starts, end)
-        # Stretches may overlap each other (early layers), so look back a little.
-        return any(self.ends[j] > start for j in range(index - 1, max(-1, index - 4), -1))
-
-    def add(self, start: int, end: int) -> None:
-        index = bisect.bisect_left(self.starts, start)
-        self.starts.insert(index, start)
-        self.ends.insert(index, end)
 
 
 def _title_index(tokens: list[tuple[int, int, str]]) -> int | None:
@@ -730,190 +700,6 @@ def _feature_name(gaz: Gazetteer, text: str) -> str:
     if name.endswith(" Island chain"):
         return name[: -len(" chain")] + "s"
     return name
-
-
-# -- layer 3: agreements ------------------------------------------------------------------------
-
-
-_WEEKDAYS = frozenset(
-    {
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "today",
-        "yesterday",
-        "weekend",
-        "saturday's",
-        "sunday's",
-        "tuesday's",
-        "monday's",
-        "wednesday's",
-        "thursday's",
-        "friday's",
-    }
-)
-
-
-def _agreements(body: str, kept: list[_Cand]) -> list[_Cand]:
-    spans = _Occupied()
-    for cand in kept:
-        spans.add(cand.start, cand.end)
-    found: list[tuple[int, int, str, bool, str]] = []  # start, end, key, definite, head
-    last_end = 0
-    for match in rules.AGREEMENT_HEAD_RE.finditer(body):
-        h_start, h_end = match.span()
-        head = match["head"]
-        if h_start < last_end or spans.hits(h_start, h_end):
-            continue
-        if (
-            head[:1].isupper()
-            and head.lower() not in ("mou", "mous")
-            and not _sentence_initial(body, h_start)
-        ):
-            continue  # a capitalised head belongs to a name the chunk layer saw
-        near = body[max(0, h_start - 12) : h_end + 6]
-        if rules.NOT_AGREEMENT_RE.search(near):
-            continue
-        start, determiner, modifiers = _walk_left(body, h_start, spans)
-        if start < last_end:  # never reach back into the previous phrase
-            start, determiner, modifiers = h_start, "", []
-        end = h_end
-        tail = rules.AGREEMENT_TAIL_RE.match(body, h_end)
-        if tail and tail["tail"].split()[0] not in rules.MODIFIER_STOPS:
-            end = tail.end()
-        base = head.lower()
-        singular = base.rstrip("s") if not base.startswith("memorand") else base
-        if (
-            singular.split()[0] in rules.WEAK_HEADS
-            and not determiner
-            and not modifiers
-            and not base.endswith("s")
-        ):
-            continue
-        plural = base.endswith("s") and not base.endswith("understanding")
-        definite = determiner not in rules.INDEFINITE and (determiner != "" or not plural)
-        # "the Tuesday agreement" is the agreement, whatever day it is named by.
-        named_by = [m for m in modifiers if m.lower() not in _WEEKDAYS]
-        key = " ".join([*named_by, body[h_start:end].lower()])
-        found.append((start, end, fold(key), definite, _head_class(base)))
-        last_end = end
-    return _link_agreements(body, found)
-
-
-def _walk_left(body: str, head_start: int, spans: _Occupied) -> tuple[int, str, list[str]]:
-    """Modifiers before an agreement noun: (phrase start, determiner, modifiers)."""
-    start = head_start
-    modifiers: list[str] = []
-    determiner = ""
-    position = head_start
-    for _ in range(8):
-        match = rules.LEFT_WORD_RE.search(body, max(0, position - 40), position)
-        if not match:
-            break
-        word = match[1]
-        w_start = match.start(1)
-        if spans.hits(w_start, match.end(1)):
-            # "the Japan-Vietnam agreement": the places stay places, and the
-            # agreement noun after them is still a (definite) mention.
-            determiner = determiner or "the"
-            break
-        opening = word[:1] in "“\"‘'("
-        bare = word.lstrip("“\"‘'(")
-        if bare != word:
-            w_start += len(word) - len(bare)
-        if not bare or bare[-1] in ',.;:!?”")’':
-            if bare.endswith(("’s", "'s")) and not opening:
-                determiner = "the"
-                start = w_start
-            break
-        lowered = bare.lower()
-        if lowered in rules.DETERMINERS:
-            determiner = lowered
-            start = w_start
-            break
-        if lowered.endswith(("’s", "'s")):
-            determiner = "the"
-            start = w_start
-            break
-        if lowered == "and":
-            if not modifiers:
-                break
-            probe = rules.LEFT_WORD_RE.search(body, max(0, w_start - 40), w_start)
-            if not probe or probe[1].lower() in rules.MODIFIER_STOPS or not probe[1].isalnum():
-                break
-        elif lowered in rules.MODIFIER_STOPS or not re.fullmatch(r"[\w$][\w$%.-]*", bare):
-            break
-        modifiers.insert(0, lowered)
-        start = w_start
-        position = match.start(1)
-        if opening:
-            break
-    if modifiers and modifiers[0] == "and":
-        modifiers = modifiers[1:]
-    return start, determiner, modifiers
-
-
-def _head_class(head: str) -> str:
-    if head.startswith(("memorand", "mou")):
-        return "memorandum"
-    if head.startswith("partnership"):
-        return "partnership"
-    return "agreement"
-
-
-def _link_agreements(body: str, found: list[tuple[int, int, str, bool, str]]) -> list[_Cand]:
-    """Definite mentions refer to the latest agreement of the same kind."""
-    clusters: list[list[tuple[int, int, str]]] = []
-    latest: dict[str, int] = {}
-    by_key: dict[str, int] = {}
-    for start, end, key, definite, head in found:
-        if definite and key in by_key:
-            index = by_key[key]
-        elif definite and head in latest:
-            index = latest[head]
-        else:
-            index = len(clusters)
-            clusters.append([])
-        clusters[index].append((start, end, key))
-        latest[head] = index
-        by_key.setdefault(key, index)
-    out: list[_Cand] = []
-    for cluster in clusters:
-        name = max(cluster, key=lambda item: (len(item[2].split()), -item[0]))[2]
-        out.extend(_Cand(start, end, _AGREEMENT, name) for start, end, _key in cluster)
-    return out
-
-
-# -- layer 4: overlaps and grouping --------------------------------------------------------------
-
-
-def _resolve(cands: list[_Cand]) -> list[_Cand]:
-    """Non-overlapping candidates: stronger first, then longer, then earlier."""
-    ordered = sorted(cands, key=lambda c: (-c.strength, -(c.end - c.start), c.start))
-    kept: list[_Cand] = []
-    occupied = _Occupied()
-    for cand in ordered:
-        if cand.end <= cand.start or occupied.hits(cand.start, cand.end):
-            continue
-        kept.append(cand)
-        occupied.add(cand.start, cand.end)
-    kept.sort(key=lambda c: c.start)
-    return kept
-
-
-def _group(cands: list[_Cand], body: str) -> list[Entity]:
-    groups: dict[tuple[str, str], list[Mention]] = {}
-    for cand in sorted(cands, key=lambda c: c.start):
-        groups.setdefault((cand.type, cand.name), []).append(
-            Mention(cand.start, cand.end, body[cand.start : cand.end])
-        )
-    entities = [Entity(kind, name, tuple(mentions)) for (kind, name), mentions in groups.items()]
-    entities.sort(key=lambda e: (_TYPE_ORDER.get(e.type, 99), e.first, e.name))
-    return entities
 
 
 # -- the shared default -------------------------------------------------------------------------

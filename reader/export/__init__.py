@@ -16,7 +16,6 @@ import contextlib
 import os
 from pathlib import Path
 
-from reader.atomic import fsync_dir, temp_path
 from reader.export.model import (
     ArticleExcerpts,
     ArticleInfo,
@@ -31,6 +30,7 @@ from reader.export.model import (
     hit_excerpts,
 )
 from reader.export.structured import highlights_from_excerpts, read_excerpts
+from reader.support.atomic import fsync_dir, temp_path
 
 FORMATS = ("markdown", "json", "yaml", "csv", "w3c")
 #: The file suffix each format gets by convention (the app's save dialog uses it).

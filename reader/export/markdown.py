@@ -35,7 +35,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reader.export.model import ArticleInfo, Excerpt, ExcerptSet
-from reader.textsafe import neutralize, one_line
+from reader.support.textsafe import neutralize, one_line
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>#|~=$&])")
 _LIST_START = re.compile(r"^([-+]|\d{1,9}[.)])(?=\s|$)")

@@ -17,15 +17,15 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from reader.highlights import Highlight, Placed, place_highlight, utc_now
-from reader.textsafe import neutralize, one_line
+from reader.highlights.store import Highlight, Placed, place_highlight, utc_now
+from reader.support.textsafe import neutralize, one_line
 
 if TYPE_CHECKING:
     from whoosh.searching import Searcher
 
-    from reader.highlights import HighlightStore
-    from reader.index import CorpusIndex
-    from reader.search import Terms
+    from reader.highlights.store import HighlightStore
+    from reader.index.corpus_index import CorpusIndex
+    from reader.search.snippets import Terms
 
 ExcerptKind = Literal["highlight", "hit"]
 Span = tuple[int, int]
@@ -88,7 +88,7 @@ class ArticleInfo:
 
     @classmethod
     def from_stored(cls, stored: dict[str, Any]) -> ArticleInfo:
-        from reader.corpus import derive_title
+        from reader.corpus.articles import derive_title
 
         date = stored.get("date")
         if isinstance(date, dt.datetime):
@@ -215,7 +215,7 @@ def highlight_excerpt(
 ) -> Excerpt:
     """An excerpt of a highlight at its current place in ``body`` (whose hash is
     ``content_hash``), or at its old anchor when it is orphaned."""
-    from reader.anchoring import make_anchor
+    from reader.highlights.anchoring import make_anchor
 
     highlight: Highlight = placed.highlight
     anchor = highlight.anchor
@@ -275,8 +275,8 @@ def hit_passages(body: str, terms: Terms, limit: int | None = None) -> list[Span
     :data:`MAX_PASSAGE` is cut to a window around the hit, at word edges. With
     ``limit``, the passages with the most hits are kept, still in reading order.
     """
-    from reader.boundaries import sentence_bounds
-    from reader.search import match_spans
+    from reader.highlights.boundaries import sentence_bounds
+    from reader.search.snippets import match_spans
 
     passages: list[list[int]] = []  # start, end, hit count
     for start, end in match_spans(body, terms):
@@ -320,7 +320,7 @@ def hit_excerpts(
     terms: Terms | None = None,
 ) -> ArticleExcerpts:
     """Keyword-in-context excerpts: one per passage (see :func:`hit_passages`)."""
-    from reader.anchoring import make_anchor
+    from reader.highlights.anchoring import make_anchor
 
     hit_spans = _hit_finder(body, terms)
     excerpts = []
@@ -347,7 +347,7 @@ def hit_excerpts(
 def _hit_finder(body: str | None, terms: Terms | None) -> Callable[[int, int], list[Span]] | None:
     if body is None or not terms:
         return None
-    from reader.search import match_spans
+    from reader.search.snippets import match_spans
 
     def spans(start: int, end: int) -> list[Span]:
         return match_spans(body, terms, start, end)
@@ -387,7 +387,7 @@ def collect_from(
     now: dt.datetime | None = None,
 ) -> ExcerptSet:
     """:func:`collect` on a searcher the caller holds and a list of highlights."""
-    from reader.search import stored_entities
+    from reader.search.engine import stored_entities
 
     cache: dict[str, dict[str, Any] | None] = {}
 
@@ -431,8 +431,8 @@ def collect_from(
 
 
 def _search(searcher: Searcher, query: str) -> tuple[list[str], Terms]:
-    from reader.query import QueryError
-    from reader.search import search
+    from reader.search.engine import search
+    from reader.search.query import QueryError
 
     try:
         results = search(searcher, query, limit=None, snippets=0)

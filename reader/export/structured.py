@@ -35,7 +35,6 @@ from typing import Any
 
 import yaml
 
-from reader.anchoring import Anchor
 from reader.export.model import (
     ArticleExcerpts,
     ArticleInfo,
@@ -45,7 +44,8 @@ from reader.export.model import (
     Mention,
     Scope,
 )
-from reader.highlights import Highlight, format_time, parse_time
+from reader.highlights.anchoring import Anchor
+from reader.highlights.store import Highlight, format_time, parse_time
 
 FORMAT_NAME = "reader-excerpts"
 FORMAT_VERSION = 1
@@ -194,7 +194,7 @@ def _read_excerpt(data: dict[str, Any]) -> Excerpt:
 def highlights_from_excerpts(excerpts: ExcerptSet) -> list[Highlight]:
     """The highlights an export carries (search-hit passages are not highlights).
 
-    What :meth:`reader.highlights.HighlightStore.import_highlights` takes.
+    What :meth:`reader.highlights.store.HighlightStore.import_highlights` takes.
     """
     found: list[Highlight] = []
     for article, x in excerpts.excerpts():

@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from reader.app.widgets.footer import ReaderFooter
-from reader.textsafe import one_line
+from reader.support.textsafe import one_line
 
 if TYPE_CHECKING:
     from reader.export import ArticleInfo, Excerpt, ExcerptSet

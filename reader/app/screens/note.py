@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from reader.app.widgets.footer import ReaderFooter
-from reader.textsafe import one_line
+from reader.support.textsafe import one_line
 
 #: What the dialog returns: the note and the tags (None: cancelled).
 NoteAndTags = tuple[str, tuple[str, ...]]

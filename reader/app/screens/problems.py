@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from reader.app.widgets.footer import ReaderFooter
-from reader.textsafe import one_line
+from reader.support.textsafe import one_line
 
 
 class ProblemsScreen(ModalScreen[None]):

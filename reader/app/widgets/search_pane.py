@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 from reader.app.backend import SearchRequest
 
 if TYPE_CHECKING:
-    from reader.search import SearchHit, SearchResults
+    from reader.search.engine import SearchHit, SearchResults
 
 #: A snippet in the results list is cut to about this many characters.
 SNIPPET_CHARS = 110

@@ -30,8 +30,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.app.document import HIGHLIGHT, ArticleDocument, Range, WrappedBody, text_cells
-from reader.boundaries import paragraph_bounds, sentence_bounds
-from reader.textsafe import one_line
+from reader.highlights.boundaries import paragraph_bounds, sentence_bounds
+from reader.support.textsafe import one_line
 
 #: The longest line, in cells, the body is wrapped to: wider is harder to read.
 MEASURE = 100

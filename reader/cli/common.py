@@ -1,0 +1,92 @@
+"""What every command shares: the one-line error, and opening the index.
+
+Command modules (:mod:`reader.cli.main`, :mod:`reader.cli.entities`,
+:mod:`reader.cli.highlights`) import from here; this module imports none of them.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+EXIT_ERROR = 2
+
+
+class CliError(Exception):
+    """A failure the user can act on; the message is printed as one line."""
+
+
+# -- opening the index -------------------------------------------------------------------------
+
+
+def open_index(corpus: Path, *, rebuild: bool = False, quiet: bool = False):
+    """Open the corpus index and bring it up to date, reporting on stderr."""
+    if not corpus.is_dir():
+        raise CliError(f"corpus folder not found: {corpus}")
+    from reader.index.prescan import Prescan
+
+    # The folder is scanned on another core while the index's modules are imported.
+    prescan = None if rebuild else Prescan.start(corpus)
+    try:
+        from reader.index.corpus_index import CorpusIndex, IndexUnusable
+
+        index = CorpusIndex(corpus)
+        progress = _stderr_progress() if not quiet else None
+        try:
+            if rebuild:
+                report = index.rebuild(progress=progress)
+            else:
+                index.open()
+                scanned = None
+                if prescan is not None:
+                    if prescan.changed():  # read while the child works out the changes
+                        index.read_manifest()
+                    scanned = prescan.result()
+                report = index.update(progress=progress, scanned=scanned)
+        except IndexUnusable as error:
+            raise CliError(str(error)) from None
+        except OSError as error:
+            raise CliError(
+                f"cannot write the index in {index.root}: {error.strerror or error}"
+            ) from None
+    finally:
+        if prescan is not None:
+            prescan.close()
+    _clear_progress(progress)
+    if index.notice:
+        print(f"reader: {index.notice}", file=sys.stderr)
+    if not quiet:
+        for problem in report.problems:
+            if problem.severity == "error":
+                print(
+                    f"reader: skipped {shown_path(problem.path)}: {problem.reason}", file=sys.stderr
+                )
+            else:
+                print(
+                    f"reader: warning: {shown_path(problem.path)}: {problem.reason}",
+                    file=sys.stderr,
+                )
+    return index, report
+
+
+def shown_path(path: Path) -> str:
+    from reader.support.textsafe import one_line
+
+    return one_line(str(path))
+
+
+def _stderr_progress():
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        if total >= 100:
+            print(f"\rindexing {done}/{total} articles…", end="", file=sys.stderr, flush=True)
+
+    return show
+
+
+def _clear_progress(progress: Any) -> None:
+    if progress is not None:
+        print("\r\033[K", end="", file=sys.stderr, flush=True)

@@ -1,0 +1,240 @@
+"""The ``reader`` command line.
+
+``reader`` alone opens the app. Subcommands work on the same core: ``list``,
+``search``, ``index``, ``entities``. Known failures become one line on stderr
+and exit status 2; with ``--json`` the standard output stays valid JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from reader import __version__
+from reader.cli.common import EXIT_ERROR, CliError, open_index
+from reader.support.locations import ENV_CORPUS, default_corpus
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reader",
+        description="Study a body of news articles: search, people, places and agreements, "
+        "highlights and exported excerpts. With no command, opens the reader app.",
+    )
+    parser.add_argument("--version", action="version", version=f"reader {__version__}")
+    parser.add_argument(
+        "--corpus",
+        metavar="DIR",
+        type=Path,
+        help=f"the folder of articles (default: ${ENV_CORPUS}, else ./articles if present, "
+        "else the bundled corpus)",
+    )
+    # --corpus is accepted after the command too: `reader bench --corpus DIR`.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--corpus",
+        metavar="DIR",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="the folder of articles",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    add = functools.partial(commands.add_parser, parents=[common])
+
+    p = add("list", help="list every article")
+    p.set_defaults(handler=cmd_list)
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = add("search", help="search the corpus (Whoosh query language)")
+    p.set_defaults(handler=cmd_search)
+    p.add_argument("query", help='e.g. agreements, "South China Sea", person:Kishi, date:2014')
+    p.add_argument("--limit", type=int, default=10, metavar="N", help="results (default 10)")
+    p.add_argument("--sort", choices=("relevance", "date"), default="relevance")
+    p.add_argument("--source", action="append", default=[], help="only this source (repeatable)")
+    p.add_argument("--from", dest="date_from", metavar="DATE", help="only on or after DATE")
+    p.add_argument("--to", dest="date_to", metavar="DATE", help="only on or before DATE")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = add("index", help="bring the index up to date and say what changed")
+    p.set_defaults(handler=cmd_index)
+    p.add_argument("--rebuild", action="store_true", help="rebuild it from scratch")
+
+    p = add("entities", help="people, places and agreements in articles")
+    p.set_defaults(handler=cmd_entities)
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files (default: corpus)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    from reader.cli import highlights as highlight_commands
+
+    highlight_commands.register(commands, parents=[common])
+
+    p = add("bench", help="measure indexing, start-up, search and memory on a corpus")
+    p.add_argument("--queries", type=int, default=120, metavar="N", help="queries to time")
+    p.add_argument(
+        "--compare-entities",
+        action="store_true",
+        help="also build without entity recognition, to measure what it adds",
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(handler=cmd_bench)
+
+    p = add("app", help="open the reader app (the default)")
+    p.set_defaults(handler=cmd_app)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    corpus = (args.corpus or default_corpus()).expanduser()
+    handler = getattr(args, "handler", cmd_app)
+    try:
+        return handler(args, corpus)
+    except CliError as error:
+        return _fail(args, str(error))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader of our output went away (e.g. `reader list | head`): not an error.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+def _fail(args: argparse.Namespace, message: str) -> int:
+    from reader.support.textsafe import one_line
+
+    message = one_line(message)
+    if getattr(args, "json", False):
+        print(json.dumps({"error": message}))
+    print(f"reader: {message}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+# -- commands -------------------------------------------------------------------------------------
+
+
+def cmd_app(args: argparse.Namespace, corpus: Path) -> int:
+    if not corpus.is_dir():
+        raise CliError(f"corpus folder not found: {corpus}")
+    try:
+        from reader.app import run_app
+    except ImportError:
+        build_parser().print_help()
+        return 0
+    return run_app(corpus)
+
+
+def cmd_list(args: argparse.Namespace, corpus: Path) -> int:
+    from reader.cli.output import print_article_list
+
+    index, _ = open_index(corpus, quiet=args.json)
+    rows = []
+    with index.searcher() as searcher:
+        for stored in searcher.all_stored_fields():
+            rows.append(_list_row(stored))
+    rows.sort(key=lambda r: r["id"])
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        print_article_list(rows)
+    return 0
+
+
+def _list_row(stored: dict[str, Any]) -> dict[str, Any]:
+    from reader.corpus.articles import derive_title
+
+    date = stored.get("date")
+    return {
+        "id": stored["id"],
+        "path": stored.get("path", ""),
+        "title": stored.get("title") or derive_title(stored.get("body", "")) or stored["id"],
+        "source": stored.get("source") or None,
+        "date": date.date().isoformat() if date else None,
+    }
+
+
+def cmd_search(args: argparse.Namespace, corpus: Path) -> int:
+    from reader.cli.output import print_results
+    from reader.search.engine import Filters, search
+    from reader.search.query import QueryError
+
+    if args.limit < 1:
+        raise CliError("--limit must be at least 1")
+    filters = Filters(
+        sources=tuple(args.source),
+        date_from=_date_arg(args.date_from, "--from"),
+        date_to=_date_arg(args.date_to, "--to"),
+    )
+    index, _ = open_index(corpus, quiet=args.json)
+    with index.searcher() as searcher:
+        try:
+            results = search(
+                searcher, args.query, limit=args.limit, sort=args.sort, filters=filters
+            )
+        except QueryError as error:
+            raise CliError(f"bad query: {error}") from None
+    if args.json:
+        print(json.dumps([h.to_dict() for h in results.hits], ensure_ascii=False, indent=2))
+        if results.suggestion:
+            print(f"reader: no results; did you mean: {results.suggestion}", file=sys.stderr)
+    else:
+        print_results(results)
+    return 0
+
+
+def _date_arg(value: str | None, flag: str):
+    from reader.corpus.articles import parse_date
+
+    if value is None:
+        return None
+    date = parse_date(value)
+    if date is None:
+        raise CliError(f"{flag} wants a date as YYYY-MM-DD, not {value!r}")
+    return date
+
+
+def cmd_index(args: argparse.Namespace, corpus: Path) -> int:
+    index, report = open_index(corpus, rebuild=args.rebuild)
+    print(report.summary())
+    print(f"index folder: {index.root}")
+    if report.touched and report.touched <= 20:
+        for label, ids in (
+            ("added", report.added),
+            ("changed", report.changed),
+            ("removed", report.removed),
+        ):
+            for article_id in ids:
+                print(f"  {label}: {article_id}")
+    return 0
+
+
+def cmd_entities(args: argparse.Namespace, corpus: Path) -> int:
+    from reader.cli.entities import entities_command
+
+    return entities_command(args, corpus)
+
+
+def cmd_bench(args: argparse.Namespace, corpus: Path) -> int:
+    from reader.bench import run as bench
+
+    if not corpus.is_dir():
+        raise CliError(f"corpus folder not found: {corpus}")
+    if args.queries < 6:
+        raise CliError("--queries must be at least 6")
+    say = None if args.json else (lambda message: print(f"… {message}", file=sys.stderr))
+    try:
+        figures = bench.run(
+            corpus, queries=args.queries, progress=say, compare_entities=args.compare_entities
+        )
+    except (OSError, ValueError, subprocess.CalledProcessError) as error:
+        raise CliError(f"benchmark failed: {error}") from None
+    print(bench.main_json(figures) if args.json else bench.format_report(figures))
+    return 0

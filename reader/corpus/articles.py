@@ -1,0 +1,276 @@
+"""Load the articles of a corpus folder (:mod:`reader.corpus.scanning` finds them).
+
+An article is a ``.md``, ``.markdown`` or ``.txt`` file, with or without YAML
+front matter. Loading never stops at a bad file: each one becomes a
+:class:`Problem` (path and reason) and the rest load. The names of
+:mod:`reader.corpus.scanning` are available here too.
+
+The body an :class:`Article` holds is the text every other part works on: line
+ends are LF, control characters are neutralised one for one
+(:mod:`reader.support.textsafe`), and all character offsets (snippets, entity mentions,
+highlights) point into it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import datetime as dt
+import hashlib
+import re
+import stat
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reader.corpus import frontmatter
+from reader.corpus.scanning import SUFFIXES, Problem, SourceFile, is_ignored_name, os_reason, scan
+from reader.support.textsafe import neutralize, normalize_newlines, one_line
+
+__all__ = [
+    "SUFFIXES",
+    "Article",
+    "ArticleError",
+    "Problem",
+    "SourceFile",
+    "is_ignored_name",
+    "load",
+    "load_corpus",
+    "load_path",
+    "scan",
+]
+
+#: Larger files are refused: nobody reads a 64 MB article, and it would stall indexing.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+#: Length of a derived display title.
+TITLE_CHARS = 80
+
+_KNOWN_KEYS = ("title", "source", "author", "date", "url")
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One loaded article. ``body`` is safe to display and is what offsets point into."""
+
+    id: str
+    path: Path
+    body: str
+    title: str | None = None
+    source: str | None = None
+    author: str | None = None
+    date: dt.date | None = None
+    url: str | None = None
+    meta: Mapping[str, str] = field(default_factory=dict)
+    content_hash: str = ""
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def display_title(self) -> str:
+        """The title, or one derived from the lead when the article has none."""
+        return self.title or derive_title(self.body) or self.path.stem
+
+
+class ArticleError(Exception):
+    """An article file that cannot be loaded; the message is the reason."""
+
+
+def derive_title(body: str) -> str:
+    """A short display title from the first line of ``body`` (never invented)."""
+    for line in body.split("\n"):
+        line = " ".join(line.split())
+        if line:
+            break
+    else:
+        return ""
+    if len(line) <= TITLE_CHARS:
+        return line
+    cut = line.rfind(" ", 0, TITLE_CHARS - 1)
+    return line[: cut if cut > TITLE_CHARS // 2 else TITLE_CHARS - 1].rstrip(" ,;:") + "…"
+
+
+def content_hash(body: str) -> str:
+    """The hash highlights use to notice that an article's text changed."""
+    return "sha256:" + hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+# -- loading one file ----------------------------------------------------------------------
+
+
+def load(source: SourceFile) -> Article:
+    """Load one article file, or raise :class:`ArticleError` with the reason."""
+    path = source.path
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise ArticleError("the file disappeared before it could be read") from None
+    except OSError as error:
+        raise ArticleError(os_reason(error)) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise ArticleError(f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+    text, warnings = decode(data)
+    text = normalize_newlines(text)
+    try:
+        meta, body, _ = frontmatter.split(text)
+    except frontmatter.FrontMatterError as error:
+        raise ArticleError(str(error)) from None
+    body = neutralize(body.strip("\n"))
+    if not body.strip() and not meta:
+        raise ArticleError("the file is empty")
+    fields, extra, meta_warnings = _read_metadata(meta or {})
+    return Article(
+        id=source.id,
+        path=path,
+        body=body + "\n" if body else "",
+        meta=extra,
+        content_hash=content_hash(body + "\n" if body else ""),
+        warnings=tuple(warnings + meta_warnings),
+        **fields,
+    )
+
+
+def load_path(path: Path, root: Path | None = None) -> Article:
+    """Load a single file given by path (inside or outside a corpus)."""
+    path = path.resolve()
+    try:
+        st = path.stat()
+    except OSError as error:
+        raise ArticleError(os_reason(error)) from None
+    if not stat.S_ISREG(st.st_mode):
+        raise ArticleError("not a regular file")
+    article_id = path.stem
+    if root is not None:
+        with contextlib.suppress(ValueError):
+            article_id = path.relative_to(root.resolve()).as_posix().rsplit(".", 1)[0]
+    return load(SourceFile(article_id, str(path), st.st_mtime_ns, st.st_size))
+
+
+def load_corpus(root: Path) -> tuple[list[Article], list[Problem]]:
+    """Load every article under ``root``; bad files become problems."""
+    files, problems = scan(root)
+    articles: list[Article] = []
+    for source in files:
+        try:
+            article = load(source)
+        except ArticleError as error:
+            problems.append(Problem(source.path, str(error)))
+            continue
+        articles.append(article)
+        problems.extend(Problem(source.path, w, "warning") for w in article.warnings)
+    return articles, problems
+
+
+def iter_articles(root: Path) -> Iterator[Article]:
+    """Articles under ``root`` one at a time, skipping files that cannot be loaded."""
+    files, _ = scan(root)
+    for source in files:
+        try:
+            yield load(source)
+        except ArticleError:
+            continue
+
+
+# -- decoding ------------------------------------------------------------------------------------
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def decode(data: bytes) -> tuple[str, list[str]]:
+    """Decode an article file's bytes: UTF-8 (with or without BOM), UTF-16/32 with a
+    BOM, else Windows-1252/Latin-1 with a warning. Binary files are refused."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(encoding), []
+            except UnicodeDecodeError as error:
+                raise ArticleError(
+                    f"starts with a {encoding} mark but is not {encoding}: {error.reason}"
+                ) from None
+    if _looks_binary(data):
+        raise ArticleError("binary file, not text")
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), ["not UTF-8; decoded as Windows-1252"]
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), ["not UTF-8; decoded as Latin-1"]
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:8192]
+    if not sample:
+        return False
+    if b"\x00" in sample:
+        # Text with a stray NUL is still text; mostly-NUL or many controls is not.
+        nuls = sample.count(b"\x00")
+        if nuls > len(sample) // 100 + 1:
+            return True
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+    return controls > len(sample) // 10
+
+
+# -- metadata ------------------------------------------------------------------------------------
+
+
+def _read_metadata(meta: dict[Any, Any]) -> tuple[dict[str, Any], dict[str, str], list[str]]:
+    fields: dict[str, Any] = {}
+    extra: dict[str, str] = {}
+    warnings: list[str] = []
+    for key, value in meta.items():
+        name = one_line(str(key)).lower()
+        if name == "date":
+            date = parse_date(value)
+            if date is None and value not in (None, ""):
+                warnings.append(
+                    f"date {one_line(str(value))[:40]!r} is not an ISO 8601 date; ignored"
+                )
+            fields["date"] = date
+        elif name in _KNOWN_KEYS:
+            text = _scalar_text(value)
+            if text is None:
+                warnings.append(f"{name} is a {type(value).__name__}, not text; ignored")
+            else:
+                fields[name] = text or None
+        else:
+            text = _scalar_text(value)
+            if text is not None and text:
+                extra[name] = text
+    return fields, extra, warnings
+
+
+def _scalar_text(value: Any) -> str | None:
+    if value is None:
+        return ""
+    if isinstance(value, str | int | float | bool | dt.date):
+        return one_line(str(value))
+    if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
+        return one_line(", ".join(str(v) for v in value))
+    return None
+
+
+_DATE_PREFIX = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """An ISO 8601 date (or date-time) from front matter, else None."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        match = _DATE_PREFIX.match(value)
+        if match:
+            try:
+                return dt.date(*(int(g) for g in match.groups()))
+            except ValueError:
+                return None
+    return None

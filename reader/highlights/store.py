@@ -1,0 +1,616 @@
+"""Highlights: passages of articles a user marked, with a note and tags.
+
+The store is one JSON file in the user's data folder (``highlights.json``)::
+
+    {"format": "reader-highlights", "version": 1, "highlights": [{...}, ...]}
+
+Safety, in order of what can go wrong:
+
+* **Half-written file**: every write goes to a temp file in the same folder,
+  is fsynced, then renamed over the store; a reader sees the old file or the new
+  one, never a mix.
+* **Two app instances**: every change (add, update, delete, restore, re-anchor)
+  takes an exclusive lock on ``highlights.json.lock``, re-reads the file *under
+  the lock* and applies the one operation to that fresh copy. A change made by
+  another process in the meantime is kept, never overwritten by a stale copy.
+* **Damaged file**: it is renamed aside with a timestamp
+  (``highlights.damaged-20261123T101500Z.json``), the highlights that can still
+  be read are kept, and :attr:`HighlightStore.notice` says what happened. It is
+  never silently replaced by an empty store.
+* **Newer format** (a later version of reader wrote it): the store is opened
+  read-only; changes raise :class:`StoreReadOnly` with a clear message and the
+  file is left untouched.
+
+User-typed notes and tags are neutralised (:mod:`reader.support.textsafe`) when they
+enter the store, so they are safe to print to a terminal.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import time
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from reader.highlights.anchoring import (
+    Anchor,
+    Placement,
+    make_anchor,
+    occurrences,
+    place,
+    reanchored,
+)
+from reader.support.atomic import write_atomic
+from reader.support.textsafe import neutralize, one_line
+
+FORMAT_NAME = "reader-highlights"
+#: Bump when the file layout changes; a store with a higher version is opened read-only.
+SCHEMA_VERSION = 1
+STORE_FILE = "highlights.json"
+#: How long a change waits for another process holding the lock.
+LOCK_TIMEOUT = 10.0
+#: Shortest id prefix the command line accepts.
+MIN_ID_PREFIX = 4
+
+
+class HighlightError(Exception):
+    """A highlight operation that cannot be done; the message is one line for the user."""
+
+
+class HighlightNotFound(HighlightError, KeyError):
+    def __str__(self) -> str:  # KeyError would repr() the message
+        return str(self.args[0]) if self.args else "highlight not found"
+
+
+class StoreReadOnly(HighlightError):
+    """The store was written by a newer version of reader and cannot be changed."""
+
+
+class StoreBusy(HighlightError):
+    """Another process held the store's lock for too long."""
+
+
+class QuoteNotFound(HighlightError):
+    """The quote to highlight is not in the article."""
+
+
+# -- the model ---------------------------------------------------------------------------------
+
+
+def utc_now() -> dt.datetime:
+    """Now, in UTC, to the second (what the store keeps)."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def format_time(value: dt.datetime) -> str:
+    """``2026-11-23T10:15:00Z``: UTC expressed with Z (as W3C annotations want)."""
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_time(value: str) -> dt.datetime:
+    parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.UTC)
+    return parsed.astimezone(dt.UTC)
+
+
+def clean_note(note: str | None) -> str:
+    """A note as stored: control characters neutralised, outer blank lines removed."""
+    if not note:
+        return ""
+    return neutralize(note.replace("\r\n", "\n").replace("\r", "\n")).strip()
+
+
+def clean_tags(tags: Iterable[str] | None) -> tuple[str, ...]:
+    """Tags as stored: one line each, inner spaces become hyphens, no empties, no repeats."""
+    result: list[str] = []
+    for tag in tags or ():
+        text = "-".join(one_line(str(tag)).lstrip("#").split())
+        if text and text not in result:
+            result.append(text)
+    return tuple(result)
+
+
+@dataclass(frozen=True, slots=True)
+class Highlight:
+    """One highlighted passage of one article."""
+
+    id: str
+    article_id: str
+    anchor: Anchor
+    note: str = ""
+    tags: tuple[str, ...] = ()
+    created: dt.datetime = field(default_factory=utc_now)
+    updated: dt.datetime | None = None
+
+    @property
+    def quote(self) -> str:
+        return self.anchor.quote
+
+    @property
+    def short_id(self) -> str:
+        return self.id[:8]
+
+    def to_dict(self) -> dict[str, Any]:
+        a = self.anchor
+        return {
+            "id": self.id,
+            "article_id": self.article_id,
+            "quote": a.quote,
+            "prefix": a.prefix,
+            "suffix": a.suffix,
+            "start": a.start,
+            "end": a.end,
+            "content_hash": a.content_hash,
+            "note": self.note,
+            "tags": list(self.tags),
+            "created": format_time(self.created),
+            "updated": format_time(self.updated) if self.updated else None,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Highlight:
+        """Read one record; raises ValueError when it is not a valid highlight."""
+        if not isinstance(data, dict):
+            raise ValueError("a highlight is not an object")
+        try:
+            start, end = data["start"], data["end"]
+            texts = [data[k] for k in ("id", "article_id", "quote", "prefix", "suffix")]
+            if not all(isinstance(t, str) for t in texts) or not texts[0] or not texts[2]:
+                raise ValueError("id, article_id, quote, prefix and suffix must be text")
+            if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end):
+                raise ValueError("start and end must be offsets with start < end")
+            tags = data.get("tags") or []
+            if not isinstance(tags, list):
+                raise ValueError("tags must be a list")
+            note = data.get("note") or ""
+            if not isinstance(note, str):
+                raise ValueError("note must be text")
+            updated = data.get("updated")
+            return cls(
+                id=data["id"],
+                article_id=data["article_id"],
+                anchor=Anchor(
+                    quote=neutralize(data["quote"]),
+                    prefix=neutralize(data["prefix"]),
+                    suffix=neutralize(data["suffix"]),
+                    start=start,
+                    end=end,
+                    content_hash=str(data.get("content_hash") or ""),
+                ),
+                note=clean_note(note),
+                tags=clean_tags(str(t) for t in tags),
+                created=parse_time(data["created"]),
+                updated=parse_time(updated) if updated else None,
+            )
+        except KeyError as error:
+            raise ValueError(f"missing field {error.args[0]!r}") from None
+        except (TypeError, AttributeError) as error:
+            raise ValueError(str(error)) from None
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """A highlight and where it is in the article's current text."""
+
+    highlight: Highlight
+    placement: Placement
+
+    @property
+    def orphaned(self) -> bool:
+        return self.placement.status == "orphaned"
+
+    @property
+    def status(self) -> str:
+        return self.placement.status
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def locate_quote(body: str, quote: str, occurrence: int | None = None) -> tuple[int, int, int]:
+    """Find ``quote`` in ``body``: ``(start, end, how many occurrences)``.
+
+    ``occurrence`` is 1-based; None takes the first. Raises QuoteNotFound.
+    """
+    found = occurrences(body, quote)
+    if not found:
+        raise QuoteNotFound("the quote is not in the article")
+    if occurrence is None:
+        occurrence = 1
+    if not 1 <= occurrence <= len(found):
+        times = "once" if len(found) == 1 else f"{len(found)} times"
+        raise QuoteNotFound(f"the quote occurs {times}; there is no occurrence {occurrence}")
+    start, end = found[occurrence - 1]
+    return start, end, len(found)
+
+
+def place_highlight(highlight: Highlight, body: str | None, content_hash: str) -> Placed:
+    """Where ``highlight`` is in ``body``; orphaned when the article is gone (None)."""
+    if body is None:
+        return Placed(highlight, Placement("orphaned"))
+    return Placed(highlight, place(highlight.anchor, body, content_hash))
+
+
+# -- the file lock ------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _locked(lock_path: Path, timeout: float | None = None) -> Iterator[None]:
+    """An exclusive lock between processes (and between store objects in one process)."""
+    timeout = LOCK_TIMEOUT if timeout is None else timeout
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        deadline = time.monotonic() + timeout
+        while not _try_lock(fd):
+            if time.monotonic() > deadline:
+                raise StoreBusy(
+                    f"another reader process has been changing the highlights for over "
+                    f"{timeout:.0f} s; try again"
+                )
+            time.sleep(0.01)
+        try:
+            yield
+        finally:
+            _unlock(fd)
+    finally:
+        os.close(fd)
+
+
+try:
+    import fcntl
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+    def _unlock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
+except ImportError:  # pragma: no cover - Windows
+    import msvcrt
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+
+    def _unlock(fd: int) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
+
+# -- the store ---------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Loaded:
+    highlights: list[Highlight]
+    #: Why the file cannot be trusted (damaged), else None.
+    damage: str | None = None
+    #: The version number of a file written by a newer reader, else None.
+    newer: int | None = None
+
+
+def _parse(raw: bytes | None) -> _Loaded:
+    if raw is None:
+        return _Loaded([])
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as error:
+        return _Loaded([], damage=f"not valid JSON ({type(error).__name__})")
+    if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
+        return _Loaded([], damage="not a reader highlights file")
+    version = data.get("version")
+    if not isinstance(version, int):
+        return _Loaded([], damage="no format version")
+    records = data.get("highlights")
+    if version > SCHEMA_VERSION:
+        # Read what can be read, but never judge (or repair) a format we do not know.
+        kept = []
+        for record in records if isinstance(records, list) else []:
+            with contextlib.suppress(ValueError):
+                kept.append(Highlight.from_dict(record))
+        return _Loaded(kept, newer=version)
+    if not isinstance(records, list):
+        return _Loaded([], damage="no list of highlights")
+    kept, bad, seen = [], 0, set()
+    for record in records:
+        try:
+            highlight = Highlight.from_dict(record)
+        except ValueError:
+            bad += 1
+            continue
+        if highlight.id in seen:
+            bad += 1
+            continue
+        seen.add(highlight.id)
+        kept.append(highlight)
+    if bad:
+        return _Loaded(kept, damage=f"{bad} unreadable highlight record{'s' if bad > 1 else ''}")
+    return _Loaded(kept)
+
+
+def _serialise(highlights: Sequence[Highlight]) -> bytes:
+    data = {
+        "format": FORMAT_NAME,
+        "version": SCHEMA_VERSION,
+        "highlights": [h.to_dict() for h in highlights],
+    }
+    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def default_store_path() -> Path:
+    from reader.support.locations import data_dir
+
+    return data_dir() / STORE_FILE
+
+
+class HighlightStore:
+    """The user's highlights, safe to share between processes.
+
+    Reads always see the latest file. Each change is a locked read-modify-write
+    of the file. Methods raise :class:`HighlightError` subclasses for failures
+    the user can act on, and OSError when the disk does.
+    """
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or default_store_path()
+        self.lock_path = self.path.with_name(self.path.name + ".lock")
+        #: One line for the user when something about the store needs saying.
+        self.notice: str | None = None
+        self.read_only = False
+        self._cache_key: tuple[int, int, int] | None = None
+        self._cache: list[Highlight] = []
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def all(self) -> list[Highlight]:
+        """Every highlight, in the order they were made."""
+        return list(self._current())
+
+    def for_article(self, article_id: str) -> list[Highlight]:
+        """The highlights of one article, in reading order."""
+        found = [h for h in self._current() if h.article_id == article_id]
+        return sorted(found, key=lambda h: (h.anchor.start, h.anchor.end))
+
+    def get(self, highlight_id: str) -> Highlight | None:
+        return next((h for h in self._current() if h.id == highlight_id), None)
+
+    def find(self, id_or_prefix: str) -> Highlight:
+        """The highlight with this id, or the only one whose id starts with it."""
+        key = id_or_prefix.strip().lower()
+        exact = self.get(key)
+        if exact is not None:
+            return exact
+        if len(key) < MIN_ID_PREFIX:
+            raise HighlightNotFound(f"no highlight {one_line(id_or_prefix)!r}")
+        matches = [h for h in self._current() if h.id.startswith(key)]
+        if not matches:
+            raise HighlightNotFound(f"no highlight {one_line(id_or_prefix)!r}")
+        if len(matches) > 1:
+            raise HighlightNotFound(
+                f"{one_line(id_or_prefix)!r} is the start of {len(matches)} highlight ids; "
+                "give more of it"
+            )
+        return matches[0]
+
+    def placed(self, article_id: str, body: str | None, content_hash: str) -> list[Placed]:
+        """The highlights of an article with where they are now (no write)."""
+        return [place_highlight(h, body, content_hash) for h in self.for_article(article_id)]
+
+    def _current(self) -> list[Highlight]:
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            self._cache_key, self._cache = None, []
+            self._note_version(None)
+            return self._cache
+        key = (st.st_mtime_ns, st.st_size, st.st_ino)
+        if key == self._cache_key:
+            return self._cache
+        loaded = _parse(_read(self.path))
+        if loaded.damage is not None:
+            loaded = self._repair()
+        self._note_version(loaded.newer)
+        self._cache = loaded.highlights
+        with contextlib.suppress(OSError):
+            st = self.path.stat()
+            self._cache_key = (st.st_mtime_ns, st.st_size, st.st_ino)
+        return self._cache
+
+    def _note_version(self, newer: int | None) -> None:
+        if newer is not None:
+            self.read_only = True
+            self.notice = (
+                f"the highlights file {self.path} was written by a newer version of reader "
+                f"(format {newer}; this version knows {SCHEMA_VERSION}): opened read-only"
+            )
+        elif self.read_only:
+            self.read_only = False
+            self.notice = None
+
+    def _repair(self) -> _Loaded:
+        """Under the lock: keep a damaged file aside and save what could be read of it."""
+        with _locked(self.lock_path):
+            raw = _read(self.path)
+            loaded = _parse(raw)
+            if loaded.damage is None or raw is None:
+                return loaded  # another process repaired it meanwhile
+            aside = self._keep_aside()
+            if loaded.highlights:
+                write_atomic(self.path, _serialise(loaded.highlights))
+            count = len(loaded.highlights)
+            self.notice = (
+                f"the highlights file was damaged ({loaded.damage}); it was kept as "
+                f"{aside.name} and {count} highlight{'s' if count != 1 else ''} could be "
+                "recovered from it"
+            )
+            return _Loaded(loaded.highlights)
+
+    def _keep_aside(self) -> Path:
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        aside = self.path.with_name(f"{self.path.stem}.damaged-{stamp}{self.path.suffix}")
+        os.replace(self.path, aside)
+        return aside
+
+    # -- changing ------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[list[Highlight]]:
+        """Lock, re-read the file, let the caller change the list, write it back."""
+        with _locked(self.lock_path):
+            self._cache_key = None  # whatever we had may be stale: read under the lock
+            loaded = _parse(_read(self.path))
+            if loaded.damage is not None:
+                aside = self._keep_aside()
+                count = len(loaded.highlights)
+                self.notice = (
+                    f"the highlights file was damaged ({loaded.damage}); it was kept as "
+                    f"{aside.name} and {count} highlight{'s' if count != 1 else ''} could be "
+                    "recovered from it"
+                )
+            self._note_version(loaded.newer)
+            if self.read_only:
+                raise StoreReadOnly(self.notice or "the highlights file is read-only")
+            highlights = list(loaded.highlights)
+            yield highlights
+            write_atomic(self.path, _serialise(highlights))
+            self._cache = highlights
+            with contextlib.suppress(OSError):
+                st = self.path.stat()
+                self._cache_key = (st.st_mtime_ns, st.st_size, st.st_ino)
+
+    def add(
+        self,
+        article_id: str,
+        anchor: Anchor,
+        *,
+        note: str | None = None,
+        tags: Iterable[str] | None = None,
+        created: dt.datetime | None = None,
+    ) -> Highlight:
+        """Save a new highlight of ``anchor`` in ``article_id``."""
+        highlight = Highlight(
+            id=new_id(),
+            article_id=article_id,
+            anchor=anchor,
+            note=clean_note(note),
+            tags=clean_tags(tags),
+            created=(created or utc_now()).astimezone(dt.UTC).replace(microsecond=0),
+        )
+        with self._transaction() as highlights:
+            highlights.append(highlight)
+        return highlight
+
+    def add_span(
+        self,
+        article_id: str,
+        body: str,
+        content_hash: str,
+        start: int,
+        end: int,
+        *,
+        note: str | None = None,
+        tags: Iterable[str] | None = None,
+    ) -> Highlight:
+        """Highlight ``body[start:end]`` (what the app calls for a selection)."""
+        return self.add(
+            article_id, make_anchor(body, start, end, content_hash), note=note, tags=tags
+        )
+
+    def update(
+        self,
+        highlight_id: str,
+        *,
+        note: str | None = None,
+        tags: Iterable[str] | None = None,
+    ) -> Highlight:
+        """Change the note and/or the tags (None leaves one as it is)."""
+        with self._transaction() as highlights:
+            i = _position(highlights, highlight_id)
+            old = highlights[i]
+            new = replace(
+                old,
+                note=old.note if note is None else clean_note(note),
+                tags=old.tags if tags is None else clean_tags(tags),
+                updated=utc_now(),
+            )
+            highlights[i] = new
+        return new
+
+    def delete(self, highlight_id: str) -> Highlight:
+        """Remove a highlight and return it (give it to :meth:`restore` to undo)."""
+        with self._transaction() as highlights:
+            return highlights.pop(_position(highlights, highlight_id))
+
+    def restore(self, highlight: Highlight) -> Highlight:
+        """Put back a deleted highlight, same id and times (undo). No-op if present."""
+        with self._transaction() as highlights:
+            for existing in highlights:
+                if existing.id == highlight.id:
+                    return existing
+            highlights.append(highlight)
+        return highlight
+
+    def reanchor(self, article_id: str, body: str | None, content_hash: str) -> list[Placed]:
+        """Place an article's highlights in its current text and save the ones that moved.
+
+        Orphaned highlights keep their old anchor, so they come back if the passage does.
+        """
+        current = self.placed(article_id, body, content_hash)
+        if body is None or all(p.status == "anchored" or p.orphaned for p in current):
+            return current
+        if self.read_only:
+            return current
+        result: dict[str, Placed] = {}
+        with self._transaction() as highlights:
+            for i, highlight in enumerate(highlights):
+                if highlight.article_id != article_id:
+                    continue
+                anchor, placement = reanchored(highlight.anchor, body, content_hash)
+                if anchor != highlight.anchor:
+                    highlight = highlights[i] = replace(highlight, anchor=anchor)
+                result[highlight.id] = Placed(highlight, placement)
+        return sorted(
+            result.values(), key=lambda p: (p.highlight.anchor.start, p.highlight.anchor.end)
+        )
+
+    def import_highlights(self, incoming: Iterable[Highlight]) -> int:
+        """Add highlights (e.g. read back from a JSON export) whose ids are new; the count."""
+        added = 0
+        with self._transaction() as highlights:
+            known = {h.id for h in highlights}
+            for highlight in incoming:
+                if highlight.id not in known:
+                    highlights.append(highlight)
+                    known.add(highlight.id)
+                    added += 1
+        return added
+
+
+def _position(highlights: list[Highlight], highlight_id: str) -> int:
+    for i, highlight in enumerate(highlights):
+        if highlight.id == highlight_id:
+            return i
+    raise HighlightNotFound(f"no highlight {one_line(highlight_id)!r} (deleted meanwhile?)")
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None

@@ -1,0 +1,694 @@
+"""The Whoosh index of a corpus: build, update incrementally, recover from faults.
+
+The index of a corpus lives in the user's cache folder (see
+:func:`reader.support.locations.index_dir_for`), never in the articles folder. Beside
+Whoosh's own files it keeps two small JSON files:
+
+``reader-meta.json``
+    the schema and recognizer versions the index was built with; a mismatch
+    after an upgrade triggers a rebuild.
+``reader-manifest.json``
+    for each article id, the file's path, modification time and size, so that
+    an update reads only the files that were added or changed
+    (:mod:`reader.index.manifest`).
+
+A full rebuild is written to a fresh folder and swapped in, so an interrupted
+rebuild never leaves a half-written index behind. A build into an empty index
+(a rebuild, or the first update) of many files runs in worker processes that
+each write whole segments (:mod:`reader.index.segments`); other updates are written
+here, in batches. Only one process writes, and it holds Whoosh's write lock for
+the whole update: when another holds it, the index is opened read-only and
+:attr:`CorpusIndex.notice` says so in one line.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import multiprocessing
+import os
+import shutil
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
+from whoosh.searching import Searcher
+from whoosh.writing import LockError
+
+from reader.corpus import articles as corpus
+from reader.corpus.articles import Problem, SourceFile
+from reader.index import whoosh_patches
+from reader.index.documents import (
+    Prepared,
+    entities_enabled,
+    gazetteer_problem,
+    manifest_entry,
+    prepare,
+    recognizer,
+    recognizer_version,
+)
+from reader.index.manifest import FILE as _MANIFEST
+from reader.index.manifest import Entries, Manifest, ManifestError, changes, files_fingerprint
+from reader.index.prescan import Scanned
+from reader.index.schema import SCHEMA_VERSION, SCRATCH_PREFIX, IndexUnusable, make_schema
+from reader.index.writers import segment_writer
+from reader.support.atomic import write_atomic
+from reader.support.locations import LIVE_INDEX, index_dir_for
+
+_META = "reader-meta.json"
+#: A batch is committed after this many documents or seconds, whichever comes first.
+_BATCH_DOCS = 2000
+_BATCH_SECONDS = 5.0
+#: Files a worker process prepares per task.
+_CHUNK = 32
+#: Below this many files to (re)read, a process pool costs more than it saves.
+_PARALLEL_THRESHOLD = 200
+whoosh_patches.apply()
+
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+
+@dataclass(slots=True)
+class UpdateReport:
+    """What an update or rebuild did."""
+
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    total: int = 0
+    rebuilt: bool = False
+    reason: str = ""
+    seconds: float = 0.0
+    cancelled: bool = False
+
+    @property
+    def touched(self) -> int:
+        return len(self.added) + len(self.changed) + len(self.removed)
+
+    def summary(self) -> str:
+        verb = "rebuilt" if self.rebuilt else "updated"
+        if not self.touched and not self.rebuilt:
+            text = f"index up to date: {self.total} articles"
+        else:
+            text = (
+                f"index {verb}: {len(self.added)} added, {len(self.changed)} changed, "
+                f"{len(self.removed)} removed; {self.total} articles"
+            )
+        errors = sum(1 for p in self.problems if p.severity == "error")
+        if errors:
+            text += f"; {errors} file{'s' if errors != 1 else ''} skipped"
+        if self.reason:
+            text += f" ({self.reason})"
+        return text
+
+
+class CorpusIndex:
+    """The index of one corpus folder.
+
+    ``open()`` is quick: it opens the index, or creates an empty one when it is
+    missing, outdated or damaged. ``update()`` then brings it up to date with the
+    folder, committing in batches so that a search sees what is already indexed
+    and an interrupted update keeps its work. ``update()`` and ``rebuild()`` are
+    slow on a big corpus and belong in a worker thread.
+    """
+
+    def __init__(self, corpus_dir: Path, index_dir: Path | None = None) -> None:
+        self.corpus_dir = corpus_dir.expanduser().resolve()
+        self.root = index_dir or index_dir_for(self.corpus_dir)
+        self.live_dir = self.root / LIVE_INDEX
+        self.read_only = False
+        #: One line for the user when something about the index needs saying.
+        self.notice: str | None = None
+        #: Why the index was (re)created empty by ``open()``; the next update says so.
+        self.created_reason = ""
+        self._ix: whoosh_index.Index | None = None
+        self._manifest = Manifest()
+        self._lock = threading.RLock()
+        self._searcher: Searcher | None = None
+
+    # -- opening -------------------------------------------------------------------------------
+
+    @property
+    def ix(self) -> whoosh_index.Index:
+        if self._ix is None:
+            raise IndexUnusable("the index is not open")
+        return self._ix
+
+    def open(self) -> None:
+        """Open the index, creating it empty when it is missing, outdated or damaged."""
+        if not self.corpus_dir.is_dir():
+            raise IndexUnusable(f"corpus folder not found: {self.corpus_dir}")
+        problem = self._open_existing()
+        if problem is None:
+            return
+        self.root.mkdir(parents=True, exist_ok=True)
+        with self._build_lock():
+            # Another process may have repaired it while we waited for the lock.
+            problem_now = self._open_existing()
+            if problem_now is None:
+                return
+            shutil.rmtree(self.live_dir, ignore_errors=True)
+            self._create_in(self.live_dir)
+        self._ix = whoosh_index.open_dir(str(self.live_dir))
+        self._manifest = Manifest()
+        self.created_reason = problem
+        if problem != "new index":
+            self.notice = f"{problem}; rebuilding it from the articles"
+
+    def _open_existing(self) -> str | None:
+        """Open the live index; return why it must be rebuilt, or None when it is fine."""
+        if not self.live_dir.exists():
+            return "new index"
+        try:
+            exists = whoosh_index.exists_in(str(self.live_dir))
+        except Exception as error:
+            return f"index damaged ({_describe(error)})"
+        if not exists:
+            return "index missing"
+        meta = _read_json(self.live_dir / _META)
+        if not isinstance(meta, dict) or "schema_version" not in meta:
+            return "index metadata missing"
+        if meta.get("schema_version") != SCHEMA_VERSION:
+            return "index format changed"
+        if meta.get("recognizer_version") != recognizer_version():
+            return "entity recognizer changed"
+        searcher = None
+        try:
+            ix = whoosh_index.open_dir(str(self.live_dir))
+            searcher = ix.searcher()
+            searcher.doc_count()
+            searcher.reader().field_length("body")
+        except Exception as error:
+            if searcher is not None:
+                with suppress(Exception):
+                    searcher.close()
+            return f"index damaged ({_describe(error)})"
+        try:
+            manifest = Manifest.read(self.live_dir / _MANIFEST)
+        except ManifestError as error:
+            searcher.close()
+            return f"index {error}"
+        with self._lock:
+            self.close()
+            self._ix = ix
+            self._manifest = manifest
+            # Kept open: the first search, or an update's lookup of old versions, uses it.
+            self._searcher = searcher
+        return None
+
+    def read_manifest(self) -> None:
+        """Read the whole manifest now, if it is not read yet: an update that finds
+        changes needs it. Worth calling while waiting for something else (a scan in
+        another process); a damaged manifest is left for the update to handle."""
+        with suppress(ManifestError):
+            self._manifest.entries  # noqa: B018 (read for its effect)
+
+    def _create_in(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        whoosh_index.create_in(str(folder), make_schema())
+        Manifest().write(folder / _MANIFEST)
+        _write_json(
+            folder / _META,
+            {
+                "schema_version": SCHEMA_VERSION,
+                "recognizer_version": recognizer_version(),
+                "corpus": str(self.corpus_dir),
+            },
+        )
+
+    @contextmanager
+    def _build_lock(self) -> Iterator[None]:
+        """Only one process creates or rebuilds an index folder at a time."""
+        lock = FileStorage(str(self.root)).lock("REBUILD")
+        if not lock.acquire(blocking=False):
+            raise IndexUnusable(
+                "another reader process is building this index; try again when it finishes"
+            )
+        try:
+            yield
+        finally:
+            lock.release()
+
+    # -- reading -------------------------------------------------------------------------------
+
+    @contextmanager
+    def searcher(self) -> Iterator[Searcher]:
+        """A searcher on the latest committed state; one at a time across threads."""
+        with self._lock:
+            try:
+                if self._searcher is None:
+                    self._searcher = self.ix.searcher()
+                elif not self._searcher.up_to_date():
+                    # Not Searcher.refresh(): it reuses segment readers whose deletions
+                    # are stale, so a deleted article would still be found.
+                    self.close()
+                    self._searcher = self.ix.searcher()
+            except (OSError, whoosh_index.IndexError) as error:
+                self.close()
+                raise IndexUnusable(self._unreadable(error)) from None
+            yield self._searcher
+
+    def _unreadable(self, error: BaseException) -> str:
+        if not self.live_dir.exists():
+            return "the index folder was deleted; update or rebuild the index"
+        return f"the index cannot be read ({_describe(error)}); rebuild the index"
+
+    def close(self) -> None:
+        with self._lock:
+            searcher, self._searcher = self._searcher, None
+            if searcher is not None:
+                # A searcher whose files vanished may fail to close; it is gone either way.
+                with suppress(Exception):
+                    searcher.close()
+
+    def doc_count(self) -> int:
+        with self.searcher() as searcher:
+            return searcher.doc_count()
+
+    def stored(self, article_id: str) -> dict[str, Any] | None:
+        """The stored fields of one article, or None when it is not indexed."""
+        with self.searcher() as searcher:
+            return searcher.document(id=article_id)
+
+    def article_ids(self) -> list[str]:
+        """Ids of the articles in the index (files that failed to load are not)."""
+        return self._manifest.article_ids()
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def update(
+        self,
+        progress: Progress | None = None,
+        cancelled: Cancelled | None = None,
+        on_commit: Callable[[], None] | None = None,
+        *,
+        scanned: Scanned | None = None,
+    ) -> UpdateReport:
+        """Bring the index up to date: only added, changed and removed files are touched.
+
+        Work is committed in batches; ``on_commit`` is called after each one so a
+        caller can refresh what it shows. A cancelled update keeps what it did.
+        ``scanned`` is the corpus folder's scan when the caller already has it, with
+        files it has prepared already (:mod:`reader.index.prescan`).
+        """
+        started = time.perf_counter()
+        if self._ix is not None and not (self.live_dir / _META).exists():
+            # The index folder was deleted under us: start again from the articles.
+            self.close()
+            self._ix = None
+        if self._ix is None:
+            self.open()
+        if scanned is None:
+            files, problems = corpus.scan(self.corpus_dir)
+            scanned = Scanned(files, problems, files_fingerprint(files))
+        report = UpdateReport(problems=list(scanned.problems), reason=self.created_reason)
+        if (bad_gazetteer := gazetteer_problem()) is not None:
+            report.problems.append(bad_gazetteer)
+        report.rebuilt = bool(self.created_reason)
+        self.created_reason = ""
+        todo: list[SourceFile] = []
+        entries: Entries = {}
+        if scanned.fingerprint != self._manifest.summary.fingerprint:
+            try:
+                entries = self._manifest.entries
+            except ManifestError as error:
+                # Damaged since it was opened: only a rebuild knows what the index holds.
+                return self.rebuild(f"index {error}", progress, cancelled)
+            # The summary read with the entries: another process may have updated both.
+            known = self._manifest.summary.fingerprint
+            found = scanned.changes_since(known) or changes(entries, scanned.files)
+            todo, report.added, report.changed = found.todo, found.added, found.changed
+            report.removed = found.removed
+        if self.read_only and (todo or report.removed):
+            report.reason = "read-only: changes not indexed"
+            todo, report.added, report.changed, report.removed = [], [], [], []
+        if todo or report.removed:
+            try:
+                self._write(
+                    self.ix,
+                    self.live_dir,
+                    todo,
+                    report,
+                    progress,
+                    cancelled,
+                    on_commit,
+                    removed=report.removed,
+                    manifest=dict(entries),
+                    scanned=scanned,
+                )
+            except LockError:
+                self._become_read_only()
+                report.added, report.changed, report.removed = [], [], []
+                report.reason = "read-only: changes not indexed"
+        report.problems.extend(self._known_problems(scanned, skip={s.id for s in todo}))
+        report.total = self._manifest.summary.articles
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def rebuild(
+        self,
+        reason: str = "rebuild requested",
+        progress: Progress | None = None,
+        cancelled: Cancelled | None = None,
+    ) -> UpdateReport:
+        """Build the whole index afresh in a new folder and swap it in.
+
+        The current index stays usable until the new one is complete; a
+        cancelled or failed rebuild leaves it as it was.
+        """
+        started = time.perf_counter()
+        self.root.mkdir(parents=True, exist_ok=True)
+        with self._build_lock():
+            build_dir = self.root / f"build-{os.getpid()}-{time.time_ns()}"
+            try:
+                self._create_in(build_dir)
+                ix = whoosh_index.open_dir(str(build_dir))
+                files, problems = corpus.scan(self.corpus_dir)
+                report = UpdateReport(problems=list(problems), rebuilt=True, reason=reason)
+                report.added = [f.id for f in files]
+                manifest = self._write(
+                    ix, build_dir, files, report, progress, cancelled, None, removed=[], manifest={}
+                )
+                if report.cancelled:
+                    shutil.rmtree(build_dir, ignore_errors=True)
+                    report.added = []
+                    report.total = self._manifest.summary.articles
+                    report.seconds = time.perf_counter() - started
+                    return report
+                self.close()
+                self._swap_in(build_dir)
+            except BaseException:
+                shutil.rmtree(build_dir, ignore_errors=True)
+                raise
+        self._ix = whoosh_index.open_dir(str(self.live_dir))
+        self._manifest = Manifest(manifest)
+        self.read_only = False
+        self.notice = None
+        report.added = self._manifest.article_ids()
+        report.total = len(report.added)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _write(
+        self,
+        ix: whoosh_index.Index,
+        folder: Path,
+        sources: list[SourceFile],
+        report: UpdateReport,
+        progress: Progress | None,
+        cancelled: Cancelled | None,
+        on_commit: Callable[[], None] | None,
+        *,
+        removed: list[str],
+        manifest: Entries,
+        scanned: Scanned | None = None,
+    ) -> Entries:
+        """Write the documents, holding the write lock; return the manifest of what was committed.
+
+        A big build into an empty index runs on every core (:mod:`reader.index.segments`);
+        anything else is written here, in batches. ``scanned`` is the scan an update
+        brings the index up to: its fingerprint and the files it has prepared.
+        """
+        lock = ix.lock("WRITELOCK")
+        if not lock.acquire(blocking=False):
+            raise LockError
+        try:
+            _remove_scratch_leftovers(folder)
+            # Asked with the lock held: on an empty index nothing can be replaced, so
+            # add_document skips update_document's per-document lookup of the old version.
+            toc = whoosh_index.TOC.read(ix.storage, ix.indexname)
+            fresh = not any(segment.doc_count_all() for segment in toc.segments)
+            args = (ix, folder, sources, report, progress, cancelled, on_commit, fresh, removed)
+            if fresh and _parallel_pays(len(sources)):
+                return self._write_segments(*args, manifest)
+            return self._write_batches(*args, manifest, scanned)
+        finally:
+            lock.release()
+
+    def _write_batches(
+        self,
+        ix: whoosh_index.Index,
+        folder: Path,
+        sources: list[SourceFile],
+        report: UpdateReport,
+        progress: Progress | None,
+        cancelled: Cancelled | None,
+        on_commit: Callable[[], None] | None,
+        fresh: bool,
+        removed: list[str],
+        manifest: Entries,
+        scanned: Scanned | None,
+    ) -> Entries:
+        """Write in this process, committing every few thousand documents or seconds."""
+        live = folder == self.live_dir
+        ready = {p.source: p for p in scanned.prepared} if scanned is not None else {}
+        writer = segment_writer(ix)
+        pending = 0
+        last_commit = time.monotonic()
+
+        def delete(article_id: str) -> None:
+            # Whoosh's writer opens a searcher of its own to find the old version; the
+            # live index's searcher, when it reads the same generation, saves that.
+            if live:
+                with self.searcher() as searcher:
+                    if searcher.reader().generation() == writer.generation - 1:
+                        writer.delete_by_term("id", article_id, searcher=searcher)
+                        return
+            writer.delete_by_term("id", article_id)
+
+        def commit(fingerprint: str | None = None) -> None:
+            nonlocal writer, pending, last_commit
+            writer.commit()
+            self._publish(folder, manifest, on_commit, fingerprint)
+            pending = 0
+            last_commit = time.monotonic()
+
+        try:
+            for article_id in removed:
+                delete(article_id)
+                manifest.pop(article_id, None)
+                pending += 1
+            total = len(sources)
+            for done, prepared in enumerate(_prepare_all(sources, ready), start=1):
+                if cancelled is not None and cancelled():
+                    report.cancelled = True
+                    break
+                report.problems.extend(prepared.problems)
+                manifest[prepared.source.id] = manifest_entry(prepared)
+                if not fresh:
+                    delete(prepared.source.id)
+                if prepared.document is not None:
+                    writer.add_document(**prepared.document)
+                pending += 1
+                if progress is not None and (done % 25 == 0 or done == total):
+                    progress(done, total)
+                if pending >= _BATCH_DOCS or (
+                    pending and time.monotonic() - last_commit > _BATCH_SECONDS
+                ):
+                    commit()
+                    writer = segment_writer(ix)
+            if report.cancelled:
+                # What was done is valid work: keep it, unless this is a throw-away build.
+                if live:
+                    commit()
+                else:
+                    writer.cancel()
+                return manifest
+            # All done: the manifest now holds exactly the scan's files and versions.
+            commit(scanned.fingerprint if scanned is not None else None)
+        except BaseException:
+            with suppress(Exception):
+                writer.cancel()
+            raise
+        return manifest
+
+    def _write_segments(
+        self,
+        ix: whoosh_index.Index,
+        folder: Path,
+        sources: list[SourceFile],
+        report: UpdateReport,
+        progress: Progress | None,
+        cancelled: Cancelled | None,
+        on_commit: Callable[[], None] | None,
+        fresh: bool,
+        removed: list[str],
+        manifest: Entries,
+    ) -> Entries:
+        """Build an empty index in worker processes, committing each segment as it comes.
+
+        A cancelled build keeps the segments already committed (a throw-away
+        rebuild folder is discarded by the caller).
+        """
+        from reader.index.segments import SegmentBuild, adopt
+
+        for article_id in removed:  # the index is empty: only the manifest knows them
+            manifest.pop(article_id, None)
+        with SegmentBuild(folder, sources, _worker_count(), progress, cancelled) as build:
+            # The workers start meanwhile; the gazetteer must be cached before they load it.
+            _warm_up_recognizer()
+            for job in build.jobs():
+                adopt(folder, job, ix.indexname)
+                manifest.update(job.entries)
+                report.problems.extend(job.problems)
+                self._publish(folder, manifest, on_commit)
+            report.cancelled = build.was_cancelled
+        if removed:
+            self._publish(folder, manifest, None)
+        return manifest
+
+    def _publish(
+        self,
+        folder: Path,
+        manifest: Entries,
+        on_commit: Callable[[], None] | None,
+        fingerprint: str | None = None,
+    ) -> None:
+        """After a commit: write the manifest beside it; for the live index, keep a copy
+        and tell ``on_commit``. ``fingerprint`` is the manifest's, when it is known."""
+        published = Manifest(dict(manifest), fingerprint=fingerprint)
+        published.write(folder / _MANIFEST)
+        if folder == self.live_dir:
+            self._manifest = published
+            if on_commit is not None:
+                on_commit()
+
+    def _swap_in(self, build_dir: Path) -> None:
+        old = None
+        if self.live_dir.exists():
+            old = self.root / f"old-{os.getpid()}-{time.time_ns()}"
+            self.live_dir.rename(old)
+        build_dir.rename(self.live_dir)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+        # Leftovers of builds killed half-way (kill -9, power loss) are garbage.
+        for leftover in [*self.root.glob("build-*"), *self.root.glob("old-*")]:
+            if not _owned_by_live_process(leftover.name):
+                shutil.rmtree(leftover, ignore_errors=True)
+
+    def _known_problems(self, scanned: Scanned, skip: set[str]) -> list[Problem]:
+        """Problems of unchanged broken files, remembered from when they were read."""
+        failed = self._manifest.summary.failed
+        found: list[Problem] = []
+        if not failed:
+            return found
+        for source in scanned.files:
+            if source.id in failed and source.id not in skip:
+                found.extend(Problem(source.path, reason) for reason in failed[source.id])
+        return found
+
+    def _become_read_only(self) -> None:
+        self.read_only = True
+        self.notice = "another reader process is updating this index; opened read-only"
+
+
+class _Cancelled(Exception):
+    pass
+
+
+def _prepare_chunk(sources: list[SourceFile]) -> list[Prepared]:
+    return [prepare(source) for source in sources]
+
+
+def _remove_scratch_leftovers(folder: Path) -> None:
+    """Remove the scratch folders of parallel builds that were killed (call with the
+    write lock held: no build of this index is running then)."""
+    with suppress(OSError):
+        for entry in os.scandir(folder):
+            if entry.name.startswith(SCRATCH_PREFIX):
+                shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def _parallel_pays(count: int) -> bool:
+    """Whether worker processes are worth starting for ``count`` files."""
+    return count >= _PARALLEL_THRESHOLD and (os.cpu_count() or 1) >= 2
+
+
+def _worker_count() -> int:
+    return min(os.cpu_count() or 2, 8)
+
+
+def _warm_up_recognizer() -> None:
+    """Build (or load) the gazetteer before starting workers: it is then cached on
+    disk, and each worker loads it in milliseconds instead of building it again."""
+    if entities_enabled():
+        recognizer().recognize("Warm up in Canberra.")
+
+
+def _prepare_all(
+    sources: list[SourceFile], ready: dict[SourceFile, Prepared] | None = None
+) -> Iterator[Prepared]:
+    """Prepared documents in order; in worker processes when there are many.
+    Those in ``ready`` are not prepared again.
+
+    Work is handed out in chunks with a bounded number in flight, so that a
+    cancelled update (the user quits while a big corpus is indexed) stops at
+    once instead of waiting for every queued file.
+    """
+    if ready:
+        rest = _prepare_all([source for source in sources if source not in ready])
+        for source in sources:
+            yield ready[source] if source in ready else next(rest)
+        return
+    if not _parallel_pays(len(sources)):
+        for source in sources:
+            yield prepare(source)
+        return
+    workers = _worker_count()
+    _warm_up_recognizer()
+    chunks = [sources[i : i + _CHUNK] for i in range(0, len(sources), _CHUNK)]
+    # "spawn": forking a process that runs threads (the app's workers) can deadlock.
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    try:
+        pending: deque[Any] = deque()
+        next_chunk = iter(chunks)
+        for chunk in itertools.islice(next_chunk, workers * 3):
+            pending.append(pool.submit(_prepare_chunk, chunk))
+        while pending:
+            done = pending.popleft().result()
+            for chunk in itertools.islice(next_chunk, 1):
+                pending.append(pool.submit(_prepare_chunk, chunk))
+            yield from done
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _write_json(path: Path, data: Any) -> None:
+    """Write ``data`` atomically: temp file, fsync, rename."""
+    write_atomic(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+
+
+def _owned_by_live_process(name: str) -> bool:
+    parts = name.split("-")
+    if len(parts) < 2 or not parts[1].isdigit():
+        return False
+    pid = int(parts[1])
+    if pid == os.getpid():
+        return True
+    with suppress(OSError):
+        os.kill(pid, 0)
+        return True
+    return False
+
+
+def _describe(error: BaseException) -> str:
+    text = str(error).split("\n")[0][:120]
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__

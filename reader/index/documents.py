@@ -1,0 +1,142 @@
+"""What the index stores of one article file: loading, entity recognition, the document.
+
+:func:`prepare` turns a file into the document the index writes (or the reason
+it cannot), and is safe to run in any process: the index's worker processes, or
+the child that scans the corpus while a command starts (:mod:`reader.index.prescan`).
+Nothing here imports Whoosh.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from reader.corpus import articles as corpus
+from reader.corpus.articles import Article, ArticleError, Problem, SourceFile
+from reader.support.locations import config_dir
+
+ENTITY_FIELDS = {"person": "people", "place": "places", "agreement": "agreements"}
+
+
+def source_key(source: str | None) -> str:
+    """The exact-match key used to filter by source."""
+    return " ".join((source or "").lower().split())
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """An article loaded and analysed, ready to be written (or the reason it is not)."""
+
+    source: SourceFile
+    document: dict[str, Any] | None
+    problems: tuple[Problem, ...]
+
+
+def user_gazetteer() -> Path | None:
+    """The user's own names and aliases (``gazetteer.yaml`` in the config folder)."""
+    path = config_dir() / "gazetteer.yaml"
+    return path if path.is_file() else None
+
+
+def gazetteer_problem() -> Problem | None:
+    """Why the user's gazetteer cannot be used, when it cannot (it is then ignored)."""
+    path = user_gazetteer()
+    if path is None:
+        return None
+    from reader.entities.gazetteer import GazetteerError, load_gazetteer
+
+    try:
+        load_gazetteer(path)
+    except (GazetteerError, OSError, ValueError) as error:
+        return Problem(path, f"gazetteer ignored: {error}")
+    return None
+
+
+@functools.cache
+def recognizer() -> Any:
+    """This process's entity recognizer: the shipped gazetteer plus the user's, if usable."""
+    from reader.entities import Recognizer, default_recognizer
+
+    path = user_gazetteer()
+    if path is None or gazetteer_problem() is not None:
+        return default_recognizer()
+    return Recognizer(extra_gazetteer=path)
+
+
+#: ``READER_ENTITIES=off`` indexes without entity recognition. It exists for
+#: ``reader bench``, which measures what recognition adds to the build time.
+ENV_ENTITIES = "READER_ENTITIES"
+
+
+def entities_enabled() -> bool:
+    return os.environ.get(ENV_ENTITIES, "on").lower() not in ("off", "0", "no")
+
+
+def entities_of(article: Article) -> list[Any]:
+    """Entity recognition for one article (runs in the index worker)."""
+    if not entities_enabled():
+        return []
+    return recognizer().recognize(article.body, title=article.title, author=article.author)
+
+
+def prepare(source: SourceFile) -> Prepared:
+    """Load one file and turn it into an index document. Safe to run in a subprocess."""
+    try:
+        article = corpus.load(source)
+    except ArticleError as error:
+        return Prepared(source, None, (Problem(source.path, str(error)),))
+    entities = entities_of(article)
+    names: dict[str, list[str]] = {f: [] for f in ENTITY_FIELDS.values()}
+    for entity in entities:
+        names[ENTITY_FIELDS[entity.type]].append(entity.name)
+    document = {
+        "id": article.id,
+        "path": str(article.path),
+        "title": article.title or "",
+        "body": article.body,
+        "source": article.source or "",
+        "source_key": source_key(article.source),
+        "author": article.author or "",
+        "url": article.url or "",
+        "content_hash": article.content_hash,
+        "entities": json.dumps([e.to_dict() for e in entities], ensure_ascii=False),
+        # Names are separated by a line so a phrase query cannot run across two names.
+        **{name: "\n".join(values) for name, values in names.items()},
+    }
+    if article.date is not None:
+        document["date"] = datetime(article.date.year, article.date.month, article.date.day)
+    warnings = tuple(Problem(source.path, w, "warning") for w in article.warnings)
+    return Prepared(source, document, warnings)
+
+
+def manifest_entry(prepared: Prepared) -> list[Any]:
+    """What the manifest remembers of a file: where, which version, and why it failed.
+
+    The failed version is remembered too, so that an unchanged broken file is not
+    read again at every update.
+    """
+    source = prepared.source
+    reasons = None
+    if prepared.document is None:
+        reasons = [p.reason for p in prepared.problems if p.severity == "error"]
+    return [source.location, *source.stamp, reasons]
+
+
+def recognizer_version() -> str:
+    """Changes when the recognizer or the user's gazetteer does: the index then rebuilds."""
+    from reader.entities.version import RECOGNIZER_VERSION
+
+    version = str(RECOGNIZER_VERSION) if entities_enabled() else "off"
+    path = user_gazetteer()
+    if path is not None:
+        try:
+            version += "+user:" + hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+        except OSError:
+            version += "+user:unreadable"
+    return version

@@ -1,0 +1,7 @@
+"""Small pieces every layer uses: atomic file writes, the per-user folders, safe text.
+
+Owns: :mod:`~reader.support.atomic` (write a file whole or not at all),
+:mod:`~reader.support.locations` (cache, data, state and config folders; the
+bundled corpus) and :mod:`~reader.support.textsafe` (text from files made safe
+to print). Imports nothing else of the reader.
+"""

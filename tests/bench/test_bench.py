@@ -1,0 +1,34 @@
+"""``reader bench`` runs end to end and reports the figures the README quotes."""
+
+from __future__ import annotations
+
+import json
+
+from reader.cli.main import main
+
+
+def test_bench_json_on_the_bundled_corpus(capsys, corpus, reader_home):
+    assert (
+        main(["bench", "--corpus", str(corpus), "--json", "--queries", "12", "--compare-entities"])
+        == 0
+    )
+    figures = json.loads(capsys.readouterr().out)
+    for key in (
+        "build_docs_per_s",
+        "search_p50_ms",
+        "search_p95_ms",
+        "nochange_start_s",
+        "incremental_s",
+        "nochange_start_ratio",
+        "incremental_ratio",
+        "peak_rss_mb",
+        "build_without_entities_s",
+    ):
+        assert isinstance(figures[key], int | float) and figures[key] > 0, key
+    assert figures["articles"] == 5 and figures["queries"] == 12
+    assert figures["search_p50_ms"] <= figures["search_p95_ms"]
+    # The user's corpus and per-user folders are untouched: the bench works on copies.
+    assert sorted(p.name for p in corpus.iterdir()) == sorted(
+        p.name for p in corpus.iterdir() if p.suffix == ".md"
+    )
+    assert not (reader_home / "cache" / "indexes").exists()

@@ -1,0 +1,98 @@
+"""The command line: JSON outputs, errors, and finding the bundled corpus."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from reader.cli.main import main
+
+
+def run_json(capsys, *argv):
+    code = main(list(argv))
+    out = capsys.readouterr().out
+    return code, json.loads(out)
+
+
+def test_list_json(capsys, corpus):
+    code, rows = run_json(capsys, "--corpus", str(corpus), "list", "--json")
+    assert code == 0
+    assert len(rows) == 5
+    for row in rows:
+        assert set(row) == {"id", "path", "title", "source", "date"}
+        assert os.path.isabs(row["path"])
+    titles = {r["title"] for r in rows}
+    assert "Japan and Vietnam Expand Defense Partnership" in titles
+
+
+def test_search_json(capsys, corpus):
+    code, hits = run_json(
+        capsys, "--corpus", str(corpus), "search", "Senkaku", "--json", "--limit", "1"
+    )
+    assert code == 0 and len(hits) == 1
+    hit = hits[0]
+    assert list(hit) == ["id", "path", "title", "source", "date", "score", "snippets"]
+    snippet = hit["snippets"][0]
+    start, end = snippet["matches"][0]
+    assert snippet["text"][start:end] == "Senkaku"
+
+
+def test_bad_query_is_one_line_exit_2_and_valid_json(capsys, corpus):
+    code = main(["--corpus", str(corpus), "search", '"unclosed', "--json"])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert json.loads(captured.out) == {
+        "error": 'bad query: a phrase is opened with " but never closed'
+    }
+    assert captured.err.count("\n") == 1 and captured.err.startswith("reader: bad query")
+
+
+def test_missing_corpus_is_an_error(capsys, tmp_path):
+    code = main(["--corpus", str(tmp_path / "nope"), "list"])
+    assert code == 2
+    assert "corpus folder not found" in capsys.readouterr().err
+
+
+def test_plain_search_output_when_piped(capsys, corpus):
+    assert main(["--corpus", str(corpus), "search", "cybersecurity", "--limit", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b[" not in out
+    assert "results, showing 2 (sorted by relevance)" in out
+
+
+def test_index_command_reports_changes(capsys, corpus):
+    assert main(["--corpus", str(corpus), "index"]) == 0
+    assert "5 added" in capsys.readouterr().out
+    (corpus / "extra.txt").write_text("Extra story about rice.\n", encoding="utf-8")
+    assert main(["--corpus", str(corpus), "index"]) == 0
+    out = capsys.readouterr().out
+    assert "1 added, 0 changed, 0 removed; 6 articles" in out
+    assert "added: extra" in out
+
+
+def list_from(folder, reader_home):
+    """``reader list --json`` run as a new process from ``folder``, without $READER_CORPUS."""
+    env = {k: v for k, v in os.environ.items() if k != "READER_CORPUS"}
+    env["READER_HOME"] = str(reader_home)
+    done = subprocess.run(
+        [sys.executable, "-m", "reader", "list", "--json"],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_bundled_corpus_found_from_another_folder(tmp_path, reader_home):
+    assert len(list_from(tmp_path, reader_home)) == 5
+
+
+def test_local_articles_folder_wins_over_the_bundled_corpus(tmp_path, reader_home):
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "only.md").write_text("The only article.\n", encoding="utf-8")
+    assert [r["id"] for r in list_from(tmp_path, reader_home)] == ["only"]

@@ -1,0 +1,127 @@
+"""The loader: front matter present, absent and broken; the bundled corpus."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from reader.corpus.articles import ArticleError, load_corpus, load_path, scan
+from reader.support.locations import bundled_corpus
+
+
+def write(folder: Path, name: str, content: str | bytes) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+def test_bundled_corpus_has_five_dated_articles():
+    articles, problems = load_corpus(bundled_corpus())
+    assert problems == []
+    assert len(articles) == 5
+    by_id = {a.id: a for a in articles}
+    epoch = by_id["2021-11-24-japan-vietnam-oppose-bids-to-change-status-quo"]
+    assert epoch.author == "Aldgra Fredly"
+    assert epoch.date == dt.date(2021, 11, 24)
+    assert epoch.title.startswith("Japan, Vietnam Oppose Bids")
+    assert all(a.date is not None for a in articles)
+    # Page furniture is gone: no comment threads, no "Comments are closed."
+    assert not any("Comments are closed" in a.body for a in articles)
+    assert not any("hai_nguyen" in a.body for a in articles)
+
+
+def test_article_without_headline_gets_a_title_from_its_lead():
+    articles, _ = load_corpus(bundled_corpus())
+    taiwan = next(a for a in articles if "taiwan-news" in a.id)
+    assert taiwan.title is None
+    assert taiwan.display_title.startswith("TAIPEI (Taiwan News) — Japan and Vietnam signed")
+    assert len(taiwan.display_title) <= 80
+
+
+def test_front_matter_is_read(tmp_path):
+    write(
+        tmp_path,
+        "a.md",
+        "---\ntitle: A title\nsource: Somewhere\ndate: 2020-02-03\n"
+        "url: https://example.org/a\ntags: [x, y]\n---\n\nThe body.\n",
+    )
+    (article,) = load_corpus(tmp_path)[0]
+    assert (article.title, article.source, article.url) == (
+        "A title",
+        "Somewhere",
+        "https://example.org/a",
+    )
+    assert article.date == dt.date(2020, 2, 3)
+    assert article.body == "The body.\n"
+    assert article.meta == {"tags": "x, y"}
+
+
+def test_file_without_front_matter_is_all_body(tmp_path):
+    write(tmp_path, "plain.txt", "Headline here\n\nFirst paragraph.\n")
+    (article,) = load_corpus(tmp_path)[0]
+    assert article.title is None
+    assert article.display_title == "Headline here"
+    assert article.body.startswith("Headline here")
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        ("---\ntitle: never closed\n\nbody\n", "never closed"),
+        ("---\n- a\n- b\n---\nbody\n", "not a mapping"),
+        ("---\ntitle: [unclosed\n---\nbody\n", "not valid YAML"),
+        ("---\na: &x [1]\nb: *x\n---\nbody\n", "aliases are not allowed"),
+        ("---\nx: !!python/object/apply:os.system ['true']\n---\nbody\n", "not valid YAML"),
+        ("", "empty"),
+    ],
+)
+def test_broken_file_is_reported_and_the_rest_load(tmp_path, content, reason):
+    write(tmp_path, "good.md", "---\ntitle: Good\n---\nFine.\n")
+    bad = write(tmp_path, "bad.md", content)
+    articles, problems = load_corpus(tmp_path)
+    assert [a.title for a in articles] == ["Good"]
+    (problem,) = problems
+    assert problem.path == bad
+    assert reason in problem.reason
+
+
+def test_crlf_front_matter_and_windows_1252(tmp_path):
+    write(tmp_path, "crlf.md", b"---\r\ntitle: CRLF\r\n---\r\nLine one\r\nLine two\r\n")
+    write(tmp_path, "latin.txt", b"Caf\xe9 \x93quoted\x94\n")
+    articles, problems = load_corpus(tmp_path)
+    by_id = {a.id: a for a in articles}
+    assert by_id["crlf"].title == "CRLF"
+    assert by_id["crlf"].body == "Line one\nLine two\n"
+    assert by_id["latin"].body == "Café “quoted”\n"
+    assert [p.severity for p in problems] == ["warning"]
+    assert "Windows-1252" in problems[0].reason
+
+
+def test_control_characters_are_neutralised_one_for_one(tmp_path):
+    write(tmp_path, "esc.md", "Title \x1b]0;pwned\x07 and \x1b[31mred\n")
+    (article,) = load_corpus(tmp_path)[0]
+    assert "\x1b" not in article.body and "\x07" not in article.body
+    assert article.body == "Title ␛]0;pwned␇ and ␛[31mred\n"
+
+
+def test_ids_are_stable_relative_paths(tmp_path):
+    write(tmp_path, "sub/one.md", "One.\n")
+    write(tmp_path, "sub/one.txt", "Other one.\n")
+    write(tmp_path, ".hidden.md", "Hidden.\n")
+    write(tmp_path, "draft.md~", "Backup.\n")
+    write(tmp_path, "notes.pdf", "not an article")
+    files, _ = scan(tmp_path)
+    assert [f.id for f in files] == ["sub/one", "sub/one.txt"]
+
+
+def test_load_path_outside_a_corpus(tmp_path):
+    path = write(tmp_path, "x.md", "---\ntitle: X\n---\nBody.\n")
+    assert load_path(path).title == "X"
+    with pytest.raises(ArticleError, match="not found"):
+        load_path(tmp_path / "missing.md")
