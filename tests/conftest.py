@@ -21,10 +21,29 @@ SHARED = REPO.parent / "shared"
 ABC_ZIP = SHARED / "corpora" / "abc-news-2006.zip"
 
 
+@pytest.fixture(scope="session")
+def warm_gazetteer_cache(tmp_path_factory) -> Path:
+    """The gazetteer cache, built once per test process (about a second of work).
+
+    Every test gets a fresh per-user folder, so without a copy of this each
+    command a test runs in a child process, and each worker of a parallel build,
+    would build the gazetteer again from its sources.
+    """
+    home = tmp_path_factory.mktemp("gazetteer-home")
+    subprocess.run(
+        [sys.executable, "-c", "from reader.entities.gazetteer import default_gazetteer as d; d()"],
+        env={**os.environ, "READER_HOME": str(home), "PYTHONPATH": str(REPO)},
+        check=True,
+    )
+    return home / "cache" / "gazetteer"
+
+
 @pytest.fixture(autouse=True)
-def reader_home(tmp_path_factory, monkeypatch) -> Path:
+def reader_home(tmp_path_factory, monkeypatch, warm_gazetteer_cache) -> Path:
     """Keep indexes, highlights and state out of the real user folders."""
     home = tmp_path_factory.mktemp("reader-home")
+    # A copy, not a link: a test may damage its cache on purpose.
+    shutil.copytree(warm_gazetteer_cache, home / "cache" / "gazetteer")
     monkeypatch.setenv("READER_HOME", str(home))
     monkeypatch.delenv("READER_CORPUS", raising=False)
     return home
