@@ -176,13 +176,13 @@ async def test_restored_query_is_selected_at_launch(corpus, monkeypatch):
     # In a terminal the box may be focused (its text selected) before on_mount runs: the
     # restored query must be there from the start.
     at_mount = []
-    on_mount = type(app).on_mount
+    on_mount = type(app.main).on_mount
 
     def spy(self) -> None:
         at_mount.append(self.query_one(QueryInput).value)
         on_mount(self)
 
-    monkeypatch.setattr(type(app), "on_mount", spy)
+    monkeypatch.setattr(type(app.main), "on_mount", spy)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert at_mount == ["vietnam"]

@@ -1,1 +1,1 @@
-"""Screens of the reader app: help and index problems."""
+"""Screens of the reader app: the main screen (the three panes), dialogs and views."""

@@ -1,0 +1,71 @@
+"""The app's help and command palette: both generated from what the app can do.
+
+:func:`help_sections` lists every key by pane from the bindings themselves (as
+the user remapped them), so the help is never typed twice;
+:func:`reader_commands` is the reader's part of the command palette (ctrl+p).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+
+from reader.app.document import ENTITY_KINDS, KIND_LABELS
+from reader.app.widgets.entity_panel import EntityDetailsList, EntityList
+from reader.app.widgets.search_pane import QueryInput, ResultsList
+from reader.app.widgets.viewer import ArticleViewer
+
+if TYPE_CHECKING:
+    from reader.app.app import ReaderApp
+    from reader.app.screens.help import HelpSection
+
+
+def help_sections(app: ReaderApp) -> list[HelpSection]:
+    """Every key, by pane, as ``app``'s keymap has them."""
+    from reader.app.screens.help import HelpSection, help_rows
+    from reader.app.screens.highlights import HighlightsScreen
+
+    keymap = app.settings.keymap
+    parts = [
+        ("Anywhere (not while typing)", [*App.BINDINGS, *type(app).BINDINGS]),
+        ("Query box", QueryInput.BINDINGS),
+        ("Results", ResultsList.BINDINGS),
+        ("Article", ArticleViewer.BINDINGS),
+        ("Entities", [*EntityList.BINDINGS, *EntityDetailsList.BINDINGS]),
+        ("Highlights view", HighlightsScreen.BINDINGS),
+    ]
+    sections = [HelpSection(title, help_rows(app, b, keymap)) for title, b in parts]
+    palette = Binding(app.COMMAND_PALETTE_BINDING, "command_palette", "Commands")
+    extra = help_rows(app, [palette], {})
+    sections[0] = HelpSection(sections[0].title, sections[0].rows + extra)
+    return sections
+
+
+def reader_commands(app: ReaderApp) -> Iterator[SystemCommand]:
+    """The reader's commands in the palette, after Textual's own."""
+    other = "date" if app.search.request.sort == "relevance" else "relevance"
+    yield SystemCommand(f"Sort by {other}", "Order the results by " + other, app.action_toggle_sort)
+    for kind in ENTITY_KINDS:
+        label = KIND_LABELS[kind]
+        state = "Show" if kind in app.main.viewer.hidden_kinds else "Hide"
+        yield SystemCommand(
+            f"{state} {label.lower()}",
+            f"Toggle the colouring of {label.lower()} in the article",
+            lambda kind=kind: app.action_toggle_kind(kind),
+        )
+    yield SystemCommand("Rebuild index", "Re-read every article", app.action_rebuild)
+    yield SystemCommand(
+        "Export",
+        "Highlights or search passages as Markdown, JSON, YAML, CSV or W3C annotations",
+        app.action_export,
+    )
+    yield SystemCommand(
+        "Highlights", "Every highlight: open, edit, delete, copy", app.action_highlights
+    )
+    yield SystemCommand("Index problems", "Files that could not be indexed", app.action_problems)
+    yield SystemCommand("Clear filters", "Search the whole corpus again", app.action_clear_filters)
+    yield SystemCommand("Entity panel", "Show or hide the side panel", app.action_toggle_entities)
+    yield SystemCommand("Help", "Every key, by pane", app.action_help)

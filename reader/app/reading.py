@@ -1,0 +1,155 @@
+"""The reading flow: open an article, restore the reader's place, step through results.
+
+:class:`ReadingFlow` keeps the open article and the one last asked for, asks
+the article worker for it (with the query's terms, so its hits are marked) and
+pushes the loaded article down into the viewer and the entity panel. It also
+restores the article of the last session and opens the top result when
+nothing is open yet.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from reader.app import messages as msg
+    from reader.app.app import ReaderApp
+    from reader.app.document import ArticleDocument
+    from reader.search.engine import SearchResults
+
+
+class ReadingFlow:
+    """The article open in :class:`reader.app.app.ReaderApp`, and how it got there."""
+
+    def __init__(self, app: ReaderApp, restore: tuple[str, int] | None) -> None:
+        self.app = app
+        self.document: ArticleDocument | None = None
+        #: The article of the last session, opened once the first results are in.
+        self._pending_restore = restore
+        self._opened_first = False
+        #: The article last asked for: the open one, or the one a worker is loading.
+        self.requested_id: str | None = None
+
+    def open(self, article_id: str, offset: int = 0, reason: str = "user") -> None:
+        """Load ``article_id`` in a worker; ``reason`` says why (restore, refresh, ...)."""
+        self._opened_first = True
+        self.requested_id = article_id
+        results = self.app.search.results
+        terms = results.terms if results else None
+        self.app.article_worker(article_id, terms, offset, reason, self.app.main.viewer.measure)
+
+    def refresh(self) -> None:
+        """Load the open article again, where the reader is (its text or terms changed)."""
+        if self.document is not None:
+            self.open(self.document.id, offset=self.app.main.viewer.top_offset, reason="refresh")
+
+    def results_shown(self, results: SearchResults, previous_terms: object) -> None:
+        """New results are listed: restore the last session's article, open the top
+        result when nothing is open, or mark the new query's hits in the open one."""
+        if self._pending_restore is not None:
+            article_id, offset = self._pending_restore
+            self._pending_restore = None
+            self.open(article_id, offset=offset, reason="restore")
+        elif self.document is None and results.hits and not self._opened_first:
+            self.open(results.hits[0].id, reason="first")
+        elif self.document is not None and results.terms != previous_terms:
+            # The query changed: mark its hits in the open article, in place.
+            self.refresh()
+
+    def loaded(self, event: msg.ArticleLoaded) -> None:
+        app = self.app
+        document = event.document
+        if document is None:
+            if self.requested_id == event.article_id:
+                self.requested_id = self.document.id if self.document else None
+            if event.reason == "restore":
+                if app.indexing:
+                    self._pending_restore = (event.article_id, event.offset)
+                    return
+                app.notify(
+                    "The article you were reading last time is no longer in the corpus.",
+                    title="Welcome back",
+                )
+                self._opened_first = False  # open the top result instead
+                app.search.now()
+            elif event.reason != "refresh":
+                app.notify("That article is no longer in the index.", severity="warning")
+            return
+        main = app.main
+        viewer = main.viewer
+        selected = viewer.selected_key if event.reason == "refresh" else None
+        self.document = document
+        app.highlighting.placed_in_article(event.highlights)
+        viewer.show(document, offset=event.offset, wrapped=event.wrapped)
+        orphans = sum(p.orphaned for p in event.highlights)
+        if orphans and event.reason != "refresh":
+            app.notify(
+                f"{orphans} highlight{'s' if orphans != 1 else ''} of this article "
+                "could not be found in its current text; press v to see "
+                f"{'them' if orphans != 1 else 'it'} with the quote.",
+                title="Highlights",
+                severity="warning",
+            )
+        if selected:
+            viewer.select_entity(selected)
+        else:
+            main.entity_panel.show_document(document)
+        if event.reason != "refresh":
+            main.search_pane.results_list.highlight_article(document.id)
+
+    def index_updated(self, changed: tuple[str, ...], removed: tuple[str, ...]) -> None:
+        """The index was brought up to date: close the article if it is gone, reload it
+        if it changed."""
+        document = self.document
+        if document is not None and document.id in removed:
+            self.app.notify(
+                "The article you were reading is no longer in the corpus.", title="Index"
+            )
+            self.document = None
+            self.requested_id = None
+            self.app.main.clear_article()
+            self._opened_first = False  # open the top result instead
+        elif document is not None and document.id in changed:
+            self.refresh()
+
+    def step(self, step: int) -> None:
+        """Open the next (``step`` 1) or previous (-1) result."""
+        ids = self.app.main.search_pane.results_list.article_ids
+        if not ids:
+            return
+        # Count from the article last asked for, not the open one: keys pressed in a burst
+        # each step on while the article is still loading.
+        current = self.requested_id
+        index = ids.index(current) + step if current in ids else (0 if step > 0 else len(ids) - 1)
+        if 0 <= index < len(ids):
+            self.open(ids[index], reason="navigate")
+        else:
+            self.app.notify("No more results that way.", timeout=2)
+
+    def open_link(self) -> None:
+        """Open the article's ``url`` in the browser: http(s) only, after asking."""
+        from reader.app.screens.confirm import ConfirmDialog
+
+        app = self.app
+        document = self.document
+        if document is None:
+            app.notify("No article open.", timeout=2)
+            return
+        url = document.url
+        if not url:
+            app.notify("This article has no link (no url in its front matter).", timeout=3)
+            return
+        scheme = urlsplit(url).scheme.lower()
+        if scheme not in ("http", "https") or not urlsplit(url).netloc:
+            shown = f"{scheme}:" if scheme else "not a web address"
+            app.notify(f"Only http and https links are opened; this one is {shown}", timeout=5)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                app.open_url(url)
+
+        app.push_screen(
+            ConfirmDialog("Open link", f"Open {url} in your web browser?", yes="Open"), answered
+        )
