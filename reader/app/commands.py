@@ -8,7 +8,7 @@ the user remapped them), so the help is never typed twice;
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -19,8 +19,12 @@ from reader.app.widgets.search_pane import QueryInput, ResultsList
 from reader.app.widgets.viewer import ArticleViewer
 
 if TYPE_CHECKING:
-    from reader.app.app import ReaderApp
     from reader.app.screens.help import HelpSection
+
+
+#: The :class:`reader.app.app.ReaderApp`; not imported, even for type checking, since it
+#: imports this module (``tests/test_layout.py`` forbids circles).
+ReaderApp = Any
 
 
 def help_sections(app: ReaderApp) -> list[HelpSection]:

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reader.support.textsafe import one_line
 
 if TYPE_CHECKING:
-    from reader.app.app import ReaderApp
     from reader.app.backend import ExportRequest
     from reader.app.screens.export import ScopeChoice
+
+
+#: The :class:`reader.app.app.ReaderApp`; not imported, even for type checking, since it
+#: imports this module (``tests/test_layout.py`` forbids circles).
+ReaderApp = Any
 
 
 class ExportFlow:

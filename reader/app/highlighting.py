@@ -8,7 +8,7 @@ open, the highlights view.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reader.app.workers import highlight_ranges
 from reader.support.textsafe import one_line
@@ -17,10 +17,14 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from reader.app import messages as msg
-    from reader.app.app import ReaderApp
     from reader.app.screens.highlights import HighlightsScreen
     from reader.app.screens.note import NoteAndTags
     from reader.highlights.store import Highlight, Placed
+
+
+#: The :class:`reader.app.app.ReaderApp`; not imported, even for type checking, since it
+#: imports this module (``tests/test_layout.py`` forbids circles).
+ReaderApp = Any
 
 
 #: What the notification says once the store has changed.

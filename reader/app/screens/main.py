@@ -11,7 +11,7 @@ workers and push the answers back down into the panes.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -25,8 +25,9 @@ from reader.app.widgets.search_pane import SearchPane
 from reader.app.widgets.status import IndexBar, ViewerStatus
 from reader.app.widgets.viewer import ArticleViewer
 
-if TYPE_CHECKING:
-    from reader.app.app import ReaderApp
+#: The :class:`reader.app.app.ReaderApp`; not imported, even for type checking, since it
+#: imports this module (``tests/test_layout.py`` forbids circles).
+ReaderApp = Any
 
 
 class MainScreen(Screen[None]):
@@ -41,7 +42,7 @@ class MainScreen(Screen[None]):
 
     @property
     def reader(self) -> ReaderApp:
-        return cast("ReaderApp", self.app)
+        return self.app
 
     def compose(self) -> ComposeResult:
         # The width class is right from the first style pass: Textual's breakpoints set
