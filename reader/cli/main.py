@@ -75,6 +75,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     highlight_commands.register(commands, parents=[common])
 
+    from reader.cli import importing as import_commands
+
+    import_commands.register(commands, parents=[common])
+
     p = add("bench", help="measure indexing, start-up, search and memory on a corpus")
     p.add_argument("--queries", type=int, default=120, metavar="N", help="queries to time")
     p.add_argument(
