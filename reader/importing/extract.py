@@ -196,6 +196,8 @@ def _block(element, blocks: list[str], *, quote: bool) -> None:
         ordered = element.get("rend") == "ol"
         for number, item in enumerate(element.iterchildren("item"), start=1):
             text = _inline(item)
+            if text.startswith("- ") and not (item.text or "").lstrip().startswith("-"):
+                text = text[2:]  # trafilatura's text writer marks items itself
             if text:
                 items.append(prefix + (f"{number}. " if ordered else "- ") + text)
         if items:

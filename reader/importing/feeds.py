@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 #: Content shorter than this (in words) is a summary: the page is fetched.
-FULL_CONTENT_WORDS = 150
+FULL_CONTENT_WORDS = 80
+#: A description (RSS's summary field) longer than this is the whole article.
+FULL_DESCRIPTION_WORDS = 150
 
 
 class FeedError(ValueError):
@@ -99,7 +101,7 @@ def _rss_item(entry: Any) -> FeedItem:
         if value.strip() and (content is None or len(value) > len(content)):
             content = value
     summary = entry.get("summary")
-    if content is None and summary and _words(summary) >= FULL_CONTENT_WORDS:
+    if content is None and summary and _words(summary) >= FULL_DESCRIPTION_WORDS:
         content = summary  # some feeds put the whole article in <description>
     stamp = entry.get("published_parsed") or entry.get("updated_parsed")
     date = dt.date(*stamp[:3]) if stamp else None

@@ -69,11 +69,14 @@ def check_url(url: str) -> str:
 class _Redirects(urllib.request.HTTPRedirectHandler):
     max_redirections = MAX_REDIRECTS
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        target = urllib.parse.urljoin(req.full_url, newurl)
+    def http_error_302(self, req, fp, code, msg, headers):
+        target = headers.get("location") or headers.get("uri") or ""
+        target = urllib.parse.urljoin(req.full_url, target)
         if urllib.parse.urlsplit(target).scheme.lower() not in SCHEMES:
             raise FetchError(f"redirected to a link that is not http(s): {target[:80]}")
-        return super().redirect_request(req, fp, code, msg, headers, target)
+        return super().http_error_302(req, fp, code, msg, headers)
+
+    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
 
 
 def _opener() -> urllib.request.OpenerDirector:
