@@ -148,6 +148,8 @@ class Importer:
             result = work(item)
         except (FetchError, ExtractError, feeds.FeedError, OSError) as error:
             result = _failed(item, _why(error))
+        except Exception as error:  # noqa: BLE001 - one bad item never stops the rest
+            result = _failed(item, f"unexpected {type(error).__name__}: {_why(error)}")
         return self._report(result)
 
     # -- sources to items --------------------------------------------------------------------
@@ -160,7 +162,10 @@ class Importer:
                 return self._expand_url(source, tags)
             return self._expand_path(source, tags)
         except (FetchError, feeds.FeedError, exports.ExportError, OSError) as error:
-            return [], [ItemResult(source, "failed", url=_url_or_none(source), reason=_why(error))]
+            reason = _why(error)
+        except Exception as error:  # noqa: BLE001 - one bad source never stops the rest
+            reason = f"unexpected {type(error).__name__}: {_why(error)}"
+        return [], [ItemResult(source, "failed", url=_url_or_none(source), reason=reason)]
 
     def _expand_url(self, url: str, tags: list[str]) -> Expanded:
         """A URL: an article page, a feed (its items) or an OPML file (its feeds' items)."""
