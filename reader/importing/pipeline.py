@@ -148,7 +148,7 @@ class Importer:
             result = work(item)
         except (FetchError, ExtractError, feeds.FeedError, OSError) as error:
             result = _failed(item, _why(error))
-        except Exception as error:  # noqa: BLE001 - one bad item never stops the rest
+        except Exception as error:  # one bad item never stops the rest
             result = _failed(item, f"unexpected {type(error).__name__}: {_why(error)}")
         return self._report(result)
 
@@ -163,7 +163,7 @@ class Importer:
             return self._expand_path(source, tags)
         except (FetchError, feeds.FeedError, exports.ExportError, OSError) as error:
             reason = _why(error)
-        except Exception as error:  # noqa: BLE001 - one bad source never stops the rest
+        except Exception as error:  # one bad source never stops the rest
             reason = f"unexpected {type(error).__name__}: {_why(error)}"
         return [], [ItemResult(source, "failed", url=_url_or_none(source), reason=reason)]
 

@@ -126,7 +126,8 @@ def test_subscribe_then_update_brings_only_new_items(site, tmp_path, capsys):
 
     def feed(paths: list[str]) -> str:
         items = "".join(f"<item><title>{p}</title><link>{site.url(p)}</link></item>" for p in paths)
-        return f'<?xml version="1.0"?><rss version="2.0"><channel><title>W</title>{items}</channel></rss>'
+        channel = f"<channel><title>W</title>{items}</channel>"
+        return f'<?xml version="1.0"?><rss version="2.0">{channel}</rss>'
 
     url = site.add("/rss", feed(["/harbour"]), type="application/rss+xml")
     corpus = tmp_path / "mine"
