@@ -207,7 +207,7 @@ def render(article: NewArticle, tags: list[str]) -> str:
         if value:
             meta[key] = _one_line(value)
     if article.date:
-        meta["date"] = article.date.isoformat()
+        meta["date"] = article.date  # a YAML date, as hand-written articles have it
     if article.url:
         meta["url"] = _one_line(article.url)
     meta["retrieved"] = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
