@@ -209,11 +209,7 @@ class Importer:
     def _expand_path(self, source: str, tags: list[str]) -> Expanded:
         path = Path(source).expanduser()
         if path.is_dir():
-            pages = sorted(
-                p
-                for p in path.rglob("*")
-                if p.suffix.lower() in PAGE_SUFFIXES and not p.name.startswith(".") and p.is_file()
-            )
+            pages = _saved_pages(path)
             if not pages:
                 raise feeds.FeedError(f"no saved pages (.html, .htm) in the folder {source}")
             return [_Item(origin=str(p), path=p, tags=tags) for p in pages], []
@@ -351,6 +347,18 @@ def _extract_file(path: str) -> Extracted:
     if len(data) > MAX_LOCAL_BYTES:
         raise ExtractError(f"larger than {MAX_LOCAL_BYTES >> 20} MB")
     return extract(data)
+
+
+def _saved_pages(folder: Path) -> list[Path]:
+    """The saved pages under ``folder``; hidden files and folders and links to folders
+    are left out (a link back up the tree would never end)."""
+    found = []
+    for top, folders, files in os.walk(folder, followlinks=False):
+        folders[:] = sorted(f for f in folders if not f.startswith("."))
+        for name in sorted(files):
+            if name.lower().endswith(PAGE_SUFFIXES) and not name.startswith("."):
+                found.append(Path(top) / name)
+    return found
 
 
 def _page_of(content: str, title: str | None) -> str:
