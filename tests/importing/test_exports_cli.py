@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from local_site import serving
 
 from reader.cli.main import main
 from reader.corpus.articles import load_path
@@ -15,6 +16,13 @@ from reader.importing import subscriptions
 from reader.importing.pipeline import Importer
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "importing"
+
+
+@pytest.fixture
+def site():
+    """A local web server for this test (127.0.0.1, stopped at the end)."""
+    with serving() as server:
+        yield server
 
 
 def _article_html(name: str) -> str:

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from local_site import serving
 
 from reader.corpus.articles import iter_articles, load_path
 from reader.importing import fetch as fetching
@@ -13,6 +14,13 @@ from reader.importing.fetch import FetchError, fetch
 from reader.importing.pipeline import Importer
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "importing"
+
+
+@pytest.fixture
+def site():
+    """A local web server for this test (127.0.0.1, stopped at the end)."""
+    with serving() as server:
+        yield server
 
 
 def _rss(site, items: list[tuple[str, str, str]], *, content: dict[str, str] | None = None) -> str:

@@ -27,8 +27,8 @@ SHARED_PAGES = next(
 )
 
 
-def test_a_saved_page_gives_the_article_without_page_furniture(fixture_html):
-    page = extract(fixture_html("harbour.html"))
+def test_a_saved_page_gives_the_article_without_page_furniture():
+    page = extract((FIXTURES / "harbour.html").read_bytes())
     assert page.title == "Harbour Council Approves New Sea Wall After Winter Storms"
     assert page.author == "Maria Lindqvist"
     assert str(page.date) == "2024-03-18"

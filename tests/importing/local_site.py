@@ -1,20 +1,21 @@
 """A local web server for import tests: pages, feeds and redirects on 127.0.0.1.
 
-No test touches the internet. Each test gets its own server (started and stopped
-here) whose routes it fills in: ``site.add("/path", body, type=..., status=...)``,
+No test touches the internet. A test module serves with ``serving()`` (the server
+is started and stopped there), usually through a ``site`` fixture, and fills in
+the routes: ``site.add("/path", body, type=..., status=...)``,
 ``site.redirect("/old", "/new")``. The server records every request (path and
 headers) so tests can check what was fetched, and how.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-
-import pytest
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "importing"
 
@@ -105,16 +106,11 @@ class Site:
         return Handler
 
 
-@pytest.fixture
-def site():
+@contextlib.contextmanager
+def serving() -> Iterator[Site]:
+    """A server on 127.0.0.1 for the time of the block (a module's ``site`` fixture)."""
     server = Site()
-    yield server
-    server.close()
-
-
-@pytest.fixture
-def fixture_html():
-    def read(name: str) -> bytes:
-        return (FIXTURES / name).read_bytes()
-
-    return read
+    try:
+        yield server
+    finally:
+        server.close()
