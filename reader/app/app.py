@@ -35,6 +35,7 @@ from reader.app.backend import CorpusService, SearchRequest
 from reader.app.commands import help_sections, reader_commands
 from reader.app.exporting import ExportFlow
 from reader.app.highlighting import HighlightFlow
+from reader.app.importing import ImportFinished, ImportFlow, ImportProgress
 from reader.app.reading import ReadingFlow
 from reader.app.screens.main import MainScreen
 from reader.app.search_flow import SearchFlow
@@ -127,6 +128,9 @@ class ReaderApp(WorkersMixin, App[int]):
         self.reading = ReadingFlow(self, (last, self.session.offset) if restore and last else None)
         self.highlighting = HighlightFlow(self)
         self.exporting = ExportFlow(self)
+        self.importing = ImportFlow(self)
+        #: An import added articles while the index was being updated: update it again.
+        self._index_again = False
         self.main = MainScreen(request.query)
         if settings.keymap:
             self.set_keymap(settings.keymap)
@@ -273,6 +277,9 @@ class ReaderApp(WorkersMixin, App[int]):
                 timeout=8,
             )
         self.reading.index_updated(event.changed, event.removed)
+        if self._index_again:
+            self._index_again = False
+            self.start_indexing()
         if event.cancelled:
             return
         self.search.now()
@@ -334,6 +341,29 @@ class ReaderApp(WorkersMixin, App[int]):
     @on(msg.ExportFailed)
     def _export_failed(self, event: msg.ExportFailed) -> None:
         self.notify(one_line(event.message), title="Export failed", severity="error", timeout=10)
+
+    # -- import ----------------------------------------------------------------------------------
+
+    def action_import(self) -> None:
+        self.importing.ask()
+
+    def action_update_feeds(self) -> None:
+        self.importing.update_feeds()
+
+    @on(ImportProgress)
+    def _import_progress(self, event: ImportProgress) -> None:
+        self.importing.progressed(event)
+
+    @on(ImportFinished)
+    def _import_finished(self, event: ImportFinished) -> None:
+        self.importing.finished(event)
+
+    def reindex_after_import(self) -> None:
+        """Bring the index up to date, so the imported articles can be searched."""
+        if self.indexing:
+            self._index_again = True
+        else:
+            self.start_indexing()
 
     # -- the key bindings' actions: each hands over to the screen or a flow ------------------------
 
@@ -434,6 +464,9 @@ class ReaderApp(WorkersMixin, App[int]):
         if worker.group == "index":
             self.indexing = False
             self.main.index_bar.show_message("Indexing stopped: see the notification.")
+        if worker.group == "import":
+            self.importing.running = False
+            self.main.index_bar.show_message("Import stopped: see the notification.")
         self.notify(
             one_line(f"{type(error).__name__}: {error}"),
             title=f"Something went wrong ({worker.name or worker.group})",

@@ -62,6 +62,14 @@ def reader_commands(app: ReaderApp) -> Iterator[SystemCommand]:
         )
     yield SystemCommand("Rebuild index", "Re-read every article", app.action_rebuild)
     yield SystemCommand(
+        "Import…",
+        "Saved pages, a URL, a feed, OPML or urls file, or a read-later export",
+        app.action_import,
+    )
+    yield SystemCommand(
+        "Update feeds", "Fetch the new items of this corpus's feeds", app.action_update_feeds
+    )
+    yield SystemCommand(
         "Export",
         "Highlights or search passages as Markdown, JSON, YAML, CSV or W3C annotations",
         app.action_export,

@@ -107,7 +107,7 @@ class ImportFlow:
 
     def start(self, sources: list[tuple[str, list[str]]], subscribed: list | None = None) -> None:
         self.running = True
-        self.app.query_one("IndexBar").show_message("Importing…", busy=True)
+        self.app.main.index_bar.show_message("Importing…", busy=True)
         self.app.run_worker(
             lambda: self._work(self.app.corpus, sources, subscribed or []),
             name="import",
@@ -145,7 +145,7 @@ class ImportFlow:
         app.post_message(ImportFinished(dict(counts), failures))
 
     def progressed(self, event: ImportProgress) -> None:
-        self.app.query_one("IndexBar").show_task(
+        self.app.main.index_bar.show_task(
             f"Importing {event.done:,} of {event.total:,}: {event.status} {event.label}",
             event.done,
             event.total,
@@ -155,7 +155,7 @@ class ImportFlow:
         self.running = False
         app = self.app
         if event.problem:
-            app.query_one("IndexBar").show_message("Import failed")
+            app.main.index_bar.show_message("Import failed")
             app.notify(one_line(event.problem), title="Import", severity="error")
             return
         parts = [
@@ -164,7 +164,7 @@ class ImportFlow:
             if event.counts.get(s)
         ]
         summary = "; ".join(parts) or "nothing to import"
-        app.query_one("IndexBar").show_message(f"Import: {summary}")
+        app.main.index_bar.show_message(f"Import: {summary}")
         details = "".join(
             f"\n{one_line(source)[:60]}: {one_line(reason)[:80]}"
             for source, reason in event.failures[:5]

@@ -52,6 +52,12 @@ class IndexBar(Horizontal):
         self.query_one("#index-message", Label).update(Text(message))
         self.set_class(busy, "-busy")
 
+    def show_task(self, message: str, done: int, total: int) -> None:
+        """Progress of another long task (an import): its own message beside the bar."""
+        self.set_class(True, "-busy")
+        self._progress_bar().update(total=max(total, 1), progress=done)
+        self.query_one("#index-message", Label).update(Text(message))
+
     def show_progress(self, done: int, total: int) -> None:
         self.set_class(True, "-busy")
         self._progress_bar().update(total=max(total, 1), progress=done)
