@@ -87,7 +87,7 @@ Progress = Callable[[ItemResult, int, int], None]
 
 
 class Importer:
-    """One import into ``corpus``: :meth:`run` returns a result per item, sources in order.
+    """One import into ``corpus``: :meth:`run` returns a result per item, in source order.
 
     ``progress(result, done, total)`` is called from worker threads as items end
     (``total`` grows while feeds are read); ``cancelled()`` is asked between items.
@@ -118,20 +118,24 @@ class Importer:
     def run(self, sources: Iterable[str | tuple[str, Sequence[str]]]) -> list[ItemResult]:
         """Import every source; a source may come with tags of its own: ``(source, tags)``."""
         jobs = [(s, []) if isinstance(s, str | Path) else s for s in sources]
-        results: list[ItemResult] = []
-        items: list[_Item] = []
+        #: Every item and every failed source, in the order the sources were given.
+        ordered: list[_Item | ItemResult] = []
         with futures.ThreadPoolExecutor(FETCHERS, thread_name_prefix="import") as pool:
             for found, failures in pool.map(self._expand, jobs):
-                items.extend(found)
-                results.extend(failures)
-            self._total = len(items) + len(results)
-            for failure in results:
-                self._report(failure)
+                ordered.extend(failures)
+                ordered.extend(found)
+            self._total = len(ordered)
+            for failure in ordered:
+                if isinstance(failure, ItemResult):
+                    self._report(failure)
+            items = [i for i in ordered if isinstance(i, _Item)]
             local = [i for i in items if i.path is not None]
-            others = [pool.submit(self._guarded, self._entry, i) for i in items if i.path is None]
-            results.extend(self._local(local))
-            results.extend(f.result() for f in others)
-        return results
+            others = {
+                id(i): pool.submit(self._guarded, self._entry, i) for i in items if i.path is None
+            }
+            done = {id(i): r for i, r in zip(local, self._local(local), strict=True)}
+            done.update((key, future.result()) for key, future in others.items())
+        return [x if isinstance(x, ItemResult) else done[id(x)] for x in ordered]
 
     def _report(self, result: ItemResult) -> ItemResult:
         with self._lock:
@@ -248,7 +252,11 @@ class Importer:
             return [self._guarded(self._saved_page, item) for item in items]
         context = multiprocessing.get_context("spawn")  # never fork a threaded process
         results: list[ItemResult] = []
-        with futures.ProcessPoolExecutor(self.processes, mp_context=context) as pool:
+        try:
+            pool = futures.ProcessPoolExecutor(self.processes, mp_context=context)
+        except (OSError, ValueError, NotImplementedError):  # no processes here: do it in this one
+            return [self._guarded(self._saved_page, item) for item in items]
+        with pool:
             jobs = [pool.submit(_extract_file, str(item.path)) for item in items]
             for item, job in zip(items, jobs, strict=True):
                 if self.cancelled():
@@ -262,6 +270,10 @@ class Importer:
                     continue
                 except futures.process.BrokenProcessPool:
                     results.append(self._report(_failed(item, "the extracting process died")))
+                    continue
+                except Exception as error:  # one bad page never stops the rest
+                    reason = f"unexpected {type(error).__name__}: {_why(error)}"
+                    results.append(self._report(_failed(item, reason)))
                     continue
                 results.append(self._guarded(lambda i, e=extracted: self._write(i, e), item))
         return results

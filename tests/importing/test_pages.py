@@ -146,6 +146,7 @@ def test_bad_sources_fail_with_a_reason_and_the_rest_continue(tmp_path):
     shutil.copy(FIXTURES / "orchard.html", tmp_path / "orchard.html")
     names = ["missing.html", "notes.bin", "orchard.html"]
     results = Importer(tmp_path / "articles").run([str(tmp_path / n) for n in names])
+    assert [Path(r.source).name for r in results] == names  # in the order given
     statuses = {Path(r.source).name: (r.status, r.reason) for r in results}
     assert statuses["missing.html"][0] == "failed"
     assert "no such file" in statuses["missing.html"][1]
