@@ -89,13 +89,14 @@ def extract(html: bytes | str, url: str | None = None) -> Extracted:
     if len(body.split()) < MIN_WORDS:
         raise ExtractError("no article text found in the page")
     meta = document if document is not None else _metadata(trafilatura, html, url)
-    title = _clean(meta.title)
+    source = _clean(meta.sitename) or _clean(meta.hostname)
+    title = _without_site(_clean(meta.title), source)
     return Extracted(
         body=_without_title(body, title),
         title=title,
         author=_clean(meta.author),
         date=_date(meta.date),
-        source=_clean(meta.sitename) or _clean(meta.hostname),
+        source=source,
         url=meta.url or url,
         tags=[t for t in (_clean(x) for x in (meta.tags or [])) if t][:20],
     )
@@ -137,6 +138,23 @@ def _without_title(body: str, title: str | None) -> str:
     if title and first.startswith("#") and _key(first.lstrip("#")) == _key(title) and rest.strip():
         return rest
     return body
+
+
+_SITE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " » ")
+
+
+def _without_site(title: str | None, site: str | None) -> str | None:
+    """The title without the site's name that pages append to it ("Story | Site")."""
+    if not title or not site:
+        return title
+    for separator in _SITE_SEPARATORS:
+        head, found, tail = title.rpartition(separator)
+        if found and head.strip() and _key(tail) == _key(site):
+            return head.strip()
+        tail, found, rest = title.partition(separator)
+        if found and rest.strip() and _key(tail) == _key(site):
+            return rest.strip()
+    return title
 
 
 def _key(text: str) -> str:

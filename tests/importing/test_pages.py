@@ -54,6 +54,20 @@ def test_a_saved_page_gives_the_article_without_page_furniture():
     assert not body.startswith("#")
 
 
+def test_the_sites_name_is_not_part_of_the_title():
+    paragraphs = (FIXTURES / "orchard.html").read_text().split('<div id="content">')[1]
+    paragraphs = paragraphs.split("</div>")[0].replace(
+        "<h1>Old Orchards Return to the Valley</h1>", ""
+    )
+    html = (
+        "<html><head><title>Old Orchards – Valley Notes</title>"
+        '<meta property="og:site_name" content="Valley Notes"></head>'
+        f"<body><article>{paragraphs}</article></body></html>"
+    )
+    page = extract(html)
+    assert (page.title, page.source) == ("Old Orchards", "Valley Notes")
+
+
 def test_a_page_without_an_article_is_refused_with_a_reason():
     with pytest.raises(ExtractError, match="no article"):
         extract(b"<html><body><nav><a href='/'>Home</a></nav></body></html>")
