@@ -61,6 +61,7 @@ def test_the_sites_name_is_not_part_of_the_title():
     )
     html = (
         "<html><head><title>Old Orchards – Valley Notes</title>"
+        '<meta property="og:title" content="Old Orchards – Valley Notes">'
         '<meta property="og:site_name" content="Valley Notes"></head>'
         f"<body><article>{paragraphs}</article></body></html>"
     )
