@@ -7,7 +7,8 @@ found two ways, against what the folder already holds and what this run wrote:
 by canonical URL (scheme and host lower-cased, default port, fragment and
 tracking parameters dropped) and by content fingerprint (the body's words, case
 and punctuation aside). Same URL and same text: ``duplicate``; same URL, other
-text: the file is ``updated`` in place; same text under another URL: ``duplicate``.
+text: the file is ``updated`` in place, when an import wrote it (a file the user
+wrote is never replaced); same text under another URL: ``duplicate``.
 Nothing is written outside the corpus folder: names are made here, from letters
 and digits only.
 """
@@ -120,6 +121,8 @@ class CorpusWriter:
         self._by_print: dict[str, Path] = {}
         self._print_of: dict[Path, str] = {}
         self._tags_of: dict[Path, list[str]] = {}
+        #: Files an import wrote (they have ``retrieved``): only those are ever updated.
+        self._imported: set[Path] = set()
         self._lock = threading.Lock()
         self._read_folder()
 
@@ -136,6 +139,8 @@ class CorpusWriter:
             self._print_of[path] = printed
             tags = article.meta.get("tags")
             self._tags_of[path] = [t.strip() for t in tags.split(",")] if tags else []
+            if "retrieved" in article.meta:
+                self._imported.add(path)
 
     def known_url(self, url: str | None) -> Path | None:
         """The file holding the article at ``url``, if the corpus has it."""
@@ -150,7 +155,8 @@ class CorpusWriter:
         with self._lock:
             existing = next((self._by_url[k] for k in keys if k in self._by_url), None)
             if existing is not None:
-                if self._print_of.get(existing) == printed:
+                if self._print_of.get(existing) == printed or existing not in self._imported:
+                    # A file the user wrote is never replaced by an import.
                     return self._written("duplicate", existing)
                 tags = _merge(self._tags_of.get(existing, []), article.tags)
                 self._write(existing, article, tags)
@@ -185,6 +191,7 @@ class CorpusWriter:
         write_atomic(path, render(article, tags).encode("utf-8"))
 
     def _remember(self, path: Path, keys: list[str], printed: str, tags: list[str]) -> None:
+        self._imported.add(path)
         old = self._print_of.get(path)
         if old and self._by_print.get(old) == path:
             del self._by_print[old]

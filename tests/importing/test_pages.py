@@ -132,6 +132,20 @@ def test_importing_again_writes_nothing_twice_and_a_changed_page_is_updated(tmp_
     assert len(list(corpus.iterdir())) == 1
 
 
+def test_an_article_the_user_wrote_is_never_replaced_by_an_import(tmp_path):
+    corpus = tmp_path / "articles"
+    corpus.mkdir()
+    mine = corpus / "my-notes.md"
+    mine.write_text(
+        "---\ntitle: My notes\nurl: https://ledger.example.org/news/2024/03/harbour-sea-wall\n"
+        "---\n\nWhat I think of the sea wall.\n"
+    )
+    before = mine.read_text()
+    (result,) = Importer(corpus).run([str(FIXTURES / "harbour.html")])
+    assert result.status == "duplicate" and result.path == str(mine.resolve())
+    assert mine.read_text() == before
+
+
 def test_the_same_text_under_another_link_is_a_duplicate(tmp_path):
     saved = tmp_path / "saved"
     saved.mkdir()
