@@ -2,14 +2,16 @@
 
 :class:`ImportFlow` asks for the sources (:class:`~reader.app.screens.import_dialog.
 ImportDialog`), runs :class:`reader.importing.pipeline.Importer` in a thread worker
-that reports each item as it ends (the index bar shows the progress), and when the
-import is over brings the index up to date, so the new articles can be searched.
+that reports each item as it ends (the index bar shows the progress), and brings
+the index up to date as articles come in and when the import is over, so the new
+articles can be searched while the rest are still being fetched.
 The bundled corpus is read-only: the commands say so instead of writing into it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +21,9 @@ from textual.message import Message
 from textual.worker import get_current_worker
 
 from reader.support.textsafe import one_line
+
+#: Seconds between two index updates while an import adds articles.
+INDEX_EVERY = 3.0
 
 #: The :class:`reader.app.app.ReaderApp`; not imported, since it imports this module.
 ReaderApp = Any
@@ -49,6 +54,7 @@ class ImportFlow:
     def __init__(self, app: ReaderApp) -> None:
         self.app = app
         self.running = False
+        self._indexed_at = -INDEX_EVERY
 
     def writable(self) -> bool:
         """True when the corpus may be written; else the user is told why not."""
@@ -145,6 +151,13 @@ class ImportFlow:
         app.post_message(ImportFinished(dict(counts), failures))
 
     def progressed(self, event: ImportProgress) -> None:
+        if event.status in ("added", "updated"):
+            # New articles appear as they come: the index is updated during a long import,
+            # at most every INDEX_EVERY seconds, never twice at once.
+            now = time.monotonic()
+            if not self.app.indexing and now - self._indexed_at >= INDEX_EVERY:
+                self._indexed_at = now
+                self.app.reindex_after_import()
         self.app.main.index_bar.show_task(
             f"Importing {event.done:,} of {event.total:,}: {event.status} {event.label}",
             event.done,

@@ -89,6 +89,34 @@ def test_import_from_the_palette_adds_the_article_and_it_can_be_searched(site, s
     asyncio.run(run())
 
 
+def test_imported_articles_can_be_searched_before_the_import_ends(site, small_corpus):
+    site.page("/harbour", "harbour.html")
+    site.add("/orchard", (FIXTURES / "orchard.html").read_bytes(), delay=12)
+    rss = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Coast</title>'
+        f"<item><title>Sea wall</title><link>{site.url('/harbour')}</link></item>"
+        f"<item><title>Orchards</title><link>{site.url('/orchard')}</link></item>"
+        "</channel></rss>"
+    )
+    feed = site.add("/rss", rss, type="application/rss+xml")
+
+    async def run():
+        app = make_app(small_corpus, restore=False, settings=Settings())
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await palette(pilot, "Import")
+            await pilot.press(*typed(feed), "enter")
+            await pilot.press("/", *typed("fishermen"))
+            deadline = time.monotonic() + 11
+            while not app.main.search_pane.results_list.article_ids:
+                assert time.monotonic() < deadline, "the first article never showed"
+                await pilot.pause(0.2)
+            assert app.importing.running  # the slow page is still being fetched
+            await until_imported(pilot)
+
+    asyncio.run(run())
+
+
 def test_update_feeds_fetches_the_new_items_of_this_corpuss_feeds(site, small_corpus):
     site.page("/orchard", "orchard.html")
     rss = (

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -29,6 +30,8 @@ class Route:
     gzip: bool = False
     #: Answer with these statuses first (one per request), then with the route.
     failures: list[int] = field(default_factory=list)
+    #: Seconds to wait before answering (a slow server).
+    delay: float = 0.0
 
 
 class Site:
@@ -88,6 +91,8 @@ class Site:
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
+                if route.delay:
+                    time.sleep(route.delay)
                 body = route.body
                 self.send_response(route.status)
                 self.send_header("Content-Type", route.type)
