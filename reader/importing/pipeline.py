@@ -258,7 +258,11 @@ class Importer:
             return [self._guarded(self._saved_page, item) for item in items]
         with pool:
             jobs = [pool.submit(_extract_file, str(item.path)) for item in items]
+            broken = False
             for item, job in zip(items, jobs, strict=True):
+                if broken:  # the worker processes could not run: extract here instead
+                    results.append(self._guarded(self._saved_page, item))
+                    continue
                 if self.cancelled():
                     job.cancel()
                     results.append(self._report(_failed(item, "cancelled")))
@@ -269,7 +273,8 @@ class Importer:
                     results.append(self._report(_failed(item, _why(error))))
                     continue
                 except futures.process.BrokenProcessPool:
-                    results.append(self._report(_failed(item, "the extracting process died")))
+                    broken = True
+                    results.append(self._guarded(self._saved_page, item))
                     continue
                 except Exception as error:  # one bad page never stops the rest
                     reason = f"unexpected {type(error).__name__}: {_why(error)}"

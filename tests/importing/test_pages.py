@@ -227,3 +227,31 @@ def test_real_saved_pages_keep_the_article_and_drop_the_rest():
         unwanted += len(expected["without"])
     assert kept / wanted >= 0.92
     assert dropped / unwanted >= 0.88
+
+
+def test_pages_are_still_imported_when_worker_processes_cannot_run(tmp_path, monkeypatch):
+    import concurrent.futures
+
+    from reader.importing import pipeline
+
+    class BrokenPool:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def submit(self, *args):
+            future = concurrent.futures.Future()
+            future.set_exception(concurrent.futures.process.BrokenProcessPool("no workers"))
+            return future
+
+    monkeypatch.setattr(pipeline.futures, "ProcessPoolExecutor", BrokenPool)
+    monkeypatch.setattr(pipeline, "PROCESS_POOL_FROM", 2)
+    for name in ("harbour.html", "orchard.html"):
+        shutil.copy(FIXTURES / name, tmp_path / name)
+    results = Importer(tmp_path / "articles", processes=2).run([str(tmp_path)])
+    assert [r.status for r in results] == ["added", "added"]
