@@ -27,7 +27,9 @@ EXPECTED: dict[str, tuple[bool, str | None, str]] = {
     "not-a-mapping.md": (False, "error", "not a mapping"),
     "python-tag.md": (False, "error", "python/object/apply"),
     "alias-bomb.md": (False, "error", "aliases are not allowed"),
-    "deep-nesting.md": (False, "error", "nests deeper"),
+    # Refused, whoever stops it: our depth cap, or PyYAML's own (6.0.4 and later) with
+    # its own wording. The guarantee is that the file is reported and skipped.
+    "deep-nesting.md": (False, "error", "front matter"),
 }
 IGNORED = [".hidden.md", ".#lock.md", "backup.md~", ".draft.md.swp", "notes.pdf"]
 
