@@ -4,6 +4,11 @@
 laughs" file turns into a structure that is explosive to print or walk) and it
 accepts any nesting depth. Front matter is a handful of scalars, so this loader
 refuses aliases outright and caps size and depth.
+
+A value YAML recognises but cannot build (``date: 2021-13-45``, year 0, an
+offset of 99 hours) stays the text it was written as, so one bad value never
+costs the whole file: :mod:`reader.corpus.articles` judges each field and drops
+the ones it cannot use, with a warning.
 """
 
 from __future__ import annotations
@@ -11,6 +16,8 @@ from __future__ import annotations
 from typing import Any
 
 import yaml
+
+from reader.support.textsafe import one_line
 
 #: Front matter larger than this is refused: it is not metadata any more.
 MAX_FRONT_MATTER_CHARS = 64 * 1024
@@ -26,7 +33,21 @@ class FrontMatterError(ValueError):
 
 
 #: libyaml's safe loader when available (ten times faster), else the pure-Python one.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_SafeLoader):  # type: ignore[misc, valid-type]
+    """The safe loader, with timestamps that cannot be built kept as their text."""
+
+
+def _timestamp_or_text(loader: Any, node: Any) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):  # 2021-13-45, 0000-01-01, +99:00
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
 _OPENERS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
 _CLOSERS_EVENTS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 
@@ -95,6 +116,11 @@ def _parse(raw: str) -> dict[str, Any]:
         raise FrontMatterError(f"front matter is not valid YAML{where}: {problem}") from None
     except RecursionError:
         raise FrontMatterError("front matter nests too deeply") from None
+    except (ValueError, TypeError, OverflowError) as error:
+        # A value no field could use, raised while YAML builds it: the file is skipped
+        # with the reason rather than stopping whoever reads the corpus.
+        reason = one_line(str(error))[:120]
+        raise FrontMatterError(f"front matter has a value that cannot be read: {reason}") from None
     if data is None:
         return {}
     if not isinstance(data, dict):

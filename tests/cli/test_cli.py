@@ -72,6 +72,24 @@ def test_index_command_reports_changes(capsys, corpus):
     assert "added: extra" in out
 
 
+def test_one_bad_date_costs_only_that_field(capsys, corpus):
+    """issue 14: `date: 2021-13-45` made `reader index` print a traceback, nothing indexed."""
+    (corpus / "bad-date.md").write_text(
+        "---\ntitle: Bad date\ndate: 2021-13-45\n---\n\nRice prices in Hanoi.\n",
+        encoding="utf-8",
+    )
+    assert main(["--corpus", str(corpus), "index"]) == 0
+    captured = capsys.readouterr()
+    assert "6 added" in captured.out
+    assert "Traceback" not in captured.err
+    (warning,) = [line for line in captured.err.splitlines() if "bad-date.md" in line]
+    assert "date '2021-13-45'" in warning and "ignored" in warning
+    code, rows = run_json(capsys, "--corpus", str(corpus), "list", "--json")
+    assert code == 0
+    bad = next(r for r in rows if r["id"] == "bad-date")
+    assert (bad["title"], bad["date"]) == ("Bad date", None)
+
+
 def list_from(folder, reader_home):
     """``reader list --json`` run as a new process from ``folder``, without $READER_CORPUS."""
     env = {k: v for k, v in os.environ.items() if k != "READER_CORPUS"}

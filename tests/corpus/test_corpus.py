@@ -125,3 +125,41 @@ def test_load_path_outside_a_corpus(tmp_path):
     assert load_path(path).title == "X"
     with pytest.raises(ArticleError, match="not found"):
         load_path(tmp_path / "missing.md")
+
+
+# -- one rule for front matter values: a value no field can use is dropped with a warning ------
+
+#: front matter line -> (field, what the article holds for it, words of the warning or None)
+BAD_VALUES = {
+    "date: 2021-13-45": ("date", None, "date '2021-13-45'"),
+    "date: 0000-01-01": ("date", None, "date '0000-01-01'"),
+    "date: 99999-01-01": ("date", None, "date '99999-01-01'"),
+    "date: !!timestamp 2021-02-30": ("date", None, "date '2021-02-30'"),
+    "date: 2021-09-11T10:00:00+99:00": ("date", dt.date(2021, 9, 11), None),  # the day stands
+    "date: 2021-09-11T23:30:00+09:00": ("date", dt.date(2021, 9, 11), None),
+    "date: 0001-01-01": ("date", dt.date(1, 1, 1), None),
+    "date: 9999-12-31": ("date", dt.date(9999, 12, 31), None),
+    "date: [2021-01-01]": ("date", None, "date "),
+    "title: [Japan, Vietnam]": ("title", "Japan, Vietnam", None),
+    "title: {x: 1}": ("title", None, "title is a dict"),
+    "source: [[nested]]": ("source", None, "source is a list"),
+    "tags: {a: 1}": ("meta", {}, None),
+    "updated: 2021-13-45": ("meta", {"updated": "2021-13-45"}, None),
+}
+
+
+@pytest.mark.parametrize("line", sorted(BAD_VALUES))
+def test_a_bad_front_matter_value_costs_its_field_not_the_file(tmp_path, line):
+    write(tmp_path, "odd.md", f"---\n{line}\n---\n\nHanoi and Tokyo signed it.\n")
+    write(tmp_path, "fine.md", "---\ntitle: Fine\ndate: 2021-09-11\n---\n\nFine text.\n")
+    articles, problems = load_corpus(tmp_path)
+    by_name = {a.path.name: a for a in articles}
+    assert set(by_name) == {"odd.md", "fine.md"}  # the file loads, the rest too
+    name, expected, warning = BAD_VALUES[line]
+    assert getattr(by_name["odd.md"], name) == expected
+    reasons = [p.reason for p in problems if p.path.name == "odd.md"]
+    if warning is None:
+        assert reasons == []
+    else:
+        assert [p.severity for p in problems] == ["warning"]
+        assert len(reasons) == 1 and warning in reasons[0] and "ignored" in reasons[0]
