@@ -7,8 +7,11 @@ Command modules (:mod:`reader.cli.main`, :mod:`reader.cli.entities`,
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 EXIT_ERROR = 2
 
@@ -68,6 +71,30 @@ def open_index(corpus: Path, *, rebuild: bool = False, quiet: bool = False):
                     file=sys.stderr,
                 )
     return index, report
+
+
+def rebuilding_when_damaged(index: Any, action: Callable[[], T]) -> T:
+    """Run ``action`` (which reads ``index``); when reading finds the index damaged,
+    rebuild it from the articles, saying so, and run it once more."""
+    from reader.index.schema import IndexDamaged, IndexUnusable
+
+    try:
+        return action()
+    except IndexDamaged as error:
+        index.mark_damaged(error)  # if the rebuild is interrupted, the next start does it
+        print(f"reader: {error}; rebuilding it from the articles", file=sys.stderr)
+        try:
+            index.rebuild(reason=str(error))
+        except IndexUnusable as failure:
+            raise CliError(f"{error}; {failure}") from None
+        except OSError as failure:
+            raise CliError(
+                f"{error}; cannot rebuild it in {index.root}: {failure.strerror or failure}"
+            ) from None
+    try:
+        return action()
+    except IndexDamaged as error:
+        raise CliError(f"{error} even after a rebuild; remove {index.root} and try again") from None
 
 
 def shown_path(path: Path) -> str:

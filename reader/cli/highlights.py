@@ -313,7 +313,7 @@ def cmd_highlights_edit(args: argparse.Namespace, corpus: Path) -> int:
 
 
 def cmd_export(args: argparse.Namespace, corpus: Path) -> int:
-    from reader.cli.common import CliError, open_index
+    from reader.cli.common import CliError, open_index, rebuilding_when_damaged
     from reader.export import (
         DestinationExists,
         ExportError,
@@ -339,7 +339,9 @@ def cmd_export(args: argparse.Namespace, corpus: Path) -> int:
     scope = Scope(article_ids=tuple(args.article), query=args.query or None, hits=args.hits)
     try:
         with _store_errors():
-            excerpts = collect(index, store, scope, passages_per_article=args.passages)
+            excerpts = rebuilding_when_damaged(
+                index, lambda: collect(index, store, scope, passages_per_article=args.passages)
+            )
         text = render(excerpts, fmt, path_base=index.corpus_dir)
         if store is not None:
             _say_notice(store)

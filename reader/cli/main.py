@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from reader import __version__
-from reader.cli.common import EXIT_ERROR, CliError, open_index
+from reader.cli.common import EXIT_ERROR, CliError, open_index, rebuilding_when_damaged
 from reader.support.locations import ENV_CORPUS, default_corpus
 
 
@@ -178,13 +178,15 @@ def cmd_search(args: argparse.Namespace, corpus: Path) -> int:
         date_to=_date_arg(args.date_to, "--to"),
     )
     index, _ = open_index(corpus, quiet=args.json)
-    with index.searcher() as searcher:
-        try:
-            results = search(
-                searcher, args.query, limit=args.limit, sort=args.sort, filters=filters
-            )
-        except QueryError as error:
-            raise CliError(f"bad query: {error}") from None
+
+    def run() -> Any:
+        with index.searcher() as searcher:
+            return search(searcher, args.query, limit=args.limit, sort=args.sort, filters=filters)
+
+    try:
+        results = rebuilding_when_damaged(index, run)
+    except QueryError as error:
+        raise CliError(f"bad query: {error}") from None
     if args.json:
         print(json.dumps([h.to_dict() for h in results.hits], ensure_ascii=False, indent=2))
         if results.suggestion:

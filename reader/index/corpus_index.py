@@ -58,12 +58,21 @@ from reader.index.documents import (
 from reader.index.manifest import FILE as _MANIFEST
 from reader.index.manifest import Entries, Manifest, ManifestError, changes, files_fingerprint
 from reader.index.prescan import Scanned
-from reader.index.schema import SCHEMA_VERSION, SCRATCH_PREFIX, IndexUnusable, make_schema
+from reader.index.schema import (
+    SCHEMA_VERSION,
+    SCRATCH_PREFIX,
+    IndexDamaged,
+    IndexUnusable,
+    make_schema,
+)
 from reader.index.writers import segment_writer
 from reader.support.atomic import write_atomic
 from reader.support.locations import LIVE_INDEX, index_dir_for
 
 _META = "reader-meta.json"
+#: Written in the live folder when reading the index failed during a search: the
+#: next open rebuilds it (a damaged segment is not seen by opening alone).
+_DAMAGED = "reader-damaged.txt"
 #: A batch is committed after this many documents or seconds, whichever comes first.
 _BATCH_DOCS = 2000
 _BATCH_SECONDS = 5.0
@@ -175,6 +184,9 @@ class CorpusIndex:
             return f"index damaged ({_describe(error)})"
         if not exists:
             return "index missing"
+        with suppress(OSError):
+            reason = (self.live_dir / _DAMAGED).read_text(encoding="utf-8", errors="replace")
+            return " ".join(reason.split())[:200] or "index damaged"
         meta = _read_json(self.live_dir / _META)
         if not isinstance(meta, dict) or "schema_version" not in meta:
             return "index metadata missing"
@@ -257,6 +269,13 @@ class CorpusIndex:
                 self.close()
                 raise IndexUnusable(self._unreadable(error)) from None
             yield self._searcher
+
+    def mark_damaged(self, error: IndexDamaged) -> None:
+        """Remember that reading the index failed, so that the next open (this process
+        or another) rebuilds it; :meth:`rebuild` now is the caller's choice."""
+        self.close()
+        with suppress(OSError):
+            write_atomic(self.live_dir / _DAMAGED, str(error).encode("utf-8"))
 
     def _unreadable(self, error: BaseException) -> str:
         if not self.live_dir.exists():

@@ -40,3 +40,11 @@ def make_schema() -> Schema:
 
 class IndexUnusable(Exception):
     """The index cannot be used; the message is one line for the user."""
+
+
+class IndexDamaged(IndexUnusable):
+    """Reading the index failed while it ran a query that parsed: its files are damaged.
+
+    Never the user's query. :meth:`reader.index.corpus_index.CorpusIndex.mark_damaged`
+    records it so that the next start rebuilds the index from the articles.
+    """

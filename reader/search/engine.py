@@ -24,6 +24,7 @@ from whoosh.searching import Searcher
 
 from reader.corpus.articles import derive_title
 from reader.index.analysis import fold
+from reader.index.schema import IndexDamaged
 from reader.search.query import QueryError, parse
 from reader.search.rewrites import ColumnRange, expand_fuzzy
 from reader.search.scoring import (
@@ -119,9 +120,11 @@ def search(
     """Run ``text`` (Whoosh's query language) and return typed results.
 
     An empty query lists every article, newest first. Raises QueryError for a
-    query that cannot be run. Each hit gets up to ``snippets`` snippets; with
-    ``snippet_hits`` only the first that many do (the rest can be filled in
-    later with :func:`fill_snippets`: a screen shows the first ones at once).
+    query that cannot be run, and :class:`reader.index.schema.IndexDamaged` when
+    reading the index fails (damaged files: never the query's fault). Each hit
+    gets up to ``snippets`` snippets; with ``snippet_hits`` only the first that
+    many do (the rest can be filled in later with :func:`fill_snippets`: a screen
+    shows the first ones at once).
     """
     started = time.perf_counter()
     text = text.strip()
@@ -130,8 +133,14 @@ def search(
     else:
         query = wq.Every()
         sort = "date" if sort == "relevance" else sort
-    query = expand_fuzzy(query, searcher.reader())
-    terms = query_terms(query, searcher)
+    # From here on the query is sound: whatever fails is the index's files failing.
+    try:
+        query = expand_fuzzy(query, searcher.reader())
+        terms = query_terms(query, searcher)
+    except QueryError:
+        raise
+    except Exception as error:
+        raise index_damaged(error) from None
     restrict = _filter_query(filters)
     # No block-quality skipping: it saves little here and makes Whoosh run the whole
     # query a second time to count the matches.
@@ -156,7 +165,7 @@ def search(
     except QueryError:
         raise
     except Exception as error:
-        raise QueryError(f"the search failed: {type(error).__name__}: {error}") from None
+        raise index_damaged(error) from None
     suggestion = None
     if total == 0 and text:
         suggestion = suggest(searcher, text, query)
@@ -182,12 +191,22 @@ def fill_snippets(
     ``snippet_hits``)."""
     hits = list(results.hits)
     for n in range(start, len(hits) if stop is None else min(stop, len(hits))):
-        stored = searcher.document(id=hits[n].id)
+        try:
+            stored = searcher.document(id=hits[n].id)
+        except Exception as error:
+            raise index_damaged(error) from None
         if stored is None:  # gone since the search: it keeps its title, date and source
             continue
         made = make_snippets(stored.get("body", ""), results.terms, snippets)
         hits[n] = replace(hits[n], snippets=tuple(made))
     return replace(results, hits=tuple(hits))
+
+
+def index_damaged(error: BaseException) -> IndexDamaged:
+    """The one-line error for a failure to read the index while a query runs."""
+    text = str(error).split("\n")[0][:120]
+    what = f"{type(error).__name__}: {text}" if text else type(error).__name__
+    return IndexDamaged(f"the index is damaged ({what})")
 
 
 def _find(

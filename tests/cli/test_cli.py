@@ -114,3 +114,65 @@ def test_local_articles_folder_wins_over_the_bundled_corpus(tmp_path, reader_hom
     (tmp_path / "articles").mkdir()
     (tmp_path / "articles" / "only.md").write_text("The only article.\n", encoding="utf-8")
     assert [r["id"] for r in list_from(tmp_path, reader_home)] == ["only"]
+
+
+def _damage_the_middle_of_the_segment(corpus) -> None:
+    """50 KB of garbage in the middle of the segment's postings (where the order of the
+    parts inside the segment file, which varies, does not matter)."""
+    import random
+
+    from whoosh.filedb.compound import CompoundStorage
+    from whoosh.filedb.filestore import FileStorage
+
+    from reader.support.locations import index_dir_for
+
+    (segment,) = index_dir_for(corpus.resolve()).glob("whoosh/*.seg")
+    parts = CompoundStorage(FileStorage(str(segment.parent)).open_file(segment.name))
+    (postings,) = [info for name, info in parts._dir.items() if name.endswith(".pst")]
+    parts.close()
+    data = bytearray(segment.read_bytes())
+    start = postings["offset"] + postings["length"] // 2 - 25600
+    data[start : start + 51200] = random.Random(14).randbytes(51200)
+    segment.write_bytes(bytes(data))
+
+
+def test_a_damaged_index_is_rebuilt_never_blamed_on_the_query(capsys, corpus, reader_home):
+    """issue 14: garbage in a segment made `search` say "bad query: … UnpicklingError"."""
+    queries = ["japan", "vietnam", "kishi", "agreement", "defense"]
+    clean = {}
+    for query in queries:
+        code, rows = run_json(capsys, "--corpus", str(corpus), "search", query, "--json")
+        clean[query] = [row["id"] for row in rows]
+    _damage_the_middle_of_the_segment(corpus)
+    errors = ""
+    for query in queries:
+        code = main(["--corpus", str(corpus), "search", query, "--json"])
+        captured = capsys.readouterr()
+        errors += captured.err
+        assert code == 0 and [row["id"] for row in json.loads(captured.out)] == clean[query]
+    assert "bad query" not in errors
+    assert errors.count("the index is damaged") == 1  # found once, rebuilt, then sound
+    assert "rebuilding it from the articles" in errors
+
+
+def test_damage_found_by_a_search_is_rebuilt_at_the_next_start(corpus, tmp_path):
+    """When the rebuild that follows cannot run (the process is killed, say)."""
+    from reader.index.corpus_index import CorpusIndex
+    from reader.index.schema import IndexDamaged
+
+    index = CorpusIndex(corpus, tmp_path / "index")
+    index.open()
+    index.update()
+    index.mark_damaged(IndexDamaged("the index is damaged (UnpicklingError: test)"))
+    again = CorpusIndex(corpus, tmp_path / "index")
+    again.open()
+    assert again.notice == (
+        "the index is damaged (UnpicklingError: test); rebuilding it from the articles"
+    )
+    report = again.update()
+    assert report.rebuilt and report.total == 5
+    again.close()
+    third = CorpusIndex(corpus, tmp_path / "index")
+    third.open()
+    assert third.notice is None
+    third.close()
