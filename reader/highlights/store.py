@@ -13,10 +13,15 @@ Safety, in order of what can go wrong:
   takes an exclusive lock on ``highlights.json.lock``, re-reads the file *under
   the lock* and applies the one operation to that fresh copy. A change made by
   another process in the meantime is kept, never overwritten by a stale copy.
-* **Damaged file**: it is renamed aside with a timestamp
+* **Damaged file**: it is kept aside with a timestamp
   (``highlights.damaged-20261123T101500Z.json``), the highlights that can still
-  be read are kept, and :attr:`HighlightStore.notice` says what happened. It is
-  never silently replaced by an empty store.
+  be read are kept, and :attr:`HighlightStore.notice` says what happened. The
+  damaged file leaves its place only once the recovered copy is safely written
+  there: when that fails (a full disk), the file stays as it was, the store is
+  read-only and the notice says why, at every start, until the repair succeeds.
+  A damaged copy with no store beside it (set aside, then the repair failed, by
+  an older version) is recovered when the store is next read or changed, never
+  replaced by an empty store.
 * **Newer format** (a later version of reader wrote it): the store is opened
   read-only; changes raise :class:`StoreReadOnly` with a clear message and the
   file is left untouched.
@@ -375,6 +380,8 @@ class HighlightStore:
         self.read_only = False
         self._cache_key: tuple[int, int, int] | None = None
         self._cache: list[Highlight] = []
+        #: Why a damaged file could not be repaired (it then stays as it was), else None.
+        self._unsaved_repair: str | None = None
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -418,6 +425,9 @@ class HighlightStore:
         except FileNotFoundError:
             self._cache_key, self._cache = None, []
             self._note_version(None)
+            if self._unrecovered_copy() is not None:
+                self._cache = self._repair().highlights
+                self._note_version(None)
             return self._cache
         key = (st.st_mtime_ns, st.st_size, st.st_ino)
         if key == self._cache_key:
@@ -425,6 +435,8 @@ class HighlightStore:
         loaded = _parse(_read(self.path))
         if loaded.damage is not None:
             loaded = self._repair()
+        else:
+            self._unsaved_repair = None
         self._note_version(loaded.newer)
         self._cache = loaded.highlights
         with contextlib.suppress(OSError):
@@ -439,33 +451,96 @@ class HighlightStore:
                 f"the highlights file {self.path} was written by a newer version of reader "
                 f"(format {newer}; this version knows {SCHEMA_VERSION}): opened read-only"
             )
+        elif self._unsaved_repair is not None:
+            self.read_only = True
+            self.notice = self._unsaved_repair
         elif self.read_only:
             self.read_only = False
             self.notice = None
 
     def _repair(self) -> _Loaded:
-        """Under the lock: keep a damaged file aside and save what could be read of it."""
+        """Under the lock: save what could be read of a damaged file, and keep the
+        damaged file aside. On a failure to write, the file stays as it was and the
+        store is read-only until a later repair succeeds."""
         with _locked(self.lock_path):
-            raw = _read(self.path)
-            loaded = _parse(raw)
-            if loaded.damage is None or raw is None:
-                return loaded  # another process repaired it meanwhile
-            aside = self._keep_aside()
-            if loaded.highlights:
-                write_atomic(self.path, _serialise(loaded.highlights))
-            count = len(loaded.highlights)
-            self.notice = (
-                f"the highlights file was damaged ({loaded.damage}); it was kept as "
-                f"{aside.name} and {count} highlight{'s' if count != 1 else ''} could be "
-                "recovered from it"
-            )
+            loaded, raw, copy = self._read_for_change()
+            if loaded.damage is None:
+                self._unsaved_repair = None
+                return loaded  # sound (another process repaired it meanwhile)
+            try:
+                aside = self._save_recovered(raw, copy, loaded.highlights)
+            except OSError as error:
+                count = _count(len(loaded.highlights))
+                where = copy.name if copy is not None else self.path.name
+                self._unsaved_repair = (
+                    f"the highlights file is damaged ({loaded.damage}); {count} could be "
+                    f"read from {where} but the repaired copy cannot be saved "
+                    f"({error.strerror or error}); {where} is left as it was and the "
+                    "highlights are read-only until it can be"
+                )
+                return _Loaded(loaded.highlights)
+            self._unsaved_repair = None
+            self.notice = self._recovered_notice(loaded, aside, copy)
             return _Loaded(loaded.highlights)
 
-    def _keep_aside(self) -> Path:
+    def _read_for_change(self) -> tuple[_Loaded, bytes | None, Path | None]:
+        """Under the lock: the store as parsed, its bytes, and, when there is no store
+        but a damaged copy that was never recovered, that copy (parsed in its place)."""
+        raw = _read(self.path)
+        copy = self._unrecovered_copy() if raw is None else None
+        if copy is not None:
+            raw = _read(copy)
+            loaded = _parse(raw)
+            if loaded.damage is None:
+                loaded.damage = "the store was missing"
+            return loaded, raw, copy
+        return _parse(raw), raw, None
+
+    def _unrecovered_copy(self) -> Path | None:
+        """The newest damaged copy when there is no store beside it: its repair failed
+        (an older reader set it aside before writing the recovered copy)."""
+        if self.path.exists():
+            return None
+        copies = sorted(self.path.parent.glob(f"{self.path.stem}.damaged-*{self.path.suffix}"))
+        return copies[-1] if copies else None
+
+    def _save_recovered(
+        self, raw: bytes | None, copy: Path | None, highlights: Sequence[Highlight]
+    ) -> Path:
+        """Write ``highlights`` as the store and return where the damaged bytes are kept.
+
+        The damaged file gets its second name (a hard link, or a copy) before the store
+        is replaced, and loses it again when the store cannot be written: either the
+        recovered store is in place and the damaged file aside, or nothing changed.
+        """
+        if copy is not None:  # the damaged file is aside already
+            write_atomic(self.path, _serialise(highlights))
+            return copy
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
         aside = self.path.with_name(f"{self.path.stem}.damaged-{stamp}{self.path.suffix}")
-        os.replace(self.path, aside)
+        try:
+            os.link(self.path, aside)
+        except OSError:  # no hard links on this file system: a copy
+            write_atomic(aside, raw or b"")
+        try:
+            write_atomic(self.path, _serialise(highlights))
+        except BaseException:
+            with contextlib.suppress(OSError):
+                aside.unlink()
+            raise
         return aside
+
+    def _recovered_notice(self, loaded: _Loaded, aside: Path, copy: Path | None) -> str:
+        count = _count(len(loaded.highlights))
+        if copy is not None:
+            return (
+                f"the highlights file was missing; {count} recovered from {copy.name}, "
+                "a damaged copy that had not been recovered (it is kept)"
+            )
+        return (
+            f"the highlights file was damaged ({loaded.damage}); it was kept as "
+            f"{aside.name} and {count} could be recovered from it"
+        )
 
     # -- changing ------------------------------------------------------------------------------
 
@@ -474,21 +549,18 @@ class HighlightStore:
         """Lock, re-read the file, let the caller change the list, write it back."""
         with _locked(self.lock_path):
             self._cache_key = None  # whatever we had may be stale: read under the lock
-            loaded = _parse(_read(self.path))
-            if loaded.damage is not None:
-                aside = self._keep_aside()
-                count = len(loaded.highlights)
-                self.notice = (
-                    f"the highlights file was damaged ({loaded.damage}); it was kept as "
-                    f"{aside.name} and {count} highlight{'s' if count != 1 else ''} could be "
-                    "recovered from it"
-                )
+            loaded, raw, copy = self._read_for_change()
+            self._unsaved_repair = None  # this change saves the repair, or says why not
             self._note_version(loaded.newer)
             if self.read_only:
                 raise StoreReadOnly(self.notice or "the highlights file is read-only")
             highlights = list(loaded.highlights)
             yield highlights
-            write_atomic(self.path, _serialise(highlights))
+            if loaded.damage is None:
+                write_atomic(self.path, _serialise(highlights))
+            else:
+                aside = self._save_recovered(raw, copy, highlights)
+                self.notice = self._recovered_notice(loaded, aside, copy)
             self._cache = highlights
             with contextlib.suppress(OSError):
                 st = self.path.stat()
@@ -600,6 +672,10 @@ class HighlightStore:
                     known.add(highlight.id)
                     added += 1
         return added
+
+
+def _count(n: int) -> str:
+    return f"{n} highlight{'s' if n != 1 else ''}"
 
 
 def _position(highlights: list[Highlight], highlight_id: str) -> int:

@@ -215,6 +215,62 @@ def test_damage_found_while_changing_is_kept_aside_too():
     assert "damaged" in (store.notice or "")
 
 
+def _store_with_one_bad_record(count: int = 3) -> tuple[HighlightStore, list, bytes]:
+    store = HighlightStore()
+    good = [add_quote(store, EPOCH, quote) for quote in ("Tokyo", "Singapore", "Philippines")[:count]]
+    data = json.loads(store.path.read_text("utf-8"))
+    data["highlights"].insert(1, {"id": "broken", "quote": 3})
+    store.path.write_text(json.dumps(data), "utf-8")
+    return store, good, store.path.read_bytes()
+
+
+def _disk_full(*args, **kwargs):
+    raise OSError(28, "No space left on device")
+
+
+def test_a_full_disk_during_a_repair_leaves_the_damaged_file_where_it_is(monkeypatch):
+    """issue 14: the damaged file was renamed aside before the recovered copy was
+    written; on a full disk the next start found no store and showed 0 highlights."""
+    store, good, damaged = _store_with_one_bad_record()
+    with monkeypatch.context() as patched:
+        patched.setattr(hl, "write_atomic", _disk_full)
+        for _ in range(2):  # at every start, not once
+            fresh = HighlightStore()
+            assert fresh.all() == good
+            assert fresh.read_only
+            assert "cannot be saved (No space left on device)" in (fresh.notice or "")
+            assert store.path.read_bytes() == damaged
+            assert not list(store.path.parent.glob("highlights.damaged-*"))
+        with pytest.raises((StoreReadOnly, OSError)):
+            add_quote(fresh, EPOCH, "by coercion")
+        assert store.path.read_bytes() == damaged
+    # Space again: the repair happens, nothing was lost.
+    repaired = HighlightStore()
+    assert repaired.all() == good
+    assert not repaired.read_only and "kept as" in (repaired.notice or "")
+    (aside,) = store.path.parent.glob("highlights.damaged-*.json")
+    assert aside.read_bytes() == damaged
+
+
+def test_a_damaged_copy_with_no_store_beside_it_is_recovered_not_replaced():
+    """The state an older reader left after that failure: the damaged copy aside, no store."""
+    store, good, damaged = _store_with_one_bad_record()
+    aside = store.path.with_name("highlights.damaged-20261201T000000000000Z.json")
+    store.path.rename(aside)
+    fresh = HighlightStore()
+    assert fresh.all() == good
+    assert aside.name in (fresh.notice or "") and "recovered" in fresh.notice
+    assert HighlightStore().all() == good  # saved as the store
+    assert aside.read_bytes() == damaged  # and the copy is kept
+
+
+def test_a_change_never_starts_an_empty_store_over_an_unrecovered_copy():
+    store, good, _ = _store_with_one_bad_record()
+    store.path.rename(store.path.with_name("highlights.damaged-20261201T000000000000Z.json"))
+    made = add_quote(HighlightStore(), KYODO, "Spratly and Paracel island groups")
+    assert HighlightStore().all() == [*good, made]
+
+
 def test_store_from_a_newer_version_is_read_only():
     store = HighlightStore()
     made = add_quote(store, EPOCH, "Tokyo")
