@@ -187,6 +187,20 @@ def _store_errors() -> Iterator[None]:
         raise CliError(f"cannot use the highlights file: {error.strerror or error}") from None
 
 
+def _claim(store: HighlightStore, index: Any) -> None:
+    """Highlights from before highlights knew their corpus become this corpus's when
+    they are of its articles' text (the store's migration; see its docstring)."""
+    from reader.highlights.store import HighlightError, corpus_key
+
+    def text_of(article_id: str) -> tuple[str, str] | None:
+        stored = index.stored(article_id)
+        return (stored.get("body", ""), stored.get("content_hash", "")) if stored else None
+
+    # A store that cannot be written now (busy, read-only) is claimed another time.
+    with contextlib.suppress(HighlightError, OSError):
+        store.claim(corpus_key(index.corpus_dir), text_of)
+
+
 def _placed_dict(placed: Placed) -> dict[str, Any]:
     data = placed.highlight.to_dict()
     data["status"] = placed.status
@@ -198,7 +212,7 @@ def _placed_dict(placed: Placed) -> dict[str, Any]:
 
 def cmd_highlights_add(args: argparse.Namespace, corpus: Path) -> int:
     from reader.cli.common import CliError, open_index
-    from reader.highlights.store import QuoteNotFound, locate_quote
+    from reader.highlights.store import QuoteNotFound, corpus_key, locate_quote
 
     if args.occurrence is not None and args.occurrence < 1:
         raise CliError("--occurrence counts from 1")
@@ -226,6 +240,7 @@ def cmd_highlights_add(args: argparse.Namespace, corpus: Path) -> int:
             end,
             note=args.note,
             tags=args.tag,
+            corpus=corpus_key(index.corpus_dir),
         )
     _say_notice(store)
     if count > 1 and args.occurrence is None:
@@ -244,13 +259,15 @@ def cmd_highlights_add(args: argparse.Namespace, corpus: Path) -> int:
 
 def cmd_highlights_list(args: argparse.Namespace, corpus: Path) -> int:
     from reader.cli.common import CliError, open_index
-    from reader.highlights.store import place_highlight
+    from reader.highlights.store import corpus_key, place_highlight
 
-    store = _store()
-    with _store_errors():
-        highlights = store.for_article(args.article_id) if args.article_id else store.all()
-    _say_notice(store)
     index, _ = open_index(corpus, quiet=True)
+    key = corpus_key(index.corpus_dir)
+    store = _store()
+    _claim(store, index)
+    with _store_errors():
+        highlights = store.for_article(args.article_id, key) if args.article_id else store.all(key)
+    _say_notice(store)
     if args.article_id and not highlights and index.stored(args.article_id) is None:
         raise CliError(f"no article {one_line(args.article_id)!r} in the corpus")
     bodies: dict[str, tuple[str | None, str]] = {}
@@ -262,7 +279,7 @@ def cmd_highlights_list(args: argparse.Namespace, corpus: Path) -> int:
                 (stored.get("body", ""), stored.get("content_hash", "")) if stored else (None, "")
             )
         body, content_hash = bodies[highlight.article_id]
-        placed_all.append(place_highlight(highlight, body, content_hash))
+        placed_all.append(place_highlight(highlight, body, content_hash, key))
     if args.json:
         print(json.dumps([_placed_dict(p) for p in placed_all], ensure_ascii=False, indent=2))
         return 0
@@ -336,6 +353,8 @@ def cmd_export(args: argparse.Namespace, corpus: Path) -> int:
         raise CliError(f"{args.output} exists; overwrite it with --force")
     index, _ = open_index(corpus, quiet=True)
     store = None if args.hits else _store()
+    if store is not None:
+        _claim(store, index)
     scope = Scope(article_ids=tuple(args.article), query=args.query or None, hits=args.hits)
     try:
         with _store_errors():

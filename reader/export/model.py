@@ -17,7 +17,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from reader.highlights.store import Highlight, Placed, place_highlight, utc_now
+from reader.highlights.store import (
+    Highlight,
+    Placed,
+    belongs,
+    corpus_key,
+    place_highlight,
+    utc_now,
+)
 from reader.support.textsafe import neutralize, one_line
 
 if TYPE_CHECKING:
@@ -146,6 +153,8 @@ class Excerpt:
     entities: tuple[Mention, ...] = ()
     #: Query hits inside the quote, as body offsets.
     hits: tuple[Span, ...] = ()
+    #: The corpus the highlight belongs to (:func:`reader.highlights.store.corpus_key`).
+    corpus: str = ""
 
     @property
     def orphaned(self) -> bool:
@@ -242,6 +251,7 @@ def highlight_excerpt(
         updated=highlight.updated,
         entities=mentions,
         hits=hits,
+        corpus=highlight.corpus,
     )
 
 
@@ -371,10 +381,16 @@ def collect(
     Reads the index through one searcher of its own, so the whole export sees one
     consistent version of the corpus.
     """
-    highlights = store.all() if store is not None and not scope.hits else []
+    corpus = corpus_key(index.corpus_dir)
+    highlights = store.all(corpus) if store is not None and not scope.hits else []
     with index.ix.searcher() as searcher:
         return collect_from(
-            searcher, highlights, scope, passages_per_article=passages_per_article, now=now
+            searcher,
+            highlights,
+            scope,
+            passages_per_article=passages_per_article,
+            now=now,
+            corpus=corpus,
         )
 
 
@@ -385,8 +401,14 @@ def collect_from(
     *,
     passages_per_article: int | None = None,
     now: dt.datetime | None = None,
+    corpus: str | None = None,
 ) -> ExcerptSet:
-    """:func:`collect` on a searcher the caller holds and a list of highlights."""
+    """:func:`collect` on a searcher the caller holds and a list of highlights.
+
+    Given ``corpus`` (:func:`reader.highlights.store.corpus_key`), a highlight that
+    is not of that corpus's article is exported orphaned, under its article id
+    alone: never cited with the title of an article it was not made on.
+    """
     from reader.search.engine import stored_entities
 
     cache: dict[str, dict[str, Any] | None] = {}
@@ -425,6 +447,11 @@ def collect_from(
                 groups.append(hit_excerpts(article, body, passages, entities, terms))
             continue
         mine = by_article.get(article_id, [])
+        if corpus is not None and body is not None:
+            strangers = [h for h in mine if not belongs(h, corpus, body, article.content_hash)]
+            mine = [h for h in mine if h not in strangers]
+            if strangers:
+                groups.append(article_excerpts(ArticleInfo.missing(article_id), None, strangers))
         if mine:
             groups.append(article_excerpts(article, body, mine, entities, terms))
     return ExcerptSet(tuple(groups), scope, now or utc_now())

@@ -12,6 +12,7 @@ The document::
         excerpts:
           - kind: highlight | hit
             highlight_id: str|null          # null for search-hit passages
+            corpus: str|null                # the highlight's corpus folder
             status: anchored | reanchored | orphaned
             orphaned: bool
             quote, prefix, suffix           # W3C TextQuoteSelector
@@ -83,6 +84,7 @@ def _excerpt(x: Excerpt) -> dict[str, Any]:
     return {
         "kind": x.kind,
         "highlight_id": x.highlight_id,
+        "corpus": x.corpus or None,
         "status": x.status,
         "orphaned": x.orphaned,
         "quote": x.quote,
@@ -188,6 +190,7 @@ def _read_excerpt(data: dict[str, Any]) -> Excerpt:
             for m in data.get("entities") or ()
         ),
         hits=tuple((int(h["start"]), int(h["end"])) for h in data.get("hits") or ()),
+        corpus=str(data.get("corpus") or ""),
     )
 
 
@@ -209,6 +212,7 @@ def highlights_from_excerpts(excerpts: ExcerptSet) -> list[Highlight]:
                 tags=x.tags,
                 created=x.created or excerpts.exported,
                 updated=x.updated,
+                corpus=x.corpus,
             )
         )
     return found

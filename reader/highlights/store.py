@@ -2,7 +2,16 @@
 
 The store is one JSON file in the user's data folder (``highlights.json``)::
 
-    {"format": "reader-highlights", "version": 1, "highlights": [{...}, ...]}
+    {"format": "reader-highlights", "version": 2, "highlights": [{...}, ...]}
+
+A highlight belongs to one corpus (``corpus``: the corpus folder's full path) and
+one article of it (``article_id``): it is placed, re-anchored and exported only
+there, and is orphaned anywhere else (another corpus may well have an article of
+the same id, ``a000001``, holding the same words). Version 1 stores had no
+``corpus``; they are read as they are, and such a highlight is claimed by the
+first corpus whose article of that id holds the very text it was made on (the
+same content hash) or the quote with all of its prefix and suffix; until then
+it is listed, and exported, as orphaned. Nothing is dropped.
 
 Safety, in order of what can go wrong:
 
@@ -38,7 +47,7 @@ import json
 import os
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -56,7 +65,8 @@ from reader.support.textsafe import neutralize, one_line
 
 FORMAT_NAME = "reader-highlights"
 #: Bump when the file layout changes; a store with a higher version is opened read-only.
-SCHEMA_VERSION = 1
+#: 2: each highlight names its corpus. Version 1 files are read (see the module docstring).
+SCHEMA_VERSION = 2
 STORE_FILE = "highlights.json"
 #: How long a change waits for another process holding the lock.
 LOCK_TIMEOUT = 10.0
@@ -122,9 +132,14 @@ def clean_tags(tags: Iterable[str] | None) -> tuple[str, ...]:
     return tuple(result)
 
 
+def corpus_key(folder: str | os.PathLike[str]) -> str:
+    """The name a highlight keeps of its corpus: the folder's full path."""
+    return str(Path(folder).expanduser().resolve())
+
+
 @dataclass(frozen=True, slots=True)
 class Highlight:
-    """One highlighted passage of one article."""
+    """One highlighted passage of one article of one corpus."""
 
     id: str
     article_id: str
@@ -133,6 +148,9 @@ class Highlight:
     tags: tuple[str, ...] = ()
     created: dt.datetime = field(default_factory=utc_now)
     updated: dt.datetime | None = None
+    #: :func:`corpus_key` of the corpus; "" for a highlight made before highlights
+    #: knew their corpus (claimed by :func:`belongs`).
+    corpus: str = ""
 
     @property
     def quote(self) -> str:
@@ -146,6 +164,7 @@ class Highlight:
         a = self.anchor
         return {
             "id": self.id,
+            "corpus": self.corpus,
             "article_id": self.article_id,
             "quote": a.quote,
             "prefix": a.prefix,
@@ -178,7 +197,11 @@ class Highlight:
             if not isinstance(note, str):
                 raise ValueError("note must be text")
             updated = data.get("updated")
+            corpus = data.get("corpus") or ""
+            if not isinstance(corpus, str):
+                raise ValueError("corpus must be text")
             return cls(
+                corpus=corpus,
                 id=data["id"],
                 article_id=data["article_id"],
                 anchor=Anchor(
@@ -237,9 +260,26 @@ def locate_quote(body: str, quote: str, occurrence: int | None = None) -> tuple[
     return start, end, len(found)
 
 
-def place_highlight(highlight: Highlight, body: str | None, content_hash: str) -> Placed:
-    """Where ``highlight`` is in ``body``; orphaned when the article is gone (None)."""
+def belongs(highlight: Highlight, corpus: str, body: str | None, content_hash: str) -> bool:
+    """Whether ``highlight`` is of this corpus's article whose text is ``body``.
+
+    A highlight from before highlights knew their corpus belongs where the article
+    holds the very text it was made on, or its quote with all of its context.
+    """
+    if highlight.corpus:
+        return highlight.corpus == corpus
     if body is None:
+        return False
+    a = highlight.anchor
+    return a.content_hash == content_hash or (a.prefix + a.quote + a.suffix) in body
+
+
+def place_highlight(
+    highlight: Highlight, body: str | None, content_hash: str, corpus: str | None = None
+) -> Placed:
+    """Where ``highlight`` is in ``body``; orphaned when the article is gone (None) or,
+    given ``corpus``, when the highlight is not of this corpus's article."""
+    if body is None or (corpus is not None and not belongs(highlight, corpus, body, content_hash)):
         return Placed(highlight, Placement("orphaned"))
     return Placed(highlight, place(highlight.anchor, body, content_hash))
 
@@ -385,13 +425,16 @@ class HighlightStore:
 
     # -- reading -------------------------------------------------------------------------------
 
-    def all(self) -> list[Highlight]:
-        """Every highlight, in the order they were made."""
-        return list(self._current())
+    def all(self, corpus: str | None = None) -> list[Highlight]:
+        """Every highlight, in the order they were made; given ``corpus``, those of
+        that corpus and those that may be (from before highlights knew their corpus)."""
+        if corpus is None:
+            return list(self._current())
+        return [h for h in self._current() if h.corpus in (corpus, "")]
 
-    def for_article(self, article_id: str) -> list[Highlight]:
-        """The highlights of one article, in reading order."""
-        found = [h for h in self._current() if h.article_id == article_id]
+    def for_article(self, article_id: str, corpus: str | None = None) -> list[Highlight]:
+        """The highlights of one article, in reading order (``corpus`` as in :meth:`all`)."""
+        found = [h for h in self.all(corpus) if h.article_id == article_id]
         return sorted(found, key=lambda h: (h.anchor.start, h.anchor.end))
 
     def get(self, highlight_id: str) -> Highlight | None:
@@ -415,9 +458,20 @@ class HighlightStore:
             )
         return matches[0]
 
-    def placed(self, article_id: str, body: str | None, content_hash: str) -> list[Placed]:
-        """The highlights of an article with where they are now (no write)."""
-        return [place_highlight(h, body, content_hash) for h in self.for_article(article_id)]
+    def placed(
+        self, article_id: str, body: str | None, content_hash: str, corpus: str | None = None
+    ) -> list[Placed]:
+        """The highlights of an article of ``corpus`` with where they are now (no write).
+
+        Highlights from before highlights knew their corpus that are not of this
+        article's text are left out (they are another corpus's).
+        """
+        found = []
+        for highlight in self.for_article(article_id, corpus):
+            placed = place_highlight(highlight, body, content_hash, corpus)
+            if corpus is None or highlight.corpus or not placed.orphaned:
+                found.append(placed)
+        return found
 
     def _current(self) -> list[Highlight]:
         try:
@@ -574,10 +628,12 @@ class HighlightStore:
         note: str | None = None,
         tags: Iterable[str] | None = None,
         created: dt.datetime | None = None,
+        corpus: str = "",
     ) -> Highlight:
-        """Save a new highlight of ``anchor`` in ``article_id``."""
+        """Save a new highlight of ``anchor`` in ``article_id`` of ``corpus``."""
         highlight = Highlight(
             id=new_id(),
+            corpus=corpus,
             article_id=article_id,
             anchor=anchor,
             note=clean_note(note),
@@ -598,11 +654,11 @@ class HighlightStore:
         *,
         note: str | None = None,
         tags: Iterable[str] | None = None,
+        corpus: str = "",
     ) -> Highlight:
         """Highlight ``body[start:end]`` (what the app calls for a selection)."""
-        return self.add(
-            article_id, make_anchor(body, start, end, content_hash), note=note, tags=tags
-        )
+        anchor = make_anchor(body, start, end, content_hash)
+        return self.add(article_id, anchor, note=note, tags=tags, corpus=corpus)
 
     def update(
         self,
@@ -638,21 +694,30 @@ class HighlightStore:
             highlights.append(highlight)
         return highlight
 
-    def reanchor(self, article_id: str, body: str | None, content_hash: str) -> list[Placed]:
+    def reanchor(
+        self, article_id: str, body: str | None, content_hash: str, corpus: str | None = None
+    ) -> list[Placed]:
         """Place an article's highlights in its current text and save the ones that moved.
 
         Orphaned highlights keep their old anchor, so they come back if the passage does.
+        Given ``corpus``, only that corpus's highlights move, and one from before
+        highlights knew their corpus that is of this text is saved as this corpus's.
         """
-        current = self.placed(article_id, body, content_hash)
-        if body is None or all(p.status == "anchored" or p.orphaned for p in current):
-            return current
-        if self.read_only:
+        current = self.placed(article_id, body, content_hash, corpus)
+        unclaimed = corpus is not None and any(not p.highlight.corpus for p in current)
+        moved = any(p.status == "reanchored" for p in current)
+        if body is None or not (moved or unclaimed) or self.read_only:
             return current
         result: dict[str, Placed] = {}
         with self._transaction() as highlights:
             for i, highlight in enumerate(highlights):
                 if highlight.article_id != article_id:
                     continue
+                if corpus is not None:
+                    if not belongs(highlight, corpus, body, content_hash):
+                        continue
+                    if not highlight.corpus:
+                        highlight = highlights[i] = replace(highlight, corpus=corpus)
                 anchor, placement = reanchored(highlight.anchor, body, content_hash)
                 if anchor != highlight.anchor:
                     highlight = highlights[i] = replace(highlight, anchor=anchor)
@@ -660,6 +725,30 @@ class HighlightStore:
         return sorted(
             result.values(), key=lambda p: (p.highlight.anchor.start, p.highlight.anchor.end)
         )
+
+    def claim(self, corpus: str, text_of: Callable[[str], tuple[str, str] | None]) -> int:
+        """Save as ``corpus``'s the highlights from before highlights knew their corpus
+        that are of its articles' text (:func:`belongs`); how many.
+
+        ``text_of(article_id)`` gives an article's body and content hash, or None
+        when the corpus has no such article. Writes only when there is one to claim.
+        """
+
+        def claimable(highlight: Highlight) -> bool:
+            if highlight.corpus:
+                return False
+            text = text_of(highlight.article_id)
+            return text is not None and belongs(highlight, corpus, *text)
+
+        if self.read_only or not any(claimable(h) for h in self._current()):
+            return 0
+        claimed = 0
+        with self._transaction() as highlights:
+            for i, highlight in enumerate(highlights):
+                if claimable(highlight):
+                    highlights[i] = replace(highlight, corpus=corpus)
+                    claimed += 1
+        return claimed
 
     def import_highlights(self, incoming: Iterable[Highlight]) -> int:
         """Add highlights (e.g. read back from a JSON export) whose ids are new; the count."""

@@ -151,3 +151,87 @@ def test_cli_export_formats_match_the_exporters():
     from reader import export
 
     assert highlight_commands.EXPORT_FORMATS == export.FORMATS
+
+
+# -- a highlight belongs to one corpus (issue 14) -------------------------------------------
+
+V1_STORE = Path(__file__).parents[1] / "fixtures" / "highlights-v1.json"
+
+
+def _main(capsys, corpus: Path, *argv: str) -> tuple[int, str, str]:
+    code = cli.main(["--corpus", str(corpus), *argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def _lookalike(folder: Path) -> Path:
+    """Another corpus with a file of the same name and other text holding the quote."""
+    folder.mkdir()
+    (folder / f"{EPOCH}.md").write_text(
+        "---\ntitle: Growers reject change by coercion\nsource: Farm Weekly\n---\n\n"
+        "Growers said any change to water rights made by coercion would be fought.\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
+def test_a_highlight_is_never_cited_under_another_corpus_article(capsys, corpus, tmp_path):
+    code, out, err = _main(capsys, corpus, "highlights", "add", EPOCH, "--quote", "by coercion")
+    assert code == 0, err
+    other = _lookalike(tmp_path / "other")
+    code, out, _ = _main(capsys, other, "highlights", "list", "--json")
+    assert code == 0 and json.loads(out) == []  # not that corpus's highlight
+    code, out, _ = _main(capsys, other, "export", "--format", "json")
+    assert "Growers reject" not in out and "by coercion" not in out
+    code, out, _ = _main(capsys, corpus, "highlights", "list", "--json")
+    (listed,) = json.loads(out)
+    assert listed["status"] == "anchored" and listed["corpus"] == str(corpus.resolve())
+
+
+def test_numbered_corpora_keep_their_highlights_apart(capsys, tmp_path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    for folder, text in ((first, "Talks in Hanoi"), (second, "Floods in Wagga")):
+        folder.mkdir()
+        (folder / "a000001.md").write_text(
+            f"---\ntitle: {text}\n---\n\n{text} went on. The deal was signed.\n", "utf-8"
+        )
+    assert _main(capsys, first, "highlights", "add", "a000001", "--quote", "deal")[0] == 0
+    assert _main(capsys, second, "highlights", "add", "a000001", "--quote", "signed")[0] == 0
+    for folder, quote, title in ((first, "deal", "Talks"), (second, "signed", "Floods")):
+        out = _main(capsys, folder, "highlights", "list", "--json")[1]
+        assert [(h["quote"], h["status"]) for h in json.loads(out)] == [(quote, "anchored")]
+        out = _main(capsys, folder, "export", "--format", "json")[1]
+        (article,) = json.loads(out)["articles"]
+        assert article["title"].startswith(title)
+        assert [x["quote"] for x in article["excerpts"]] == [quote]
+
+
+def test_a_version_1_store_migrates_without_loss(capsys, corpus, tmp_path):
+    """A store written by reader before highlights knew their corpus (the fixture was
+    written by that code): every field kept, each highlight claimed by the corpus whose
+    article holds the text it was made on, and no other."""
+    store = HighlightStore()
+    store.path.parent.mkdir(parents=True, exist_ok=True)
+    store.path.write_bytes(V1_STORE.read_bytes())
+    old = json.loads(V1_STORE.read_text("utf-8"))["highlights"]
+    other = _lookalike(tmp_path / "other")
+
+    code, out, _ = _main(capsys, other, "highlights", "list", "--json")
+    assert code == 0
+    listed = json.loads(out)  # listed, orphaned: may be another corpus's, never lost
+    assert {h["id"]: h["status"] for h in listed} == {h["id"]: "orphaned" for h in old}
+    code, out, _ = _main(capsys, other, "export", "--format", "json")
+    assert "Growers reject" not in out  # never cited under the look-alike's title
+
+    code, out, _ = _main(capsys, corpus, "highlights", "list", "--json")
+    listed = {h["id"]: h for h in json.loads(out)}
+    assert set(listed) == {h["id"] for h in old}
+    for record in old:
+        now = listed[record["id"]]
+        assert now["status"] == "anchored" and now["corpus"] == str(corpus.resolve())
+        assert {k: now[k] for k in record} == record  # every field as it was
+    saved = json.loads(store.path.read_text("utf-8"))
+    assert saved["version"] == 2
+    assert {h["corpus"] for h in saved["highlights"]} == {str(corpus.resolve())}
+    code, out, _ = _main(capsys, other, "highlights", "list", "--json")
+    assert json.loads(out) == []  # claimed: now plainly the other corpus's

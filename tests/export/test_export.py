@@ -33,7 +33,7 @@ from reader.export import (
 from reader.export.csv_format import safe_cell
 from reader.export.markdown import blockquote, escape
 from reader.highlights.anchoring import Anchor
-from reader.highlights.store import Highlight, HighlightStore, locate_quote
+from reader.highlights.store import Highlight, HighlightStore, corpus_key, locate_quote
 from reader.index.analysis import analyze_token
 from reader.index.corpus_index import CorpusIndex
 from reader.search.snippets import Terms
@@ -57,7 +57,9 @@ def indexed(corpus: Path) -> CorpusIndex:
 def highlight(index: CorpusIndex, store: HighlightStore, article_id: str, quote: str, **kw):
     stored = index.stored(article_id)
     start, end, _ = locate_quote(stored["body"], quote)
-    return store.add_span(article_id, stored["body"], stored["content_hash"], start, end, **kw)
+    body, content_hash = stored["body"], stored["content_hash"]
+    kw.setdefault("corpus", corpus_key(index.corpus_dir))
+    return store.add_span(article_id, body, content_hash, start, end, **kw)
 
 
 @pytest.fixture

@@ -217,7 +217,8 @@ def test_damage_found_while_changing_is_kept_aside_too():
 
 def _store_with_one_bad_record(count: int = 3) -> tuple[HighlightStore, list, bytes]:
     store = HighlightStore()
-    good = [add_quote(store, EPOCH, quote) for quote in ("Tokyo", "Singapore", "Philippines")[:count]]
+    quotes = ("Tokyo", "Singapore", "Philippines")[:count]
+    good = [add_quote(store, EPOCH, quote) for quote in quotes]
     data = json.loads(store.path.read_text("utf-8"))
     data["highlights"].insert(1, {"id": "broken", "quote": 3})
     store.path.write_text(json.dumps(data), "utf-8")
