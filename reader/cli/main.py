@@ -8,6 +8,7 @@ and exit status 2; with ``--json`` the standard output stays valid JSON.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import json
 import os
@@ -99,6 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     corpus = (args.corpus or default_corpus()).expanduser()
     handler = getattr(args, "handler", cmd_app)
+    _remove_leftovers()
     try:
         return handler(args, corpus)
     except CliError as error:
@@ -110,6 +112,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+
+
+def _remove_leftovers() -> None:
+    """Temp files of reader processes killed half-way (the highlights store, exports,
+    index files) go when the next one starts."""
+    from reader.support.atomic import remove_leftovers
+
+    with contextlib.suppress(OSError):
+        remove_leftovers()
 
 
 def _fail(args: argparse.Namespace, message: str) -> int:

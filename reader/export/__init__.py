@@ -30,7 +30,7 @@ from reader.export.model import (
     hit_excerpts,
 )
 from reader.export.structured import highlights_from_excerpts, read_excerpts
-from reader.support.atomic import fsync_dir, temp_path
+from reader.support.atomic import fsync_dir, tracked_temp
 
 FORMATS = ("markdown", "json", "yaml", "csv", "w3c")
 #: The file suffix each format gets by convention (the app's save dialog uses it).
@@ -112,10 +112,13 @@ def export_to_path(
 
 
 def write_new_file(path: Path, text: str, *, overwrite: bool = False) -> Path:
-    """Write ``text`` to ``path`` through a temp file in the same folder (fsync, rename).
+    """Write ``text`` to ``path`` through a temp file (fsync, rename).
 
     Without ``overwrite`` the final step is a hard link, which fails atomically if
     a file appeared at ``path`` meanwhile; so an existing file is never replaced.
+    The temp file is written in the reader's cache folder when it is on the same
+    file system as ``path`` (else beside ``path``), so a process killed half-way
+    leaves nothing in the user's folder; the next start removes it either way.
     """
     path = path.expanduser()
     folder = path.parent
@@ -125,25 +128,35 @@ def write_new_file(path: Path, text: str, *, overwrite: bool = False) -> Path:
         raise ExportError(f"{path} is a folder")
     if not overwrite and (path.exists() or path.is_symlink()):
         raise DestinationExists(f"{path} exists; overwrite it with --force")
-    tmp = temp_path(path)
     try:
-        with open(tmp, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if overwrite:
-            os.replace(tmp, path)
-        else:
-            _link_new(tmp, path)
+        with tracked_temp(path, _scratch_folder(folder)) as tmp:
+            with open(tmp, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+            if overwrite:
+                os.replace(tmp, path)
+            else:
+                _link_new(tmp, path)
     except FileExistsError:
         raise DestinationExists(f"{path} exists; overwrite it with --force") from None
     except PermissionError:
         raise ExportError(f"permission denied: cannot write in {folder}") from None
-    finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
     fsync_dir(folder)
     return path
+
+
+def _scratch_folder(folder: Path) -> Path:
+    """Where the temp file of a file in ``folder`` goes: the reader's own scratch
+    folder when a rename from there into ``folder`` works (same file system)."""
+    from reader.support.locations import cache_dir
+
+    scratch = cache_dir() / "scratch"
+    with contextlib.suppress(OSError):
+        scratch.mkdir(parents=True, exist_ok=True)
+        if scratch.stat().st_dev == folder.stat().st_dev:
+            return scratch
+    return folder
 
 
 def _link_new(tmp: Path, path: Path) -> None:

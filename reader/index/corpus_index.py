@@ -157,6 +157,7 @@ class CorpusIndex:
         """Open the index, creating it empty when it is missing, outdated or damaged."""
         if not self.corpus_dir.is_dir():
             raise IndexUnusable(f"corpus folder not found: {self.corpus_dir}")
+        self._remove_dead_builds()
         problem = self._open_existing()
         if problem is None:
             return
@@ -590,10 +591,15 @@ class CorpusIndex:
         build_dir.rename(self.live_dir)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
-        # Leftovers of builds killed half-way (kill -9, power loss) are garbage.
-        for leftover in [*self.root.glob("build-*"), *self.root.glob("old-*")]:
-            if not _owned_by_live_process(leftover.name):
-                shutil.rmtree(leftover, ignore_errors=True)
+        self._remove_dead_builds()
+
+    def _remove_dead_builds(self) -> None:
+        """Folders of rebuilds killed half-way (kill -9, power loss) are garbage: those
+        named after a process that is no longer running go."""
+        with suppress(OSError):
+            for leftover in [*self.root.glob("build-*"), *self.root.glob("old-*")]:
+                if not _owned_by_live_process(leftover.name):
+                    shutil.rmtree(leftover, ignore_errors=True)
 
     def _known_problems(self, scanned: Scanned, skip: set[str]) -> list[Problem]:
         """Problems of unchanged broken files, remembered from when they were read."""
