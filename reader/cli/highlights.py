@@ -337,6 +337,7 @@ def cmd_export(args: argparse.Namespace, corpus: Path) -> int:
         Scope,
         collect,
         format_for_path,
+        refuse_inside_corpus,
         render,
         write_new_file,
     )
@@ -351,6 +352,11 @@ def cmd_export(args: argparse.Namespace, corpus: Path) -> int:
     if args.output is not None and args.output.exists() and not args.force:
         # Checked before any work; write_new_file checks again at the moment of writing.
         raise CliError(f"{args.output} exists; overwrite it with --force")
+    if args.output is not None:
+        try:
+            refuse_inside_corpus(args.output, corpus)
+        except ExportError as error:
+            raise CliError(str(error)) from None
     index, _ = open_index(corpus, quiet=True)
     store = None if args.hits else _store()
     if store is not None:

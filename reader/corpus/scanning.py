@@ -54,12 +54,15 @@ class SourceFile(NamedTuple):
 # -- finding files -----------------------------------------------------------------------------
 
 
-_IGNORED_STARTS = (".", "#", "~")
+#: "reader-export-": the name the app gives an export (older versions could save one
+#: inside the corpus, which was then indexed as an article).
+_IGNORED_STARTS = (".", "#", "~", "reader-export-")
 _IGNORED_ENDS = ("~", ".swp", ".swo", ".swx", ".tmp", ".part", ".crdownload")
 
 
 def is_ignored_name(name: str) -> bool:
-    """Hidden, editor-temporary and backup files are not articles."""
+    """Hidden, editor-temporary and backup files, and the reader's own exports, are not
+    articles."""
     return name.startswith(_IGNORED_STARTS) or name.endswith(_IGNORED_ENDS)
 
 

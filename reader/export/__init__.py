@@ -54,7 +54,9 @@ __all__ = [
     "format_for_path",
     "highlights_from_excerpts",
     "hit_excerpts",
+    "inside",
     "read_excerpts",
+    "refuse_inside_corpus",
     "render",
     "write_new_file",
 ]
@@ -107,8 +109,28 @@ def export_to_path(
     path_base: Path | None = None,
 ) -> Path:
     """Render and write ``excerpts`` to ``path``; raises DestinationExists when the
-    file exists and ``overwrite`` is False (asking the user is the app's job)."""
+    file exists and ``overwrite`` is False (asking the user is the app's job).
+    ``path_base`` is the corpus folder: an export is never written inside it."""
+    if path_base is not None:
+        refuse_inside_corpus(path, path_base)
     return write_new_file(path, render(excerpts, fmt, path_base=path_base), overwrite=overwrite)
+
+
+def inside(path: Path, folder: Path) -> bool:
+    """Whether ``path`` is ``folder`` or lies anywhere under it (links resolved)."""
+    target = path.expanduser().resolve()
+    root = folder.expanduser().resolve()
+    return target == root or root in target.parents
+
+
+def refuse_inside_corpus(path: Path, corpus: Path) -> None:
+    """An export written into the corpus would be read as an article at the next start:
+    raise ExportError for a ``path`` inside the ``corpus`` folder."""
+    if inside(path, corpus):
+        raise ExportError(
+            f"{path} is inside the corpus folder, where it would be indexed as an article; "
+            "save the export somewhere else"
+        )
 
 
 def write_new_file(path: Path, text: str, *, overwrite: bool = False) -> Path:

@@ -235,3 +235,22 @@ def test_a_version_1_store_migrates_without_loss(capsys, corpus, tmp_path):
     assert {h["corpus"] for h in saved["highlights"]} == {str(corpus.resolve())}
     code, out, _ = _main(capsys, other, "highlights", "list", "--json")
     assert json.loads(out) == []  # claimed: now plainly the other corpus's
+
+
+# -- exports never land in the corpus (issue 14) --------------------------------------------
+
+
+def test_an_export_is_never_written_into_the_corpus(capsys, corpus):
+    inside = corpus / "notes" / "mine.md"
+    inside.parent.mkdir()
+    code, _, err = _main(capsys, corpus, "export", "-o", str(inside))
+    assert code == 2 and "inside the corpus folder" in err
+    assert not inside.exists()
+
+
+def test_an_export_left_in_the_corpus_by_an_older_reader_is_not_indexed(capsys, corpus):
+    (corpus / "reader-export-20261123.md").write_text(
+        "# Highlights\n\n## Japan, Vietnam Oppose Bids\n\n> by coercion\n", "utf-8"
+    )
+    code, out, _ = _main(capsys, corpus, "list", "--json")
+    assert code == 0 and len(json.loads(out)) == 5
