@@ -418,6 +418,18 @@ class ReaderApp(WorkersMixin, App[int]):
 
         self.push_screen(HelpScreen(self.help_sections(), f"Remap keys in {config_path()}"))
 
+    @on(msg.IndexDamaged)
+    def _index_damaged(self, event: msg.IndexDamaged) -> None:
+        self.notify(
+            f"{one_line(event.message)}; rebuilding it from the articles",
+            title="Index",
+            severity="warning",
+            timeout=8,
+        )
+        if not self.indexing:
+            self.main.index_bar.show_message("Rebuilding the damaged index…", busy=True)
+            self.start_indexing(rebuild=True)
+
     def action_rebuild(self) -> None:
         if self.indexing:
             self.notify("The index is already being updated.", timeout=3)

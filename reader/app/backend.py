@@ -246,6 +246,13 @@ class CorpusService:
             companions = co_occurring(searcher, kind, name, limit=15)
         return EntityDetails(kind, name, tuple(articles), tuple(companions))
 
+    @property
+    def corpus_key(self) -> str:
+        """The name the corpus's highlights keep of it (they belong to one corpus)."""
+        from reader.highlights.store import corpus_key
+
+        return corpus_key(self.corpus)
+
     def collect(self, highlights: Sequence[Highlight], scope: Scope) -> ExcerptSet:
         """The excerpts of ``scope``: ``highlights`` placed in the articles' current text.
 
@@ -254,7 +261,7 @@ class CorpusService:
         from reader.export import collect_from
 
         with self.searching() as searcher:
-            return collect_from(searcher, highlights, scope)
+            return collect_from(searcher, highlights, scope, corpus=self.corpus_key)
 
     def export(
         self,

@@ -72,7 +72,8 @@ class ExportFlow:
             if request is not None:
                 app.export_worker(request)
 
-        app.push_screen(ExportDialog(self.choices(), default_export_path(), scope=scope), chosen)
+        path = default_export_path(corpus=app.corpus)
+        app.push_screen(ExportDialog(self.choices(), path, scope=scope), chosen)
 
     def confirm_overwrite(self, request: ExportRequest) -> None:
         """The file exists: ask, and export again over it only if the user says yes."""

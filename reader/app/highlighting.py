@@ -80,7 +80,9 @@ class HighlightFlow:
         app = self.app
 
         def saved(result: NoteAndTags | None) -> None:
-            if result is not None and result != (note, tags):
+            # Only what the user changed is saved, on the current record: a tag added
+            # meanwhile by another process (`reader highlights edit`) stays.
+            if result is not None and result != (None, None):
                 text, new_tags = result
                 app.highlight_worker(
                     "edited",

@@ -58,6 +58,13 @@ class IndexUpdated(Message):
 
 
 @dataclass
+class IndexDamaged(Message):
+    """Reading the index failed during a search: it is damaged (never the query)."""
+
+    message: str
+
+
+@dataclass
 class IndexFailed(Message):
     """The index could not be opened; the message is one line."""
 

@@ -107,13 +107,16 @@ class WorkersMixin(_Base):
                 report.total,
                 list(report.problems),
                 report.cancelled,
-                changed=tuple(report.changed),
+                # A rebuild reports every article as added: the open one may have
+                # changed too, and is then loaded again.
+                changed=(*report.changed, *report.added),
                 removed=tuple(report.removed),
             )
         )
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False, name="search")
     def search_worker(self, generation: int, request: SearchRequest, limit: int) -> None:
+        from reader.index.schema import IndexDamaged
         from reader.search.query import QueryError
 
         worker = get_current_worker()
@@ -122,6 +125,11 @@ class WorkersMixin(_Base):
         except QueryError as error:
             if not worker.is_cancelled:
                 self.post_message(msg.SearchFailed(generation, request, str(error)))
+            return
+        except IndexDamaged as error:
+            # Never the query's fault: the index is rebuilt (and would be at the next start).
+            self.service.index.mark_damaged(error)
+            self.post_message(msg.IndexDamaged(str(error)))
             return
         if worker.is_cancelled:
             return
@@ -164,7 +172,7 @@ class WorkersMixin(_Base):
         from reader.highlights.store import HighlightError
 
         store = self.highlight_store
-        args = (document.id, document.body, document.content_hash)
+        args = (document.id, document.body, document.content_hash, self.service.corpus_key)
         try:
             try:
                 placed = store.reanchor(*args) if reanchor else store.placed(*args)
@@ -206,7 +214,13 @@ class WorkersMixin(_Base):
                 assert document is not None and span is not None
                 body, content_hash = document.body, document.content_hash
                 highlight = store.add_span(
-                    document.id, body, content_hash, *span, note=note, tags=tags
+                    document.id,
+                    body,
+                    content_hash,
+                    *span,
+                    note=note,
+                    tags=tags,
+                    corpus=self.service.corpus_key,
                 )
             elif what == "edited":
                 highlight = store.update(highlight_id, note=note, tags=tags)
@@ -234,7 +248,9 @@ class WorkersMixin(_Base):
         from reader.highlights.store import HighlightError
 
         try:
-            excerpts = self.service.collect(self.highlight_store.all(), Scope())
+            excerpts = self.service.collect(
+                self.highlight_store.all(self.service.corpus_key), Scope()
+            )
         except (HighlightError, ExportError, OSError) as error:
             self.post_message(msg.StoreProblem(f"Highlights unavailable: {error}"))
             return
@@ -255,7 +271,9 @@ class WorkersMixin(_Base):
         from reader.highlights.store import HighlightError
 
         try:
-            highlights = () if request.scope.hits else self.highlight_store.all()
+            highlights = (
+                () if request.scope.hits else self.highlight_store.all(self.service.corpus_key)
+            )
             path, count = self.service.export(
                 highlights, request.scope, request.path, request.fmt, overwrite=request.overwrite
             )

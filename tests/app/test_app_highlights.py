@@ -254,3 +254,80 @@ def test_default_export_path_and_suffixes(tmp_path):
     assert with_format_suffix("/x/notes.md", "w3c") == "/x/notes.jsonld"
     assert with_format_suffix("/x/notes", "yaml") == "/x/notes.yaml"
     assert parse_tags("#one, two  three,") == ("one", "two", "three")
+
+
+# -- integrity (issue 14) -------------------------------------------------------------------
+
+
+@run_async
+async def test_a_note_edit_keeps_a_tag_changed_meanwhile_elsewhere(app):
+    """`a` in the app; meanwhile the command line changes the tags; the app saves only
+    the note it changed, on the current record."""
+    async with app.run_test(size=(140, 40)) as pilot:
+        await open_article(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        (made,) = HighlightStore().all()
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, NoteDialog)
+        HighlightStore().update(made.id, tags=["from-the-cli"])  # another process
+        await pilot.press(*typed("my note"), "enter")
+        await settle(pilot)
+        (saved,) = HighlightStore().all()
+        assert saved.note == "my note" and saved.tags == ("from-the-cli",)
+        # And the other way round: tags changed in the app keep a note changed meanwhile.
+        await pilot.press("a")
+        await settle(pilot)
+        HighlightStore().update(made.id, note="from the cli")
+        await pilot.press("tab", "end", *typed(" mine"), "enter")
+        await settle(pilot)
+        (saved,) = HighlightStore().all()
+        assert saved.note == "from the cli" and saved.tags == ("from-the-cli", "mine")
+
+
+@run_async
+async def test_the_default_export_path_is_outside_the_corpus(corpus, monkeypatch, tmp_path):
+    """Started inside the corpus folder, `x` then Enter wrote reader-export-….md into it,
+    and the next start indexed it as an article."""
+    monkeypatch.chdir(corpus)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))  # no ~/Documents
+    (tmp_path / "home").mkdir()
+    app = make_app(corpus, restore=False, settings=Settings())
+    async with app.run_test(size=(140, 40)) as pilot:
+        await open_article(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        path = app.screen.query_one("#export-path", Input).value
+        await pilot.press("enter")
+        await settle(pilot)
+    written = tmp_path / "home" / path.rsplit("/", 1)[-1]
+    assert path == str(written) and written.exists()
+    assert sorted(p.name for p in corpus.iterdir()) == sorted(
+        p.name for p in corpus.iterdir() if not p.name.startswith("reader-export-")
+    )
+    assert not list(corpus.glob("reader-export-*"))
+
+
+@run_async
+async def test_rebuild_reloads_the_open_article(app, corpus):
+    """After "Rebuild index" the open article showed its old text, and `h` on it made a
+    highlight that was orphaned at once."""
+    async with app.run_test(size=(140, 40)) as pilot:
+        viewer = await open_article(pilot)
+        article = viewer.document
+        path = corpus / f"{article.id}.md"
+        first = viewer.document.body.split(".")[0]
+        path.write_text(path.read_text("utf-8").replace(first, "A new opening sentence"), "utf-8")
+        app.action_rebuild()
+        await settle(pilot)
+        assert app.reading.document.body.startswith("A new opening sentence")
+        assert viewer.document.body.startswith("A new opening sentence")
+        await pilot.press("h")
+        await settle(pilot)
+        (made,) = HighlightStore().all()
+        placed = app.highlighting.placed[made.id]
+        assert placed.status == "anchored" and made.quote.startswith("A new opening sentence")
+        assert made.corpus == str(corpus.resolve())  # it belongs to this corpus

@@ -18,7 +18,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from reader.app.backend import ExportRequest
 from reader.app.widgets.footer import ReaderFooter
-from reader.export import FORMATS, SUFFIXES, Scope
+from reader.export import FORMATS, SUFFIXES, Scope, inside
 
 FORMAT_LABELS = {
     "markdown": "Markdown (.md)",
@@ -39,14 +39,27 @@ class ScopeChoice:
 
 
 def default_export_path(
-    fmt: str = "markdown", today: dt.date | None = None, home: Path | None = None
+    fmt: str = "markdown",
+    today: dt.date | None = None,
+    home: Path | None = None,
+    corpus: Path | None = None,
 ) -> Path:
     """``~/Documents/reader-export-YYYYMMDD.md`` when ~/Documents exists, else in the
-    current folder; the suffix follows the format."""
+    current folder, else home: the first of them outside the ``corpus`` folder (an
+    export there would be read as an article). The suffix follows the format."""
     today = today or dt.date.today()
     home = home or Path.home()
-    documents = home / "Documents"
-    folder = documents if documents.is_dir() else Path.cwd()
+    candidates = [home / "Documents", Path.cwd(), home]
+    if corpus is not None:
+        candidates.append(corpus.expanduser().resolve().parent)
+    folder = next(
+        (
+            folder
+            for folder in candidates
+            if folder.is_dir() and (corpus is None or not inside(folder, corpus))
+        ),
+        candidates[-1],
+    )
     return folder / f"reader-export-{today:%Y%m%d}{SUFFIXES[fmt]}"
 
 

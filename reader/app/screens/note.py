@@ -16,8 +16,10 @@ from textual.widgets import Input, Label, Static
 from reader.app.widgets.footer import ReaderFooter
 from reader.support.textsafe import one_line
 
-#: What the dialog returns: the note and the tags (None: cancelled).
-NoteAndTags = tuple[str, tuple[str, ...]]
+#: What the dialog returns (None: cancelled): the note and the tags, each None when the
+#: user left it as it was shown, so that saving never puts back a value another
+#: process changed meanwhile.
+NoteAndTags = tuple[str | None, tuple[str, ...] | None]
 
 #: How much of the quote the dialog shows.
 QUOTE_PREVIEW = 240
@@ -58,19 +60,33 @@ class NoteDialog(ModalScreen[NoteAndTags | None]):
             yield Static(Text(f"“{quote}”"), id="note-quote")
             yield Label("Note")
             # Notes may hold line breaks (from the command line); one line here.
-            yield Input(self.note.replace("\n", " "), id="note-input", placeholder="A note")
+            yield Input(self._shown_note, id="note-input", placeholder="A note")
             yield Label("Tags")
             yield Input(
-                " ".join(self.tags),
+                self._shown_tags,
                 id="tags-input",
                 placeholder="Tags, separated by spaces or commas",
             )
 
+    @property
+    def _shown_note(self) -> str:
+        return self.note.replace("\n", " ")
+
+    @property
+    def _shown_tags(self) -> str:
+        return " ".join(self.tags)
+
     @on(Input.Submitted)
     def action_save(self) -> None:
+        """Dismiss with what the user changed; the rest is None (left as it is)."""
         note = self.query_one("#note-input", Input).value
-        tags = parse_tags(self.query_one("#tags-input", Input).value)
-        self.dismiss((note, tags))
+        tags = self.query_one("#tags-input", Input).value
+        self.dismiss(
+            (
+                None if note == self._shown_note else note,
+                None if tags == self._shown_tags else parse_tags(tags),
+            )
+        )
 
     def action_cancel(self) -> None:
         self.dismiss(None)
