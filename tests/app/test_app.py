@@ -680,3 +680,29 @@ async def test_the_first_update_uses_the_scan_started_before_the_app(tmp_path):
         assert [hit.id for hit in app.results.hits] == ["a"]
         await pilot.press("escape", "q")
     assert given.closed == 0  # collected: nothing was left to stop
+
+
+@run_async
+async def test_a_damaged_index_found_by_a_search_is_rebuilt_not_blamed_on_the_query(corpus):
+    """issue 14: garbage in a segment made the search say "bad query: … UnpicklingError"."""
+    from reader.index.corpus_index import CorpusIndex
+    from tests.cli.test_cli import _damage_the_middle_of_the_segment
+
+    index = CorpusIndex(corpus)
+    index.open()
+    index.update()
+    index.close()
+    _damage_the_middle_of_the_segment(corpus)
+    app = make_app(corpus, restore=False, settings=Settings())
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        for query in ("japan", "vietnam", "kishi", "agreement"):
+            app.query_one(QueryInput).value = ""
+            await type_query(pilot, query)
+            await settle(pilot)
+            assert "Query error" not in status_text(app)
+        assert app.query_one(ResultsList).article_ids  # found in the rebuilt index
+    again = CorpusIndex(corpus)
+    again.open()
+    assert again.notice is None  # rebuilt: sound at the next start
+    again.close()
