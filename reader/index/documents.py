@@ -82,7 +82,10 @@ def entities_of(article: Article) -> list[Any]:
     """Entity recognition for one article (runs in the index worker)."""
     if not entities_enabled():
         return []
-    return recognizer().recognize(article.body, title=article.title, author=article.author)
+    from reader.entities.agreement_fields import resolve_dates
+
+    entities = recognizer().recognize(article.body, title=article.title, author=article.author)
+    return resolve_dates(entities, article.date)
 
 
 def prepare(source: SourceFile) -> Prepared:
