@@ -116,7 +116,8 @@ _LOCATIVE_BEFORE_RE = re.compile(
     re.IGNORECASE,
 )
 _LINKED_AFTER_RE = re.compile(
-    r"^[^.;:!?]{0,80}?\b(?:between|with)[ \u00a0]+(?:the[ \u00a0]+)?$", re.IGNORECASE
+    r"^[^.;:!?]{0,80}?\b(?:between|with|allowing|enabling)[ \u00a0]+(?:the[ \u00a0]+)?$",
+    re.IGNORECASE,
 )
 _NOT_A_DATE_BEFORE_RE = re.compile(
     r"\b(?:by|until|till|expire|expires|due|through|before|from|since|to)[ \u00a0]+"
@@ -270,8 +271,6 @@ def _parties(
         for c in candidates
         if bounds[0] <= c.start < bounds[1] and c.type not in _NOT_PARTIES and not c.name.isupper()
     ]
-    if not in_sentence:
-        return []
     clause_start = bounds[0]
     for mark in (";", " — ", " – ", ", "):
         at = body.rfind(mark, bounds[0], first[0])
@@ -289,14 +288,85 @@ def _parties(
                     out.append(cand.name)
         if out:
             break
-    # "... between Vietnam and Japan", "a deal with Japan"
+    for name in _demonym_parties(body[clause_start : first[0]]):
+        if name not in out:
+            out.append(name)
+    # "... between Vietnam and Japan", "a deal with Japan", "a deal to supply rice to Korea"
     for cand in in_sentence:
         if (
-            (cand.start >= first[1] and _LINKED_AFTER_RE.search(body[first[1] : cand.start]))
-            or ((cand.start >= first[1] and out and _and_chain(body, first[1], cand.start, out))
-            and cand.name not in out)
+            cand.start >= first[1]
+            and _TRADE_TO_RE.search(body[first[1] : cand.start])
+            and cand.name not in out
         ):
             out.append(cand.name)
+        if (cand.start >= first[1] and _LINKED_AFTER_RE.search(body[first[1] : cand.start])) or (
+            (cand.start >= first[1] and out and _and_chain(body, first[1], cand.start, out))
+            and cand.name not in out
+        ):
+            out.append(cand.name)
+    return out
+
+
+#: Countries named by their people's adjective: "the Australian and Egyptian governments".
+DEMONYMS = {
+    "American": "United States",
+    "Australian": "Australia",
+    "British": "United Kingdom",
+    "Canadian": "Canada",
+    "Chinese": "China",
+    "Egyptian": "Egypt",
+    "French": "France",
+    "German": "Germany",
+    "Indian": "India",
+    "Indonesian": "Indonesia",
+    "Iraqi": "Iraq",
+    "Iranian": "Iran",
+    "Israeli": "Israel",
+    "Italian": "Italy",
+    "Japanese": "Japan",
+    "Korean": "South Korea",
+    "Malaysian": "Malaysia",
+    "Mexican": "Mexico",
+    "New Zealand": "New Zealand",
+    "Palestinian": "Palestine",
+    "Philippine": "Philippines",
+    "Russian": "Russia",
+    "Saudi": "Saudi Arabia",
+    "South Australian": "South Australia",
+    "Western Australian": "Western Australia",
+    "Victorian": "Victoria",
+    "Tasmanian": "Tasmania",
+    "Soviet": "Soviet Union",
+    "Spanish": "Spain",
+    "Syrian": "Syria",
+    "Thai": "Thailand",
+    "Turkish": "Turkey",
+    "Vietnamese": "Vietnam",
+}
+_DEMONYM_WORD_RE = re.compile(
+    r"\b(?:"
+    + "|".join(sorted(DEMONYMS, key=len, reverse=True))
+    + r")\b(?![ \u00a0]+[a-z]+[ \u00a0]+[a-z])"
+)
+#: After a demonym, up to the word that makes it a government:
+#: "... and New South Wales governments".
+_GOVERNMENTS_RE = re.compile(
+    r"(?:(?:,[ \u00a0]*|[ \u00a0]+and[ \u00a0]+|[ \u00a0]+)[A-Z][\w-]*)*[ \u00a0]+"
+    r"(?:governments?|authorities|officials|ministers)\b"
+)
+#: "a deal to supply rice to South Korea": the buyer is a party.
+_TRADE_TO_RE = re.compile(
+    r"\b(?:suppl\w*|sell\w*|sale\w*|export\w*|ship\w*|deliver\w*|provid\w*|import\w*)\b"
+    r"[^.;]{0,60}?\b(?:to|from)[ \u00a0]+(?:the[ \u00a0]+)?$",
+    re.IGNORECASE,
+)
+
+
+def _demonym_parties(text: str) -> list[str]:
+    out: list[str] = []
+    for match in _DEMONYM_WORD_RE.finditer(text):
+        if _GOVERNMENTS_RE.match(text, match.end()) and DEMONYMS[match[0]] not in out:
+            out.append(DEMONYMS[match[0]])
     return out
 
 

@@ -32,7 +32,7 @@ HEAD_RE = re.compile(
     r"(?<![\w-])(?P<head>agreements?|deals?|treat(?:y|ies)|pacts?|accords?|contracts?|"
     rf"memorand(?:um|ums|a)(?:{_S}of{_S}understanding)?|MoUs?|MOUs?|"
     rf"letters?{_S}of{_S}intent|settlements?|arrangements?|protocols?|conventions?|charters?|"
-    r"partnerships?|cease-?fires?|truces?|codes?)(?![\w-])",
+    rf"partnerships?|cease-?fires?|truces?|codes?(?:{_S}of{_S}(?:conduct|practice))?)(?![\w-])",
     re.IGNORECASE,
 )
 KINDS = (
@@ -70,16 +70,20 @@ _AGREEING_RE = re.compile(
 _TELLING_MODIFIERS = frozenset(
     rules.words(
         """
-        peace trade legal court out-of-court native land wage pay enterprise supply export
-            import multi-million million billion year two-year three-year five-year ten-year
+        peace trade legal court out-of-court native land wage pay enterprise multi-million
+            million billion year two-year three-year five-year ten-year
             long-term new free bilateral international government federal state
-            quarantine access
+
         """
     )
 )
 #: Phrases with an agreement word that name no agreement.
 _NOT_RE = re.compile(
-    r"(?:great|good|big|fair|raw|square|whole)[ \u00a0]+deal\b|"
+    r"(?:great|good|big|fair|fairer|better|best|poor|rough|raw|square|whole)[ \u00a0]+deal\b|"
+    r"\b(?:remarkable|close|broad|general|full|complete|total|unanimous|wide|widespread|little|"
+    r"much|reasonable|strong|good|in|into|of)[ \u00a0]+agreement\b|"
+    r"\b(?:that|who|which|to|and|they|we|you|i|can|could|will|would|must|should|also|better|"
+    r"helps?|how)[ \u00a0]+deal[ \u00a0]+with\b|"
     r"\b(?:own|in)[ \u00a0]+accord\b|\bin[ \u00a0]+partnership\b|\bin[ \u00a0]+agreement\b|"
     r"\bfutures?[ \u00a0]+contracts?\b|\bcontracts?[ \u00a0]+"
     r"(?:month|months|price|prices|high|low|highs|lows|rate|rates|basis|farming|farmer|"
@@ -91,6 +95,14 @@ _NOT_RE = re.compile(
     r"\bconvention[ \u00a0]+(?:centre|center|hall)\b|"
     r"\bcharter[ \u00a0]+(?:flight|flights|plane|boat|boats)\b|"
     r"\binternet[ \u00a0]+protocol|\bprotocol[ \u00a0]+(?:officer|department)",
+    re.IGNORECASE,
+)
+_POSSESSIVE = frozenset(rules.words("its their his her our your my"))
+#: Nouns after an agreement word that make it a modifier: "trade deal authority".
+_NOUN_AFTER_RE = re.compile(
+    r"[ \u00a0]+(?:authority|talks|negotiations?|negotiators?|process|making|makers?|breakers?|"
+    r"approval|terms|signing|text|details|partners|system|systems|arrangements?|rules?|"
+    r"obligations|disputes?|dispute|law|laws|farming|growers?|workers?|staff)\b",
     re.IGNORECASE,
 )
 #: Determiners that make a mention one of a class, not one agreement.
@@ -109,7 +121,7 @@ _NAMED_RE = re.compile(
     r"(?P<head>Agreements?|Treat(?:y|ies)|Pacts?|Accords?|Memorand(?:um|a)(?: of Understanding)?|"
     r"Protocols?|Conventions?|Charters?|Settlements?|Partnerships?|Ceasefire|Contracts?|Codes?)"
     rf"(?P<after>(?:{_S}(?:of|on|for|between|to)(?:{_S}(?:the|a))?"
-    rf"(?:{_S}(?:{_CAP_WORD}|and|in|of|on|the|for|to)){{0,8}}?{_S}{_CAP_WORD})?)"
+    rf"(?:{_S}(?:{_CAP_WORD}|and|in|of|on|the|for|to)){{0,8}}{_S}{_CAP_WORD})?)"
     rf"(?P<acronym>{_S}\((?P<short>[A-Z][A-Za-z]{{1,8}})\))?"
 )
 _ACRONYM_AFTER_RE = re.compile(rf"{_S}?\((?:the{_S})?(?P<short>[A-Z][A-Z0-9]{{1,7}}s?)\)")
@@ -187,7 +199,7 @@ def find_agreements(body: str, kept: list[Candidate]) -> list[_Found]:
         elif head.isupper() and head.lower() not in ("mou", "mous"):
             continue
         near = body[max(0, h_start - 14) : h_end + 16]
-        if _NOT_RE.search(near):
+        if _NOT_RE.search(near) or _NOUN_AFTER_RE.match(body, h_end):
             continue
         kind = kind_of(head)
         start, determiner, modifiers, label_start = _walk_left(body, h_start, spans)
@@ -200,10 +212,18 @@ def find_agreements(body: str, kept: list[Candidate]) -> list[_Found]:
             continue  # "such deals", "no agreement was reached": not one agreement
         if kind in _WEAK and not determiner and not modifiers and not plural:
             continue  # "to deal with", "agreement was reached" without "the"
+        if kind == "deal" and not determiner and body.startswith(" with", h_end):
+            continue  # "rural communities deal with depression": the verb
         if (
             plural
-            and not determiner
-            and not modifiers
+            and determiner in _POSSESSIVE
+            and not rules.AGREEMENT_TAIL_RE.match(body, h_end)
+            and not _POST_RE.match(body, h_end)
+        ):
+            continue  # "its supply contracts", "their agreements": a class
+        if (
+            plural
+            and determiner in ("", "new")
             and not _SIGNED_PLURAL_RE.search(body[max(0, h_start - 12) : h_end + 4])
         ):
             continue  # "signed agreements include ...": agreements of a class
@@ -213,7 +233,7 @@ def find_agreements(body: str, kept: list[Candidate]) -> list[_Found]:
             end = tail.end()
         label_end = end
         if end == h_end:
-            when = _WHEN_AFTER_RE.match(body, h_end)
+            when = _WHEN_AFTER_RE.match(body, h_end) or _WITH_NAME_RE.match(body, h_end)
             post = _postmodifier_end(body, when.end() if when else h_end)
             label_end = post if post > (when.end() if when else h_end) else h_end
             if when and label_end > h_end:  # "agreement on Saturday enabling ...": drop the day
@@ -222,7 +242,7 @@ def find_agreements(body: str, kept: list[Candidate]) -> list[_Found]:
                 label_text = None
         else:
             label_text = None
-        if kind in _AMBIGUOUS and not _agreement_context(body, start, end, modifiers):
+        if kind in _AMBIGUOUS and not _agreement_context(body, start, end, modifiers, determiner):
             continue
         definite = determiner not in _INDEFINITE and (determiner != "" or not plural)
         label = _label(label_text or body[label_start:label_end])
@@ -253,8 +273,8 @@ def _named(body: str) -> list[_Found]:
             while body[start] in " \u00a0":
                 start += 1
             before = before[1:]
-        if not before and not after:
-            continue  # a capitalised word alone: a sentence's first word, or a heading
+        if not before and (not after or sentence_initial(body, match.start("head"))):
+            continue  # "Contracts on Chicago ...": a sentence's first word, or a heading
         end = match.end("after") if after else match.end("head")
         if _ORG_AFTER_RE.match(body, end):
             continue
@@ -272,7 +292,7 @@ def _named(body: str) -> list[_Found]:
             start,
             end,
             kind_of(head),
-            " ".join(body[start:end].split()),
+            " ".join(body[start:end].split()) + (f" ({match['short']})" if match["short"] else ""),
             True,
             named=True,
             plural=head.endswith("s") and not head.endswith("Understanding"),
@@ -305,9 +325,18 @@ def _with_acronyms(body: str, found: list[_Found], spans: Occupied) -> list[_Fou
     return sorted(found + extra, key=lambda f: f.start)
 
 
-def _agreement_context(body: str, start: int, end: int, modifiers: list[str]) -> bool:
-    if any(m in _TELLING_MODIFIERS or m[:1].isdigit() for m in modifiers):
+_COUNTS = frozenset(rules.words("two three four five six seven eight nine ten several both"))
+
+
+def _agreement_context(
+    body: str, start: int, end: int, modifiers: list[str], determiner: str
+) -> bool:
+    if any(m.lower() in _TELLING_MODIFIERS or m[:1].isdigit() for m in modifiers):
         return True
+    if determiner in _COUNTS or "code of" in body[start:end].lower():
+        return True
+    if re.match(r"[ \u00a0]+(?:between|with)[ \u00a0]", body[end : end + 10]):
+        return True  # "a contract between ...", "a settlement with ..."
     if any(m[:1].isupper() for m in modifiers):
         return True
     sentence_start = max(body.rfind(".", 0, start), body.rfind("\n", 0, start)) + 1
@@ -316,8 +345,15 @@ def _agreement_context(body: str, start: int, end: int, modifiers: list[str]) ->
 
 
 _POST_RE = re.compile(
-    r"[ \u00a0]+(?:(?:allowing|enabling|to|for|covering|over|governing|banning|limiting|"
-    r"setting)(?:[ \u00a0]+[\w’'-]+){1,8})"
+    r"[ \u00a0]+(?!to[ \u00a0]+be\b)(?:(?:allowing|enabling|to|for|covering|over|governing|"
+    r"banning|limiting|setting|on|worth|of(?=[ \u00a0]+\$)|"
+    r"between(?=[ \u00a0]+(?:a|an|the)?[ \u00a0]*(?!two\b)[a-z]))"
+    r"(?:[ \u00a0]+(?:\$?\d[\d,.]*\d|[\w’'-]+)){1,8})"
+)
+#: "an agreement with Japan on steps to reopen ...": the partner, then what it is about.
+_WITH_NAME_RE = re.compile(
+    r"[ \u00a0]+with[ \u00a0]+(?:the[ \u00a0]+)?[A-Z][\w.-]*(?:[ \u00a0]+[A-Z][\w.-]*){0,3}"
+    r"(?=[ \u00a0]+on\b)"
 )
 _POST_STOPS = frozenset(
     rules.words(
@@ -334,7 +370,7 @@ def _postmodifier_end(body: str, h_end: int) -> int:
     match = _POST_RE.match(body, h_end)
     if not match:
         return h_end
-    words = list(re.finditer(r"[\w’'-]+", body[h_end : match.end()]))
+    words = list(re.finditer(r"\$?\d[\d,.]*\d|[\w’'-]+", body[h_end : match.end()]))
     end = h_end
     for index, word in enumerate(words):
         text = word[0]
@@ -383,9 +419,23 @@ def _label(text: str) -> str:
         if text.startswith(lead):
             text = text[len(lead) :]
     words = text.split()
-    if words and words[0].lower() in rules.DETERMINERS and words[0].lower() not in ("new",):
+    while len(words) > 1 and (
+        words[0].lower() in _HEDGES
+        or (words[0].lower() in rules.DETERMINERS and words[0].lower() != "new")
+    ):
         words = words[1:]
     return " ".join(words)
+
+
+#: Words before an agreement that say how it is seen, not which it is.
+_HEDGES = frozenset(
+    rules.words(
+        """
+        possible proposed planned potential likely mooted lucrative landmark historic new latest
+            important major broader mandatory voluntary controversial
+        """
+    )
+)
 
 
 def _walk_left(body: str, head_start: int, spans: Occupied) -> tuple[int, str, list[str], int]:
@@ -487,8 +537,11 @@ def _records(body: str, found: list[_Found], kept: list[Candidate]) -> list[Enti
         family = _family(item.kind)
         words = _subject_words(label)
         index = -1
-        if (item.acronym and not item.named) or (
-            item.definite and (item.named or len(label.split()) > 1)
+        if item.named and clusters and _apposition(body, clusters, item):
+            index = len(clusters) - 1
+        if index < 0 and (
+            (item.acronym and not item.named)
+            or (item.definite and (item.named or len(label.split()) > 1))
         ):
             index = by_label.get(label, -1)
         if index < 0 and item.definite and not item.named and _generic(item):
@@ -535,6 +588,13 @@ _NOT_SUBJECT = frozenset(
         """
     )
 )
+
+
+def _apposition(body: str, clusters: list[list[_Found]], item: _Found) -> bool:
+    """ "an international treaty, the Montreal Protocol": one agreement named twice."""
+    last = clusters[-1][-1]
+    gap = body[last.end : item.start]
+    return len(gap) <= 6 and gap.strip(" \u00a0").lower() in (",", ", the", ",the", "(", "—")
 
 
 def _subject_words(label: str) -> set[str]:
