@@ -79,6 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     import_commands.register(commands, parents=[common])
 
+    from reader.cli import agreements as agreement_commands
+
+    agreement_commands.register(commands, parents=[common])
+
     p = add("bench", help="measure indexing, start-up, search and memory on a corpus")
     p.add_argument("--queries", type=int, default=120, metavar="N", help="queries to time")
     p.add_argument(
@@ -207,6 +211,10 @@ def _date_arg(value: str | None, flag: str):
 
 def cmd_index(args: argparse.Namespace, corpus: Path) -> int:
     index, report = open_index(corpus, rebuild=args.rebuild)
+    if not index.read_only:
+        from reader.agreements import catalog
+
+        catalog.refresh(index)  # so that `reader agreements` is a file read
     print(report.summary())
     print(f"index folder: {index.root}")
     if report.touched and report.touched <= 20:

@@ -404,8 +404,13 @@ def _date(
     text = body[bounds[0] : bounds[1]]
     best: tuple[int, int, dates.DateExpression] | None = None
     for expression in dates.find_dates(text, bounds[0]):
-        if any(s <= expression.start < e for s, e in others if (s, e) not in spans):
-            continue  # "builds upon a 2011 memorandum": that memorandum's date
+        inside = [(s, e) for s, e in others if (s, e) not in spans and s <= expression.start < e]
+        if inside and not (
+            expression.form == "weekday" and _MADE_BY_RE.search(_between(body, inside[0], mentions))
+        ):
+            # "builds upon a 2011 memorandum": that memorandum's date; but "the Tuesday
+            # agreement establishes a partnership" dates the partnership too
+            continue
         before = body[max(bounds[0], expression.start - 30) : expression.start]
         if _NOT_A_DATE_BEFORE_RE.search(before):
             continue
@@ -419,6 +424,17 @@ def _date(
         if best is None or key < best[:2]:
             best = (precision, distance, expression)
     return best[2] if best else None
+
+
+_MADE_BY_RE = re.compile(
+    r"\b(?:establish\w*|creat\w*|set(?:s|ting)?[ \u00a0]+up|launch\w*)\b", re.IGNORECASE
+)
+
+
+def _between(body: str, other: tuple[int, int], mentions: list[tuple[int, int]]) -> str:
+    ours = min(mentions, key=lambda m: _distance(m, other))
+    low, high = (other[1], ours[0]) if other[1] <= ours[0] else (ours[1], other[0])
+    return body[low:high] if high > low else ""
 
 
 def resolve_dates(entities: list[Entity], article_date: date | None) -> list[Entity]:

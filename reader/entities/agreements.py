@@ -616,11 +616,14 @@ def _generic(item: _Found) -> bool:
 
 
 def _best_label(cluster: list[_Found]) -> str:
-    def score(item: _Found) -> tuple[int, int, int]:
+    def score(item: _Found) -> tuple[int, int, int, int]:
         label = _WEEKDAY_WORDS.sub("", item.label)
         words = label.split()
         informative = len(words) if len(words) <= 9 else 9 - (len(words) - 9)
-        return (1 if item.named else 0, informative, -item.start)
+        # "defence equipment and technology transfer deal" reads better than
+        # "agreement enabling the delivery of Japanese-made defence equipment"
+        premodified = not item.post and len(_subject_words(label.lower())) >= 2
+        return (1 if item.named else 0, 1 if premodified else 0, informative, -item.start)
 
     best = max(cluster, key=score)
     label = _WEEKDAY_WORDS.sub("", best.label).strip() or best.label
