@@ -5,11 +5,12 @@ articles, their kinds are of one family (agreement, deal, pact, accord, treaty,
 arrangement and contract are one; memorandum, partnership, protocol, ... each
 their own), their dates do not disagree (one is a prefix of the other, or two
 days are at most a week apart), their parties do not disagree (they share one
-when both name any, and one's list holds the other's when it names two or more) and they say so by one of: the same name where the name is
-a proper one ("Kyoto Protocol"); a shared party and the same date; or a shared
-party and two words of subject in common ("defence equipment" ...); or, with no
-parties on one side, three words of subject and a date that agrees. Each article
-record joins the first record it fits, articles taken by date.
+when both name any, and one's list holds the other's when it names two or
+more), and they say so by one of: the same name where the name is a proper one
+("Kyoto Protocol"); a shared party and the same date; a shared party and two
+words of subject in common ("defence equipment" ...); or three words of subject
+and a date on one side. Each article record joins the first record it fits,
+articles taken by date.
 
 A record's id is ``ag-`` and seven hex digits of a hash of its first member
 (the article id and the record's name there), so it stays the same while that
