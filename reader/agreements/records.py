@@ -22,12 +22,22 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from reader.entities.rules import fold
+
+def fold(text: str) -> str:
+    """Accents removed, white space collapsed (as :func:`reader.entities.rules.fold`, whose
+    module compiles the recognizer's patterns: listing agreements does not need them)."""
+    if text.isascii():
+        return " ".join(text.split())
+    text = text.replace("đ", "d").replace("Đ", "D").replace("’", "'")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
 
 _GENERAL = frozenset({"agreement", "deal", "pact", "accord", "treaty", "arrangement", "contract"})
 _STOP = frozenset(

@@ -329,9 +329,7 @@ def _cell(value: str) -> str:
 
 
 def _print_table(records: Sequence[AgreementRecord]) -> None:
-    from reader.cli.output import console, is_terminal
-
-    if not is_terminal():
+    if not sys.stdout.isatty():  # plain lines, and Rich is not even imported
         for r in records:
             print(
                 "\t".join(
@@ -350,6 +348,8 @@ def _print_table(records: Sequence[AgreementRecord]) -> None:
         return
     from rich.table import Table
     from rich.text import Text
+
+    from reader.cli.output import console
 
     table = Table(expand=True, title=Text(f"{len(records)} agreements", style="bold"))
     table.add_column("id", no_wrap=True)

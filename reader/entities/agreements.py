@@ -29,7 +29,7 @@ _S = r"[ \u00a0]+"
 
 #: Agreement words, lower-case forms; the kind each one gives.
 HEAD_RE = re.compile(
-    r"(?<![\w-])(?P<head>agreements?|deals?|treat(?:y|ies)|pacts?|accords?|contracts?|"
+    r"(?<![\w-])(?=[adtpcmlstADTPCMLST])(?P<head>agreements?|deals?|treat(?:y|ies)|pacts?|accords?|contracts?|"
     rf"memorand(?:um|ums|a)(?:{_S}of{_S}understanding)?|MoUs?|MOUs?|"
     rf"letters?{_S}of{_S}intent|settlements?|arrangements?|protocols?|conventions?|charters?|"
     rf"partnerships?|cease-?fires?|truces?|codes?(?:{_S}of{_S}(?:conduct|practice))?)(?![\w-])",
@@ -258,8 +258,16 @@ def find_agreements(body: str, kept: list[Candidate]) -> list[_Found]:
     return _with_acronyms(body, found, spans)
 
 
+_NAMED_HEAD_RE = re.compile(
+    r"(?:Agreement|Treat|Pact|Accord|Memorand|Protocol|Convention|Charter|Settlement|"
+    r"Partnership|Ceasefire|Contract|Code)"
+)
+
+
 def _named(body: str) -> list[_Found]:
     out: list[_Found] = []
+    if not _NAMED_HEAD_RE.search(body):  # most articles: the long pattern is not worth running
+        return out
     for match in _NAMED_RE.finditer(body):
         before = match["before"].split()
         head = match["head"]
