@@ -60,6 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--source", action="append", default=[], help="only this source (repeatable)")
     p.add_argument("--from", dest="date_from", metavar="DATE", help="only on or after DATE")
     p.add_argument("--to", dest="date_to", metavar="DATE", help="only on or before DATE")
+    p.add_argument(
+        "--agreement",
+        metavar="ID",
+        help="only the articles that report this agreement (see `reader agreements`)",
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
 
     p = add("index", help="bring the index up to date and say what changed")
@@ -182,6 +187,18 @@ def cmd_search(args: argparse.Namespace, corpus: Path) -> int:
         date_to=_date_arg(args.date_to, "--to"),
     )
     index, _ = open_index(corpus, quiet=args.json)
+    if args.agreement:
+        import dataclasses
+
+        from reader.agreements import catalog
+        from reader.agreements.corrections import CorrectionError
+
+        try:
+            record = catalog.find(catalog.load(index), args.agreement)
+        except (LookupError, CorrectionError) as error:
+            raise CliError(str(error.args[0])) from None
+        ids = tuple(dict.fromkeys(m.article_id for m in record.members))
+        filters = dataclasses.replace(filters, record=(record.name, ids))
     with index.searcher() as searcher:
         try:
             results = search(

@@ -98,6 +98,10 @@ def prepare(source: SourceFile) -> Prepared:
     names: dict[str, list[str]] = {f: [] for f in ENTITY_FIELDS.values()}
     for entity in entities:
         names[ENTITY_FIELDS[entity.type]].append(entity.name)
+        kind = (entity.record or {}).get("kind")
+        if kind and kind not in entity.name.lower():
+            # `agreement:deal` finds the deal an article calls "an agreement allowing ..."
+            names[ENTITY_FIELDS[entity.type]].append(str(kind))
     document = {
         "id": article.id,
         "path": str(article.path),

@@ -233,3 +233,19 @@ def test_cli_errors_are_one_line(run):
     first = json.loads(out)[0]["id"]
     code, _, err = run("agreements", "merge", first, first)
     assert code == 2 and "two agreements" in err
+
+
+# -- search: the agreement field and a filter on a record ---------------------------------------
+
+
+def test_search_by_agreement_field_and_record_filter(run):
+    code, out, err = run("search", 'agreement:"transfer"', "--json")
+    assert code == 0, err
+    assert {NOV24, SEPT12} <= {hit["id"] for hit in json.loads(out)}
+    _, out, _ = run("agreements", "--json")
+    main = next(r for r in json.loads(out) if len(r["articles"]) == 4)
+    code, out, err = run("search", "Japan", "--agreement", main["id"][:6], "--json")
+    assert code == 0, err
+    assert {hit["id"] for hit in json.loads(out)} == {KYODO, TAIWAN, SEPT12, NOV24}
+    code, out, err = run("search", "Japan", "--agreement", "ag-nothing", "--json")
+    assert code == 2 and "no agreement" in json.loads(out)["error"]
