@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -82,14 +83,15 @@ _STATUS_CUES = (
     ),
     (
         "ended",
-        r"\b(?:expir(?:ed|es|y)|collaps(?:ed|es)|scrap(?:ped|s)|terminat(?:ed|es)|tore[ \u00a0]+up|"
+        r"\b(?:expired|collaps(?:ed|es)|scrap(?:ped|s)|terminat(?:ed|es)|tore[ \u00a0]+up|"
         r"(?:withdr(?:ew|awn)|pull(?:ed|s)[ \u00a0]+out)[ \u00a0]+(?:of|from)|broke[ \u00a0]+down|"
         r"cancel(?:l?ed|s)|abandon(?:ed|s))\b",
     ),
     (
         "in force",
-        r"\b(?:in(?:to)?[ \u00a0]+force|took[ \u00a0]+effect|takes[ \u00a0]+effect|"
-        r"came[ \u00a0]+into[ \u00a0]+effect|in[ \u00a0]+effect|under[ \u00a0]+the)\b",
+        r"\b(?:in(?:to)?[ \u00a0]+force|expires|runs[ \u00a0]+until|took[ \u00a0]+effect|"
+        r"takes[ \u00a0]+effect|came[ \u00a0]+into[ \u00a0]+effect|in[ \u00a0]+effect|"
+        r"under[ \u00a0]+the)\b",
     ),
     (
         "signed",
@@ -176,6 +178,27 @@ def _ends_sentence(body: str, dot: int) -> bool:
     return not following[:1].islower() and not following[:1].isdigit()
 
 
+#: The sentences of an agreement read for its fields: the first ones say what it is
+#: (and a megabyte-long text with a thousand mentions stays linear).
+MAX_SENTENCES = 24
+
+
+class _Sorted(list):
+    """Candidates in text order, with the ones that start inside a stretch found by bisection."""
+
+    def __init__(self, cands: Iterable[Candidate]) -> None:
+        super().__init__(sorted(cands, key=lambda c: c.start))
+        self.starts = [c.start for c in self]
+
+    def within(self, start: int, end: int) -> list[Candidate]:
+        return self[bisect.bisect_left(self.starts, start) : bisect.bisect_left(self.starts, end)]
+
+
+def sorted_candidates(kept: Iterable[Candidate]) -> _Sorted:
+    """Sort once for all the records of a text (see :func:`build_record`)."""
+    return _Sorted(kept)
+
+
 def build_record(
     body: str,
     kind: str,
@@ -187,12 +210,14 @@ def build_record(
     sentences: list[tuple[int, int]] = []
     by_sentence: dict[tuple[int, int], list[tuple[int, int]]] = {}
     for span in spans:
+        if len(sentences) >= MAX_SENTENCES and sentence_bounds(body, span[0]) not in by_sentence:
+            break
         bounds = sentence_bounds(body, span[0])
         if bounds not in by_sentence:
             sentences.append(bounds)
             by_sentence[bounds] = []
         by_sentence[bounds].append(span)
-    candidates = sorted(kept, key=lambda c: c.start)
+    candidates = kept if isinstance(kept, _Sorted) else _Sorted(kept)
     used: set[tuple[int, int]] = {sentences[0]} if sentences else set()
 
     status = "unknown"
@@ -211,9 +236,7 @@ def build_record(
         sign = _SIGN_RE.search(text)
         if not sign:
             continue
-        people = [
-            c.name for c in candidates if c.type == "person" and bounds[0] <= c.start < bounds[1]
-        ]
+        people = [c.name for c in candidates.within(*bounds) if c.type == "person"]
         if people:
             used.add(bounds)
         signatories.extend(p for p in people if p not in signatories)
@@ -264,12 +287,10 @@ def _distance(a: tuple[int, int], b: tuple[int, int]) -> int:
 
 
 def _parties(
-    body: str, bounds: tuple[int, int], first: tuple[int, int], candidates: list[Candidate]
+    body: str, bounds: tuple[int, int], first: tuple[int, int], candidates: _Sorted
 ) -> list[str]:
     in_sentence = [
-        c
-        for c in candidates
-        if bounds[0] <= c.start < bounds[1] and c.type not in _NOT_PARTIES and not c.name.isupper()
+        c for c in candidates.within(*bounds) if c.type not in _NOT_PARTIES and not c.name.isupper()
     ]
     clause_start = bounds[0]
     for mark in (";", " — ", " – ", ", "):
@@ -382,10 +403,10 @@ def _dateline(body: str, sentence_start: int, at: int) -> bool:
 
 
 def _signing_place(
-    body: str, after: int, end: int, candidates: list[Candidate], parties: list[str]
+    body: str, after: int, end: int, candidates: _Sorted, parties: list[str]
 ) -> str | None:
-    for cand in candidates:
-        if not (after <= cand.start < min(end, after + 60)) or cand.type in _NOT_PARTIES:
+    for cand in candidates.within(after, min(end, after + 60)):
+        if cand.type in _NOT_PARTIES:
             continue
         if cand.name in parties:
             continue

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from reader.entities import rules
-from reader.entities.agreement_fields import build_record
+from reader.entities.agreement_fields import build_record, sorted_candidates
 from reader.entities.candidates import Candidate, Occupied, group_mentions, sentence_initial
 from reader.entities.model import ENTITY_TYPES, Entity, Mention
 from reader.entities.rules import fold
@@ -64,7 +64,7 @@ _WEAK = frozenset({"deal", "accord", "arrangement", "agreement", "partnership", 
 _AGREEING_RE = re.compile(
     r"\b(?:sign\w*|ink\w*|seal\w*|struck|strike|reach\w*|ratif\w*|negotiat\w*|agree\w*|"
     r"breach\w*|terminat\w*|renew\w*|award\w*|won|win|secur\w*|clinch\w*|broker\w*|"
-    r"violat\w*|honou?r\w*|implement\w*|under)\b",
+    r"violat\w*|honou?r\w*|implement\w*)\b",
     re.IGNORECASE,
 )
 _TELLING_MODIFIERS = frozenset(
@@ -105,6 +105,19 @@ _NOUN_AFTER_RE = re.compile(
     r"obligations|disputes?|dispute|law|laws|farming|growers?|workers?|staff)\b",
     re.IGNORECASE,
 )
+#: "the two sides reached agreement on ...": wire style, no article before the word.
+_REACHED_RE = re.compile(
+    r"\b(?:reach\w*|sign\w*|struck|conclud\w*|clinch\w*|announc\w*)[ \u00a0]+$", re.IGNORECASE
+)
+#: An agreement that was not made.
+_NOT_REACHED_RE = re.compile(
+    r"\b(?:(?:fail\w*|unable|refus\w*|not)[ \u00a0]+to[ \u00a0]+"
+    r"(?:reach|agree[ \u00a0]+on|sign|strike|conclude|clinch)|"
+    r"(?:did|does|do|could|would|has|have|had)[ \u00a0]*(?:not|n't)[ \u00a0]+"
+    r"(?:reach|sign|strike|conclude)|without)[ \u00a0]+"
+    r"(?:an?[ \u00a0]+|the[ \u00a0]+|any[ \u00a0]+)?$",
+    re.IGNORECASE,
+)
 #: Determiners that make a mention one of a class, not one agreement.
 _CLASS_WORDS = frozenset(rules.words("such similar other any every each no"))
 _INDEFINITE = rules.INDEFINITE - {"other", "such", "similar"}
@@ -119,7 +132,8 @@ _CAP_WORD = r"[A-Z][\w'’.&-]*"
 _NAMED_RE = re.compile(
     rf"(?P<before>(?:{_CAP_WORD}{_S}){{0,5}})"
     r"(?P<head>Agreements?|Treat(?:y|ies)|Pacts?|Accords?|Memorand(?:um|a)(?: of Understanding)?|"
-    r"Protocols?|Conventions?|Charters?|Settlements?|Partnerships?|Ceasefire|Contracts?|Codes?)"
+    r"Protocols?|Conventions?|Charters?|Settlements?|Partnerships?|Ceasefire|Contracts?|Codes?|"
+    r"Arrangements?|Truce)"
     rf"(?P<after>(?:{_S}(?:of|on|for|between|to)(?:{_S}(?:the|a))?"
     rf"(?:{_S}(?:{_CAP_WORD}|and|in|of|on|the|for|to)){{0,8}}{_S}{_CAP_WORD})?)"
     rf"(?P<acronym>{_S}\((?P<short>[A-Z][A-Za-z]{{1,8}})\))?"
@@ -143,6 +157,8 @@ class _Found:
     place_named: bool = False
     #: words after the agreement word name it ("agreement on trade", "deal allowing ...")
     post: bool = False
+    #: it lies in the words that name the agreement before it: the same agreement
+    joins: bool = False
     label_spans: list[tuple[int, int]] = field(default_factory=list)
 
 
@@ -188,6 +204,7 @@ def find_agreements(body: str, kept: list[Candidate]) -> list[_Found]:
         taken.add(item.start, item.end)
     found: list[_Found] = list(named)
     last_end = 0
+    joined_until = 0
     for match in HEAD_RE.finditer(body):
         h_start, h_end = match.span()
         head = match["head"]
@@ -210,7 +227,15 @@ def find_agreements(body: str, kept: list[Candidate]) -> list[_Found]:
         )
         if determiner in _CLASS_WORDS:
             continue  # "such deals", "no agreement was reached": not one agreement
-        if kind in _WEAK and not determiner and not modifiers and not plural:
+        if _NOT_REACHED_RE.search(body, max(0, start - 40), start):
+            continue  # "failed to reach a deal", "no agreement": none was made
+        if (
+            kind in _WEAK
+            and not determiner
+            and not modifiers
+            and not plural
+            and not _REACHED_RE.search(body, max(0, start - 30), start)
+        ):
             continue  # "to deal with", "agreement was reached" without "the"
         if kind == "deal" and not determiner and body.startswith(" with", h_end):
             continue  # "rural communities deal with depression": the verb
@@ -245,6 +270,13 @@ def find_agreements(body: str, kept: list[Candidate]) -> list[_Found]:
         if kind in _AMBIGUOUS and not _agreement_context(body, start, end, modifiers, determiner):
             continue
         definite = determiner not in _INDEFINITE and (determiner != "" or not plural)
+        inner = HEAD_RE.search(body, h_end, label_end) if label_end > h_end else None
+        if inner and label_text is None:
+            # "reached agreement on a new wage contract": one agreement, named by its tail
+            label_end = inner.end()
+            join_until = label_end
+        else:
+            join_until = 0
         label = _label(label_text or body[label_start:label_end])
         item = _Found(start, end, kind, label, definite, plural=plural)
         item.place_named = label_start < start and not modifiers
@@ -252,15 +284,18 @@ def find_agreements(body: str, kept: list[Candidate]) -> list[_Found]:
         short = _ACRONYM_AFTER_RE.match(body, end)
         if short:
             item.acronym = short["short"]
+        if start < joined_until and found:
+            item.joins = True
         found.append(item)
         last_end = end
+        joined_until = max(joined_until, join_until)
     found.sort(key=lambda f: f.start)
     return _with_acronyms(body, found, spans)
 
 
 _NAMED_HEAD_RE = re.compile(
     r"(?:Agreement|Treat|Pact|Accord|Memorand|Protocol|Convention|Charter|Settlement|"
-    r"Partnership|Ceasefire|Contract|Code)"
+    r"Partnership|Ceasefire|Contract|Code|Arrangement|Truce)"
 )
 
 
@@ -333,6 +368,9 @@ def _with_acronyms(body: str, found: list[_Found], spans: Occupied) -> list[_Fou
     return sorted(found + extra, key=lambda f: f.start)
 
 
+_UNDER_RE = re.compile(
+    r"\bunder[ \u00a0]+(?:the[ \u00a0]+|a[ \u00a0]+|an[ \u00a0]+|its[ \u00a0]+|their[ \u00a0]+)?$"
+)
 _COUNTS = frozenset(rules.words("two three four five six seven eight nine ten several both"))
 
 
@@ -343,6 +381,8 @@ def _agreement_context(
         return True
     if determiner in _COUNTS or "code of" in body[start:end].lower():
         return True
+    if _UNDER_RE.search(body, max(0, start - 14), start):
+        return True  # "under the contract"
     if re.match(r"[ \u00a0]+(?:between|with)[ \u00a0]", body[end : end + 10]):
         return True  # "a contract between ...", "a settlement with ..."
     if any(m[:1].isupper() for m in modifiers):
@@ -545,7 +585,9 @@ def _records(body: str, found: list[_Found], kept: list[Candidate]) -> list[Enti
         family = _family(item.kind)
         words = _subject_words(label)
         index = -1
-        if item.named and clusters and _apposition(body, clusters, item):
+        if (item.named and clusters and _apposition(body, clusters, item)) or (
+            item.joins and clusters
+        ):
             index = len(clusters) - 1
         if index < 0 and (
             (item.acronym and not item.named)
@@ -579,6 +621,7 @@ def _records(body: str, found: list[_Found], kept: list[Candidate]) -> list[Enti
             by_label.setdefault(item.acronym.lower(), index)
     out: list[Entity] = []
     every = [(f.start, f.end) for f in found]
+    kept = sorted_candidates(kept)
     for cluster in clusters:
         name = _best_label(cluster)
         mentions = tuple(Mention(f.start, f.end, body[f.start : f.end]) for f in cluster)

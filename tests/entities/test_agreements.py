@@ -245,3 +245,41 @@ def test_scores_on_hand_annotated_abc_stories():
     assert figures["precision"] >= 0.9, tally.notes
     assert figures["label"] >= 0.8, tally.notes
     assert figures["date"] >= 0.75, tally.notes
+
+
+def test_wire_style_agreements():
+    (wage,) = agreements("The two sides reached agreement on a new wage contract late on Tuesday.")
+    assert wage.name == "agreement on a new wage contract"
+    assert [m.text for m in wage.mentions] == ["agreement", "new wage contract"]
+    assert (
+        agreements("Talks collapsed after the unions failed to reach a deal with the company.")
+        == []
+    )
+    (mfa,) = agreements(
+        "The Multi-Fibre Arrangement (MFA) expires in July. Exporters said the MFA had hurt them."
+    )
+    assert mfa.name == "Multi-Fibre Arrangement (MFA)"
+    assert [m.text for m in mfa.mentions] == ["Multi-Fibre Arrangement", "MFA"]
+    assert mfa.record["status"] == "in force"
+    (pact,) = agreements(
+        "Brazil and Argentina signed a trade pact in Buenos Aires on March 3, 1987."
+    )
+    assert pact.record["parties"] == ["Brazil", "Argentina"]
+    assert pact.record["place"] == "Buenos Aires" and pact.record["date"] == "1987-03-03"
+
+
+def test_a_long_text_with_a_thousand_agreements_stays_linear(corpus):
+    body = corpus["2021-09-11-kyodo-japan-signs-deal-to-export-defense-assets"].body
+    small = body * 20
+    large = body * 200
+    import time
+
+    recognize(small)
+    start = time.perf_counter()
+    recognize(small)
+    small_time = time.perf_counter() - start
+    start = time.perf_counter()
+    entities = recognize(large)
+    large_time = time.perf_counter() - start
+    assert large_time < small_time * 10 * 2.5  # ten times the text: not a hundred times the time
+    assert sum(1 for e in entities if e.type == "agreement") >= 1
