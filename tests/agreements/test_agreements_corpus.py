@@ -249,3 +249,17 @@ def test_search_by_agreement_field_and_record_filter(run):
     assert {hit["id"] for hit in json.loads(out)} == {KYODO, TAIWAN, SEPT12, NOV24}
     code, out, err = run("search", "Japan", "--agreement", "ag-nothing", "--json")
     assert code == 2 and "no agreement" in json.loads(out)["error"]
+
+
+def test_entities_json_keeps_its_shape_and_adds_the_record(run, corpus):
+    code, out, err = run("entities", "--json", str(corpus / f"{KYODO}.md"))
+    assert code == 0, err
+    (article,) = json.loads(out)
+    (agreement,) = [e for e in article["entities"] if e["type"] == "agreement"]
+    assert {"type", "name", "mentions"} <= set(agreement)
+    assert agreement["kind"] == "agreement" and agreement["status"] == "signed"
+    assert agreement["date"] == "2021-09-11"  # resolved against the article's date
+    assert agreement["parties"] == ["Japan", "Vietnam"]
+    assert all(isinstance(start, int) for start, _ in agreement["evidence"])
+    people = [e for e in article["entities"] if e["type"] == "person"]
+    assert people and all(set(e) == {"type", "name", "mentions"} for e in people)
