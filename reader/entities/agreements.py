@@ -126,6 +126,20 @@ _ORG_AFTER_RE = re.compile(
     r"[ \u00a0]+(?:Organi[sz]ation|Secretariat|Commission|Council|Committee|Office|Authority|"
     r"Centre|Center|Party|Department|Unit|Division|Group|Society)\b"
 )
+_MONTH_AFTER_RE = re.compile(
+    r"[ \u00a0]+(?:of|on|in)[ \u00a0]+(?:January|February|March|April|May|June|July|August|"
+    r"September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+    r"Sunday)\b"
+)
+#: Capitalised words that make a run the name of a body, not of an agreement.
+_BODY_WORDS = frozenset(
+    rules.words(
+        """
+        Ministry Department Office Bureau Committee Commission Council Agency Organization
+            Organisation Institute University Company Corp Corporation Party Secretariat Court
+        """
+    )
+)
 _CAP_WORD = r"[A-Z][\w'’.&-]*"
 #: A name where the agreement word leads or closes: "Treaty of Rome", "General
 #: Agreement on Tariffs and Trade", "Kyoto Protocol", "Camp David Accords".
@@ -185,6 +199,8 @@ def with_agreements(body: str, kept: list[Candidate]) -> list[Entity]:
     named_spans = [(f.start, f.end) for f in found if f.named]
     if named_spans:  # "Treaty of Rome": the name wins over the place inside it
         kept = [c for c in kept if not any(s <= c.start and c.end <= e for s, e in named_spans)]
+    # Names the capitalised-run layer took for agreements ("Kyoto Protocol") are records here.
+    kept = [c for c in kept if c.type != _AGREEMENT]
     entities = group_mentions(kept, body)
     entities.extend(_records(body, found, kept))
     order = {name: index for index, name in enumerate(ENTITY_TYPES)}
@@ -199,6 +215,14 @@ def find_agreements(body: str, kept: list[Candidate]) -> list[_Found]:
         if cand.type != _AGREEMENT:
             spans.add(cand.start, cand.end)
     named = _named(body)
+    for cand in kept:
+        if cand.type == _AGREEMENT and not any(
+            n.start < cand.end and cand.start < n.end for n in named
+        ):
+            text = " ".join(body[cand.start : cand.end].split())
+            last = text.split()[-1] if text.split() else ""
+            named.append(_Found(cand.start, cand.end, kind_of(last), text, True, named=True))
+    named.sort(key=lambda f: f.start)
     taken = Occupied()
     for item in named:
         taken.add(item.start, item.end)
@@ -256,6 +280,11 @@ def find_agreements(body: str, kept: list[Candidate]) -> list[_Found]:
         tail = rules.AGREEMENT_TAIL_RE.match(body, h_end)
         if tail and tail["tail"].split()[0] not in rules.MODIFIER_STOPS:
             end = tail.end()
+            words = tail["tail"].split()
+            if len(words) > 1 and words[-1].lower() in _TAIL_STOPS:
+                # "agreement on semiconductors last July": the date is not its name
+                end = tail.start("tail") + tail["tail"].rindex(words[-1])
+                end = len(body[:end].rstrip())
         label_end = end
         if end == h_end:
             when = _WHEN_AFTER_RE.match(body, h_end) or _WITH_NAME_RE.match(body, h_end)
@@ -319,6 +348,10 @@ def _named(body: str) -> list[_Found]:
         if not before and (not after or sentence_initial(body, match.start("head"))):
             continue  # "Contracts on Chicago ...": a sentence's first word, or a heading
         end = match.end("after") if after else match.end("head")
+        when = _MONTH_AFTER_RE.search(body, match.end("head"), end) if after else None
+        if when:  # "Plaza Agreement of September 1985": the date is not its name
+            end = when.start()
+            after = body[match.end("head") : end]
         if _ORG_AFTER_RE.match(body, end):
             continue
         if (
@@ -327,9 +360,7 @@ def _named(body: str) -> list[_Found]:
             and kind_of(head) in ("partnership", "settlement", "code", "contract")
         ):
             continue  # "Regional Partnership", "Pacific Settlement": likely names of bodies
-        if any(
-            word in rules.ORG_WORDS and word not in rules.AGREEMENT_TITLE_WORDS for word in before
-        ):
+        if any(word in _BODY_WORDS for word in before):
             continue  # "Ministry of ... Protocol"
         item = _Found(
             start,
@@ -455,8 +486,16 @@ _SIGNED_PLURAL_RE = re.compile(
     re.IGNORECASE,
 )
 _WHEN_AFTER_RE = re.compile(
-    r"[ \u00a0]+(?:on|last)[ \u00a0]+(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|"
-    r"[A-Z][a-z]{2,8}\.?[ \u00a0]+\d{1,2})(?:[ \u00a0]*\([^()]{1,20}\))?"
+    r"[ \u00a0]+(?:(?:on|last)[ \u00a0]+(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|"
+    r"[A-Z][a-z]{2,8}\.?[ \u00a0]+\d{1,2})(?:[ \u00a0]*\([^()]{1,20}\))?|in[ \u00a0]+principle)"
+)
+#: Words that end the words after an agreement word: a date follows.
+_TAIL_STOPS = frozenset(
+    rules.words(
+        """
+        last this next early late earlier later yesterday today tonight
+        """
+    )
 )
 
 
@@ -534,6 +573,8 @@ def _walk_left(body: str, head_start: int, spans: Occupied) -> tuple[int, str, l
             if not through_names:
                 determiner = "the"
                 start = w_start
+                if bare[:1].isupper():
+                    label_start = w_start  # "OPEC's December pact"
             break
         if through_names:
             break

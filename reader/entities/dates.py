@@ -67,6 +67,10 @@ _DATE_RE = re.compile(
             rf"(?:,?{_S}{_YEAR.format('y2')})?\b",
             # February 1987
             rf"\b{_MONTH.format('m3')}{_S}(?:of{_S})?{_YEAR.format('y3')}\b",
+            # "last July", "in March": a month without a year (capitalised: "may" is a verb)
+            rf"\b(?P<mw>last|this|in|since|early|late|mid|on|by|until|of|from){_S}"
+            r"(?-i:(?P<m4>January|February|March|April|May|June|July|August|September|October|"
+            r"November|December))\b(?![ \u00a0]+\d)",
             # 2021-09-11
             r"\b(?P<iso>(?:19|20)\d\d-[01]\d-[0-3]\d)\b",
             # weekdays: "on Saturday", "Tuesday's", "last Friday"
@@ -126,6 +130,12 @@ def _expression(match: re.Match[str], offset: int) -> DateExpression | None:
         return DateExpression(
             start, end, text, "absolute", int(group["y3"]), MONTHS[group["m3"].lower()]
         )
+    if group["m4"]:
+        month = MONTHS[group["m4"].lower()]
+        if group["mw"].lower() in ("by", "until"):
+            return None
+        shift = ("last-month", month) if group["mw"].lower() == "last" else ("month-name", month)
+        return DateExpression(start, end, text, "relative", shift=shift)
     if group["iso"]:
         y, mo, d = (int(part) for part in group["iso"].split("-"))
         return DateExpression(start, end, text, "absolute", y, mo, d)
@@ -174,6 +184,15 @@ def resolve(expression: DateExpression, article_date: date | None) -> str | None
     if article_date is None or expression.shift is None:
         return None
     unit, amount = expression.shift
+    if unit in ("last-month", "month-name"):
+        year = article_date.year
+        # "last July" in an April paper, or "in December" in a January one: the year before
+        later = amount > article_date.month or (
+            unit == "last-month" and amount == article_date.month
+        )
+        if later and (unit == "last-month" or amount > article_date.month + 1):
+            year -= 1
+        return f"{year:04d}-{amount:02d}"
     if unit == "weekday":
         back = (article_date.weekday() - amount) % 7
         return (article_date - timedelta(days=back)).isoformat()

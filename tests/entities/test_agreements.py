@@ -283,3 +283,32 @@ def test_a_long_text_with_a_thousand_agreements_stays_linear(corpus):
     large_time = time.perf_counter() - start
     assert large_time < small_time * 10 * 2.5  # ten times the text: not a hundred times the time
     assert sum(1 for e in entities if e.type == "agreement") >= 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Japan and the United States reached agreement on semiconductors last July.", "1986-07"),
+        ("The pact, signed in March, may be extended.", "1987-03"),
+        ("Since the Plaza Agreement of September 1985 the dollar has fallen.", "1985-09"),
+        ("The two countries agreed a ceasefire on Sunday.", "1987-04-05"),
+    ],
+)
+def test_wire_dates(text, expected):
+    (record,) = agreements(text, date(1987, 4, 8))  # a Wednesday
+    assert record.record["date"] == expected
+    assert "July" not in record.name and "September" not in record.name
+
+
+def test_names_the_run_layer_took_for_agreements_get_records():
+    text = (
+        "The buffer stock manager of the International Cocoa Agreement (ICCA) bought cocoa. "
+        "The ICCA was renegotiated in 1986. The Kyoto Protocol expires in 2012."
+    )
+    records = agreements(text)
+    assert [r.name for r in records] == [
+        "International Cocoa Agreement (ICCA)",
+        "Kyoto Protocol",
+    ]
+    assert all(r.record is not None for r in records)
+    assert [m.text for m in records[0].mentions] == ["International Cocoa Agreement", "ICCA"]
