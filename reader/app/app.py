@@ -325,6 +325,19 @@ class ReaderApp(WorkersMixin, App[int]):
     def _details_loaded(self, event: msg.EntityDetailsLoaded) -> None:
         self.main.show_entity_details(event.details)
 
+    @on(msg.AgreementRecordLoaded)
+    def _agreement_loaded(self, event: msg.AgreementRecordLoaded) -> None:
+        if event.view is None:
+            self.notify("That agreement is not in the index yet.", timeout=3)
+            return
+        from reader.app.screens.agreement import AgreementScreen  # only when asked: startup
+
+        def opened(article_id: str | None) -> None:
+            if article_id:
+                self.reading.open(article_id)
+
+        self.push_screen(AgreementScreen(event.view), opened)
+
     # -- export ----------------------------------------------------------------------------------
 
     def action_export(self, scope: str | None = None) -> None:
