@@ -332,11 +332,15 @@ class ReaderApp(WorkersMixin, App[int]):
             return
         from reader.app.screens.agreement import AgreementScreen  # only when asked: startup
 
-        def opened(article_id: str | None) -> None:
-            if article_id:
-                self.reading.open(article_id)
+        view = event.view
 
-        self.push_screen(AgreementScreen(event.view), opened)
+        def closed(choice: str | None) -> None:
+            if choice == AgreementScreen.FILTER:
+                self.search.filter_by_record(view.name, tuple(a.id for a in view.articles))
+            elif choice:
+                self.reading.open(choice)
+
+        self.push_screen(AgreementScreen(view), closed)
 
     # -- export ----------------------------------------------------------------------------------
 

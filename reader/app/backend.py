@@ -42,6 +42,8 @@ class SearchRequest:
     sources: tuple[str, ...] = ()
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    #: ``(agreement name, article ids)``: only the articles that report one agreement.
+    record: tuple[str, tuple[str, ...]] | None = None
 
     def filters(self) -> Filters:
         from reader.search.engine import Filters
@@ -51,6 +53,7 @@ class SearchRequest:
             date_from=self.date_from,
             date_to=self.date_to,
             entity=self.entity,
+            record=self.record,
         )
 
     def describe_filters(self) -> str:

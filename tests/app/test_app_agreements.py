@@ -93,3 +93,22 @@ async def test_escape_closes_the_record(app):
         await settle(pilot)
         assert not isinstance(app.screen, AgreementScreen)
         assert app.document.id == KYODO
+
+
+@run_async
+async def test_f_in_the_record_keeps_the_articles_that_report_it(app):
+    async with app.run_test(size=(140, 40)) as pilot:
+        entities = await open_kyodo(app, pilot)
+        entities.highlighted = entities.get_option_index(f"entity:agreement:{NAME}")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        assert app.request.record is not None
+        assert app.results.total == 4
+        assert "agreement record: defence equipment" in str(
+            app.query_one("#search-status").render()
+        )
+        await pilot.press("escape", "c")
+        await settle(pilot)
+        assert app.request.record is None and app.results.total == 5

@@ -24,8 +24,12 @@ class AgreementScreen(ModalScreen[str | None]):
     """The record of one agreement; Enter on an article opens it, Escape closes."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f", "filter", "Filter to its articles", id="agreement.filter"),
         Binding("escape,q", "close", "Close", id="agreement.close"),
     ]
+
+    #: What :meth:`dismiss` returns to keep only the articles that report it.
+    FILTER = "\0filter"
 
     def __init__(self, view: AgreementView) -> None:
         super().__init__()
@@ -35,7 +39,7 @@ class AgreementScreen(ModalScreen[str | None]):
         yield ReaderFooter()
         with Vertical(id="agreement-body") as body:
             body.border_title = one_line(self.view.name)
-            body.border_subtitle = "Enter opens an article · Escape closes"
+            body.border_subtitle = "Enter opens an article · f filters to them · Escape closes"
             with VerticalScroll(id="agreement-record"):
                 yield Static(self._record_text(), id="agreement-fields")
             yield OptionList(*self._article_options(), id="agreement-articles")
@@ -77,6 +81,9 @@ class AgreementScreen(ModalScreen[str | None]):
         option_id = event.option.id or ""
         if option_id.startswith(_ARTICLE):
             self.dismiss(option_id.removeprefix(_ARTICLE))
+
+    def action_filter(self) -> None:
+        self.dismiss(self.FILTER)
 
     def action_close(self) -> None:
         self.dismiss(None)
