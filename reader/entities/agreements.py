@@ -229,7 +229,7 @@ def find_agreements(body: str, kept: list[Candidate]) -> list[_Found]:
     found: list[_Found] = list(named)
     last_end = 0
     joined_until = 0
-    for match in HEAD_RE.finditer(body):
+    for match in _heads(body):
         h_start, h_end = match.span()
         head = match["head"]
         if h_start < last_end or taken.hits(h_start, h_end) or spans.hits(h_start, h_end):
@@ -326,6 +326,53 @@ _NAMED_HEAD_RE = re.compile(
     r"(?:Agreement|Treat|Pact|Accord|Memorand|Protocol|Convention|Charter|Settlement|"
     r"Partnership|Ceasefire|Contract|Code|Arrangement|Truce)"
 )
+
+
+_STEMS = (
+    "agreement",
+    "deal",
+    "treat",
+    "pact",
+    "accord",
+    "contract",
+    "memorand",
+    "mou",
+    "letter",
+    "settlement",
+    "arrangement",
+    "protocol",
+    "convention",
+    "charter",
+    "partnership",
+    "cease",
+    "truce",
+    "code",
+)
+
+
+def _heads(body: str) -> list[re.Match[str]]:
+    """``HEAD_RE.finditer(body)``, three times faster: ``str.find`` of each word's stem
+    picks the places where the pattern is tried (a regex with an alternation of words
+    is tried at every character)."""
+    lower = body.lower()
+    if len(lower) != len(body):  # a character whose lower case is longer: offsets differ
+        return list(HEAD_RE.finditer(body))
+    places: set[int] = set()
+    for stem in _STEMS:
+        at = lower.find(stem)
+        while at != -1:
+            places.add(at)
+            at = lower.find(stem, at + 1)
+    out = []
+    end = -1
+    for at in sorted(places):
+        if at < end:
+            continue
+        match = HEAD_RE.match(body, at)
+        if match:
+            out.append(match)
+            end = match.end()
+    return out
 
 
 def _named(body: str) -> list[_Found]:

@@ -312,3 +312,14 @@ def test_names_the_run_layer_took_for_agreements_get_records():
     ]
     assert all(r.record is not None for r in records)
     assert [m.text for m in records[0].mentions] == ["International Cocoa Agreement", "ICCA"]
+
+
+def test_the_fast_head_finder_finds_what_the_pattern_finds(corpus):
+    from reader.entities.agreements import HEAD_RE, _heads
+
+    texts = [a.body for a in corpus.values()] + [
+        "İstanbul agreement; the Deal, a MoU, cease-fire and codes of conduct. agreements",
+        "disagreement, agreement-like, the contract's terms, Memoranda of Understanding",
+    ]
+    for text in texts:
+        assert [m.span() for m in _heads(text)] == [m.span() for m in HEAD_RE.finditer(text)]
