@@ -325,6 +325,23 @@ class ReaderApp(WorkersMixin, App[int]):
     def _details_loaded(self, event: msg.EntityDetailsLoaded) -> None:
         self.main.show_entity_details(event.details)
 
+    @on(msg.AgreementRecordLoaded)
+    def _agreement_loaded(self, event: msg.AgreementRecordLoaded) -> None:
+        if event.view is None:
+            self.notify("That agreement is not in the index yet.", timeout=3)
+            return
+        from reader.app.screens.agreement import AgreementScreen  # only when asked: startup
+
+        view = event.view
+
+        def closed(choice: str | None) -> None:
+            if choice == AgreementScreen.FILTER:
+                self.search.filter_by_record(view.name, tuple(a.id for a in view.articles))
+            elif choice:
+                self.reading.open(choice)
+
+        self.push_screen(AgreementScreen(view), closed)
+
     # -- export ----------------------------------------------------------------------------------
 
     def action_export(self, scope: str | None = None) -> None:

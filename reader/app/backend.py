@@ -42,6 +42,8 @@ class SearchRequest:
     sources: tuple[str, ...] = ()
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    #: ``(agreement name, article ids)``: only the articles that report one agreement.
+    record: tuple[str, tuple[str, ...]] | None = None
 
     def filters(self) -> Filters:
         from reader.search.engine import Filters
@@ -51,6 +53,7 @@ class SearchRequest:
             date_from=self.date_from,
             date_to=self.date_to,
             entity=self.entity,
+            record=self.record,
         )
 
     def describe_filters(self) -> str:
@@ -83,6 +86,28 @@ class EntityDetails:
     name: str
     articles: tuple[EntityArticle, ...] = ()
     companions: tuple[CoOccurrence, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementArticle:
+    """An article that reports an agreement, and the sentences its record came from."""
+
+    id: str
+    title: str
+    date: str | None
+    name: str
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementView:
+    """An agreement's record across the corpus, for the app to show."""
+
+    id: str
+    name: str
+    #: ``(label, value)`` lines: kind, status, date, parties, signatories, place, id.
+    fields: tuple[tuple[str, str], ...]
+    articles: tuple[AgreementArticle, ...]
 
 
 @dataclass(slots=True)
@@ -237,6 +262,44 @@ class CorpusService:
             hits=hits,
             entities=entities_from_stored(stored_entities(stored), len(body)),
         )
+
+    def agreement_record(self, article_id: str, name: str) -> AgreementView | None:
+        """The corpus record of the agreement ``name`` of an article, or None (not indexed yet).
+
+        Raises ``reader.agreements.corrections.CorrectionError`` when the user's
+        corrections file cannot be read.
+        """
+        from reader.agreements import catalog
+        from reader.agreements.records import evidence_text, record_lines
+
+        records = catalog.load(self.index)
+        record = next(
+            (
+                r
+                for r in records
+                for m in r.members
+                if m.article_id == article_id and m.name == name
+            ),
+            None,
+        )
+        if record is None:
+            return None
+        articles = []
+        with self.searching() as searcher:
+            for member in record.members:
+                stored = searcher.document(id=member.article_id) or {}
+                body = stored.get("body", "")
+                evidence = evidence_text(body, member.entity.get("evidence") or ())
+                articles.append(
+                    AgreementArticle(
+                        member.article_id,
+                        member.title or member.article_id,
+                        member.article_date,
+                        member.name,
+                        tuple(evidence),
+                    )
+                )
+        return AgreementView(record.id, record.name, tuple(record_lines(record)), tuple(articles))
 
     def entity_details(self, kind: str, name: str) -> EntityDetails:
         from reader.search.entity_queries import articles_mentioning, co_occurring

@@ -43,6 +43,8 @@ class Entity:
     kind: str
     name: str
     mentions: tuple[Range, ...]
+    #: What the side panel shows after the name: an agreement's date and parties.
+    detail: str = ""
 
     @property
     def key(self) -> str:
@@ -148,8 +150,21 @@ def entities_from_stored(raw: Sequence[dict], body_length: int) -> tuple[Entity,
             if 0 <= start < end <= body_length:
                 mentions.append((start, end))
         if mentions:
-            entities.append(Entity(kind, name, tuple(sorted(mentions))))
+            detail = agreement_detail(item) if kind == "agreement" else ""
+            entities.append(Entity(kind, name, tuple(sorted(mentions)), detail))
     return tuple(entities)
+
+
+def agreement_detail(item: dict) -> str:
+    """ "2021-09-11 · Japan, Vietnam": an agreement's date and parties, when the text gives them."""
+    bits = []
+    date = item.get("date")
+    if isinstance(date, str) and date:
+        bits.append(date)
+    parties = item.get("parties")
+    if isinstance(parties, list) and parties:
+        bits.append(", ".join(str(p) for p in parties))
+    return " · ".join(bits)
 
 
 # -- wrapping --------------------------------------------------------------------------------

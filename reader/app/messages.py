@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from reader.app.backend import EntityDetails, ExportRequest, OpenedIndex, SearchRequest
+from reader.app.backend import (
+    AgreementView,
+    EntityDetails,
+    ExportRequest,
+    OpenedIndex,
+    SearchRequest,
+)
 from reader.app.document import ArticleDocument, WrappedBody
 
 if TYPE_CHECKING:
@@ -110,6 +116,14 @@ class ArticleLoaded(Message):
     wrapped: WrappedBody | None = None
     #: The article's highlights, placed in its current text (orphans included).
     highlights: tuple[Placed, ...] = ()
+
+
+@dataclass
+class AgreementRecordLoaded(Message):
+    """An agreement's record across the corpus, with its evidence (None: not found)."""
+
+    view: AgreementView | None
+    name: str
 
 
 @dataclass

@@ -121,9 +121,17 @@ class SearchFlow:
 
     def clear_filters(self) -> None:
         request = self.request
-        if request.entity or request.sources or request.date_from:
-            self.request = replace(request, entity=None, sources=(), date_from=None, date_to=None)
+        if request.entity or request.sources or request.date_from or request.record:
+            self.request = replace(
+                request, entity=None, sources=(), date_from=None, date_to=None, record=None
+            )
             self.now()
+
+    def filter_by_record(self, name: str, article_ids: tuple[str, ...]) -> None:
+        """Keep the articles that report one agreement (its record across the corpus)."""
+        self.request = replace(self.request, entity=None, record=(name, article_ids))
+        self.app.notify(f"Only articles that report {one_line(name)}. Press c to clear.")
+        self.now()
 
     def filter_by_entity(self, kind: str, name: str) -> None:
         self.request = replace(self.request, entity=(kind, name))

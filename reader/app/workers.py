@@ -259,6 +259,19 @@ class WorkersMixin(_Base):
         if not get_current_worker().is_cancelled:
             self.post_message(msg.HighlightsListed(excerpts))
 
+    @work(thread=True, exclusive=True, group="agreement", exit_on_error=False, name="agreement")
+    def agreement_record_worker(self, article_id: str, name: str) -> None:
+        """An agreement's record across the corpus (a file read: it is kept beside the index)."""
+        from reader.agreements.corrections import CorrectionError
+
+        try:
+            view = self.service.agreement_record(article_id, name)
+        except CorrectionError as error:
+            self.post_message(msg.StoreProblem(f"Agreement corrections unavailable: {error}"))
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(msg.AgreementRecordLoaded(view, name))
+
     @work(thread=True, exclusive=True, group="entity", exit_on_error=False, name="entity details")
     def entity_details_worker(self, kind: str, name: str) -> None:
         details = self.service.entity_details(kind, name)

@@ -41,7 +41,7 @@ def entities_command(args: argparse.Namespace, corpus: Path) -> int:
 
 def _from_files(paths: list[Path]) -> tuple[list[dict[str, Any]], list[str]]:
     from reader.corpus.articles import ArticleError, load_path
-    from reader.index.documents import recognizer
+    from reader.index.documents import entities_of
 
     records, failures = [], []
     for path in paths:
@@ -50,7 +50,7 @@ def _from_files(paths: list[Path]) -> tuple[list[dict[str, Any]], list[str]]:
         except ArticleError as error:
             failures.append(f"{one_line(str(path))}: {error}")
             continue
-        entities = recognizer().recognize(article.body, title=article.title, author=article.author)
+        entities = entities_of(article)
         records.append(
             {
                 "path": str(article.path),

@@ -61,6 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--source", action="append", default=[], help="only this source (repeatable)")
     p.add_argument("--from", dest="date_from", metavar="DATE", help="only on or after DATE")
     p.add_argument("--to", dest="date_to", metavar="DATE", help="only on or before DATE")
+    p.add_argument(
+        "--agreement",
+        metavar="ID",
+        help="only the articles that report this agreement (see `reader agreements`)",
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
 
     p = add("index", help="bring the index up to date and say what changed")
@@ -79,6 +84,10 @@ def build_parser() -> argparse.ArgumentParser:
     from reader.cli import importing as import_commands
 
     import_commands.register(commands, parents=[common])
+
+    from reader.cli import agreements as agreement_commands
+
+    agreement_commands.register(commands, parents=[common])
 
     p = add("bench", help="measure indexing, start-up, search and memory on a corpus")
     p.add_argument("--queries", type=int, default=120, metavar="N", help="queries to time")
@@ -189,6 +198,18 @@ def cmd_search(args: argparse.Namespace, corpus: Path) -> int:
         date_to=_date_arg(args.date_to, "--to"),
     )
     index, _ = open_index(corpus, quiet=args.json)
+    if args.agreement:
+        import dataclasses
+
+        from reader.agreements import catalog
+        from reader.agreements.corrections import CorrectionError
+
+        try:
+            record = catalog.find(catalog.load(index), args.agreement)
+        except (LookupError, CorrectionError) as error:
+            raise CliError(str(error.args[0])) from None
+        ids = tuple(dict.fromkeys(m.article_id for m in record.members))
+        filters = dataclasses.replace(filters, record=(record.name, ids))
 
     def run() -> Any:
         with index.searcher() as searcher:
@@ -220,6 +241,10 @@ def _date_arg(value: str | None, flag: str):
 
 def cmd_index(args: argparse.Namespace, corpus: Path) -> int:
     index, report = open_index(corpus, rebuild=args.rebuild)
+    if not index.read_only:
+        from reader.agreements import catalog
+
+        catalog.refresh(index)  # so that `reader agreements` is a file read
     print(report.summary())
     print(f"index folder: {index.root}")
     if report.touched and report.touched <= 20:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 ENTITY_TYPES = ("person", "place", "agreement")
@@ -37,19 +38,26 @@ class Entity:
     type: str
     name: str
     mentions: tuple[Mention, ...]
+    #: An agreement's record (kind, status, parties, signatories, place, date,
+    #: evidence: :mod:`reader.entities.agreement_fields`); ``None`` for other types.
+    record: Mapping[str, Any] | None = field(default=None, compare=False, hash=False)
 
     @property
     def first(self) -> int:
         return self.mentions[0].start if self.mentions else -1
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "type": self.type,
             "name": self.name,
             "mentions": [mention.to_dict() for mention in self.mentions],
         }
+        if self.record:
+            data.update(self.record)
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Entity:
         mentions = tuple(Mention.from_dict(item) for item in data.get("mentions", ()))
-        return cls(str(data["type"]), str(data["name"]), mentions)
+        record = {k: v for k, v in data.items() if k not in ("type", "name", "mentions")}
+        return cls(str(data["type"]), str(data["name"]), mentions, record or None)

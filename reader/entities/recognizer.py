@@ -21,11 +21,10 @@ import re
 from pathlib import Path
 
 from reader.entities import rules
-from reader.entities.agreements import find_agreements
+from reader.entities.agreements import with_agreements
 from reader.entities.candidates import (
     Candidate,
     Occupied,
-    group_mentions,
     resolve,
     sentence_initial,
 )
@@ -133,8 +132,7 @@ class Recognizer:
         self._link_people(doc, gaz)
         self._cjk(doc, gaz)
         kept = resolve(doc.cands)
-        kept.extend(find_agreements(body, kept))
-        return group_mentions(kept, body)
+        return with_agreements(body, kept)
 
     # -- layer 1: patterns and capitalised runs ---------------------------------------------
 

@@ -74,6 +74,8 @@ def render_markdown(excerpts: ExcerptSet, *, path_base: Path | None = None) -> s
     for group in excerpts.groups:
         parts.append(f"## {escape(group.article.display_title)}")
         parts.append(citation(group.article, path_base))
+        if group.article.agreements:
+            parts.append(agreements_line(group.article))
         for excerpt in group.excerpts:
             parts.append(_excerpt(excerpt))
     return "\n\n".join(parts) + "\n"
@@ -104,6 +106,23 @@ def citation(article: ArticleInfo, path_base: Path | None = None) -> str:
     if not article.available:
         bits.append("*no longer in the corpus*")
     return " · ".join(bits) if bits else escape(article.id)
+
+
+def agreements_line(article: ArticleInfo) -> str:
+    """One line under the citation: each agreement's name, kind, status, date and parties."""
+    items = []
+    for agreement in article.agreements:
+        bits = [agreement.kind or "agreement"]
+        if agreement.status and agreement.status != "unknown":
+            bits.append(agreement.status)
+        if agreement.date:
+            bits.append(agreement.date)
+        if agreement.place:
+            bits.append(f"in {agreement.place}")
+        if agreement.parties:
+            bits.append("parties: " + ", ".join(agreement.parties))
+        items.append(f"{escape(agreement.name)} ({escape('; '.join(bits))})")
+    return "**Agreements:** " + "; ".join(items)
 
 
 def _shown_path(path: str, base: Path | None) -> str:

@@ -79,6 +79,56 @@ class Scope:
 
 
 @dataclass(frozen=True, slots=True)
+class AgreementInfo:
+    """An agreement the article reports, as its record says (:mod:`reader.entities.agreements`)."""
+
+    name: str
+    kind: str = ""
+    status: str = ""
+    date: str | None = None
+    parties: tuple[str, ...] = ()
+    signatories: tuple[str, ...] = ()
+    place: str | None = None
+
+    @classmethod
+    def from_entity(cls, entity: dict[str, Any]) -> AgreementInfo:
+        def names(key: str) -> tuple[str, ...]:
+            value = entity.get(key) or ()
+            return tuple(one_line(str(v)) for v in value) if isinstance(value, list) else ()
+
+        place = entity.get("place")
+        date = entity.get("date")
+        return cls(
+            name=one_line(str(entity.get("name", ""))),
+            kind=one_line(str(entity.get("kind") or "")),
+            status=one_line(str(entity.get("status") or "")),
+            date=one_line(str(date)) if date else None,
+            parties=names("parties"),
+            signatories=names("signatories"),
+            place=one_line(str(place)) if place else None,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "kind": self.kind or None,
+            "status": self.status or None,
+            "date": self.date,
+            "parties": list(self.parties),
+            "signatories": list(self.signatories),
+            "place": self.place,
+        }
+
+
+def agreements_of(entities: Sequence[dict[str, Any]]) -> tuple[AgreementInfo, ...]:
+    return tuple(
+        AgreementInfo.from_entity(e)
+        for e in entities
+        if isinstance(e, dict) and e.get("type") == "agreement"
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class ArticleInfo:
     """What an export cites about an article."""
 
@@ -92,10 +142,13 @@ class ArticleInfo:
     content_hash: str = ""
     #: False when the article is no longer in the corpus (its highlights are orphaned).
     available: bool = True
+    #: The agreements the article reports, with their records.
+    agreements: tuple[AgreementInfo, ...] = ()
 
     @classmethod
     def from_stored(cls, stored: dict[str, Any]) -> ArticleInfo:
         from reader.corpus.articles import derive_title
+        from reader.search.engine import stored_entities
 
         date = stored.get("date")
         if isinstance(date, dt.datetime):
@@ -109,6 +162,7 @@ class ArticleInfo:
             url=one_line(stored.get("url") or ""),
             path=one_line(stored.get("path") or ""),
             content_hash=stored.get("content_hash") or "",
+            agreements=agreements_of(stored_entities(stored)),
         )
 
     @classmethod

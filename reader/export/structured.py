@@ -9,6 +9,7 @@ The document::
     articles:
       - id, title, source, author, date ("YYYY-MM-DD"|null), url, path,
         content_hash, available (false: the article left the corpus)
+        agreements: [{name, kind, status, date, parties: [str], signatories: [str], place}]
         excerpts:
           - kind: highlight | hit
             highlight_id: str|null          # null for search-hit passages
@@ -37,6 +38,7 @@ from typing import Any
 import yaml
 
 from reader.export.model import (
+    AgreementInfo,
     ArticleExcerpts,
     ArticleInfo,
     Excerpt,
@@ -75,6 +77,7 @@ def _article(group: ArticleExcerpts) -> dict[str, Any]:
         "path": a.path or None,
         "content_hash": a.content_hash or None,
         "available": a.available,
+        "agreements": [agreement.to_dict() for agreement in a.agreements],
         "excerpts": [_excerpt(x) for x in group.excerpts],
     }
 
@@ -162,6 +165,11 @@ def _read_group(data: dict[str, Any]) -> ArticleExcerpts:
         path=str(data.get("path") or ""),
         content_hash=str(data.get("content_hash") or ""),
         available=bool(data.get("available", True)),
+        agreements=tuple(
+            AgreementInfo.from_entity(item)
+            for item in data.get("agreements") or ()
+            if isinstance(item, dict)
+        ),
     )
     return ArticleExcerpts(article, tuple(_read_excerpt(x) for x in data.get("excerpts") or ()))
 

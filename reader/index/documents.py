@@ -82,7 +82,10 @@ def entities_of(article: Article) -> list[Any]:
     """Entity recognition for one article (runs in the index worker)."""
     if not entities_enabled():
         return []
-    return recognizer().recognize(article.body, title=article.title, author=article.author)
+    from reader.entities.agreement_fields import resolve_dates
+
+    entities = recognizer().recognize(article.body, title=article.title, author=article.author)
+    return resolve_dates(entities, article.date)
 
 
 def prepare(source: SourceFile) -> Prepared:
@@ -95,6 +98,10 @@ def prepare(source: SourceFile) -> Prepared:
     names: dict[str, list[str]] = {f: [] for f in ENTITY_FIELDS.values()}
     for entity in entities:
         names[ENTITY_FIELDS[entity.type]].append(entity.name)
+        kind = (entity.record or {}).get("kind")
+        if kind and kind not in entity.name.lower():
+            # `agreement:deal` finds the deal an article calls "an agreement allowing ..."
+            names[ENTITY_FIELDS[entity.type]].append(str(kind))
     document = {
         "id": article.id,
         "path": str(article.path),

@@ -77,9 +77,12 @@ class Filters:
     date_to: dt.date | None = None
     #: ``(entity type, canonical name)``, e.g. ``("person", "Nobuo Kishi")``.
     entity: tuple[str, str] | None = None
+    #: An agreement record across the corpus: ``(its name, the ids of the articles
+    #: that report it)`` (:mod:`reader.agreements`).
+    record: tuple[str, tuple[str, ...]] | None = None
 
     def __bool__(self) -> bool:
-        return bool(self.sources or self.date_from or self.date_to or self.entity)
+        return bool(self.sources or self.date_from or self.date_to or self.entity or self.record)
 
     def describe(self) -> str:
         parts = []
@@ -91,6 +94,8 @@ class Filters:
             parts.append(f"date: {start} to {end}")
         if self.entity:
             parts.append(f"{self.entity[0]}: {self.entity[1]}")
+        if self.record:
+            parts.append(f"agreement record: {self.record[0]}")
         return "; ".join(parts)
 
 
@@ -272,6 +277,9 @@ def _filter_query(filters: Filters | None) -> wq.Query | None:
                 if len(words) > 1
                 else wq.Term(ENTITY_FIELDS[kind], words[0])
             )
+    if filters.record:
+        ids = filters.record[1]
+        parts.append(wq.Or([wq.Term("id", i) for i in ids]) if ids else wq.NullQuery)
     return wq.And(parts) if parts else None
 
 

@@ -565,3 +565,29 @@ def test_the_core_does_not_import_the_ui():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+# -- agreements of the article (issue #17) ------------------------------------------------------
+
+
+def test_exports_carry_the_articles_agreement_records(indexed, store):
+    scope = Scope(article_ids=(TAIWAN,))
+    markdown = render(collect(indexed, store, scope), "markdown")
+    citation_at = markdown.index("*Taiwan News*")
+    line = markdown[citation_at:].split("\n\n")[1]
+    assert line.startswith("**Agreements:** defense agreement (agreement; signed; 2021-09-11")
+    assert "parties: Japan, Vietnam" in line
+    data = json.loads(render(collect(indexed, store, scope), "json"))
+    (agreement,) = data["articles"][0]["agreements"]
+    assert agreement == {
+        "name": "defense agreement",
+        "kind": "agreement",
+        "status": "signed",
+        "date": "2021-09-11",
+        "parties": ["Japan", "Vietnam"],
+        "signatories": ["Phan Van Giang", "Nobuo Kishi"],
+        "place": None,
+    }
+    for fmt in ("json", "yaml"):
+        back = read_excerpts(render(collect(indexed, store, scope), fmt))
+        assert back.groups[0].article.agreements[0].parties == ("Japan", "Vietnam")

@@ -192,6 +192,10 @@ class MainScreen(Screen[None]):
             self.reader.search.filter_by_entity(event.kind, event.name)
         elif event.what == "details":
             self.reader.entity_details_worker(event.kind, event.name)
+        elif event.what == "record":
+            document = self.reader.reading.document
+            if document is not None:
+                self.reader.agreement_record_worker(document.id, event.name)
 
     @on(EntityList.Cleared)
     def _entity_cleared(self) -> None:

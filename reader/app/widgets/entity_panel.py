@@ -81,7 +81,7 @@ class EntityList(OptionList):
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"entity-list--heading", "entity-list--count"}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select", "Mentions", id="entities.select"),
+        Binding("enter", "select", "Mentions / record", id="entities.select"),
         Binding("f", "filter", "Filter by it", id="entities.filter"),
         Binding("i", "details", "Other articles", id="entities.details"),
         Binding("escape", "clear", "Clear entity", show=False, id="entities.clear"),
@@ -112,6 +112,8 @@ class EntityList(OptionList):
                     prompt = Text.assemble(
                         entity.name, " ", (str(len(entity.mentions)), count_style)
                     )
+                    if entity.detail:  # an agreement: its date and parties
+                        prompt.append(" · " + entity.detail, style=count_style)
                     options.append(Option(hanging("  ", prompt), id=_ENTITY + entity.key))
         self.set_options(options)
         self.highlighted = next(
@@ -133,6 +135,10 @@ class EntityList(OptionList):
             self.post_message(self.Action(what, *entity))
 
     def action_select(self) -> None:
+        entity = self._highlighted_entity()
+        # An agreement opens its record; its mentions are still a key away (n / N).
+        if entity is not None and entity[0] == "agreement":
+            self.post_message(self.Action("record", *entity))
         self._post("select")
 
     def action_filter(self) -> None:
@@ -147,7 +153,7 @@ class EntityList(OptionList):
     @on(OptionList.OptionSelected)
     def _clicked(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self._post("select")
+        self.action_select()
 
 
 class EntityDetailsList(OptionList):
