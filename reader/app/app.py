@@ -40,7 +40,7 @@ from reader.app.screens.main import MainScreen
 from reader.app.search_flow import SearchFlow
 from reader.app.session import Session, load_session, save_session
 from reader.app.settings import Settings, SettingsError, config_path, load_settings
-from reader.app.widgets.search_pane import SearchPane
+from reader.app.widgets.search_pane import QueryInput, SearchPane
 from reader.app.widgets.viewer import ArticleViewer
 from reader.app.workers import WorkersMixin
 from reader.support.textsafe import one_line
@@ -339,9 +339,13 @@ class ReaderApp(WorkersMixin, App[int]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "focus_query":
-            # A priority binding: "/" is still typed into a text box, and does nothing
-            # over a dialog or a view.
-            return self.screen is self.screen_stack[0] and not isinstance(self.focused, Input)
+            # A priority binding: "/" always means "go to the query box", in it too (it
+            # selects the query, as it does from elsewhere); it is still typed into the
+            # other text boxes, and does nothing over a dialog or a view.
+            focused = self.focused
+            return self.screen is self.screen_stack[0] and (
+                not isinstance(focused, Input) or isinstance(focused, QueryInput)
+            )
         return True
 
     def action_focus_query(self) -> None:

@@ -144,7 +144,10 @@ class MainScreen(Screen[None]):
         if main.has_class("-narrow") and main.has_class("-entities-toggled"):
             # The entity panel stands in for the search pane at 80 columns: swap back.
             main.remove_class("-entities-toggled")
-        self.reader.focus_now(self.search_pane.query_input)
+        box = self.search_pane.query_input
+        self.reader.focus_now(box)
+        # The query is selected, whether the box had the focus or not: typing replaces it.
+        box.select_all()
 
     # -- the viewer ------------------------------------------------------------------------------
 
