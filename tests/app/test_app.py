@@ -131,6 +131,10 @@ async def test_malformed_query_says_why_and_keeps_results(app):
         await type_query(pilot, "Kishi")
         before = list(app.query_one(ResultsList).article_ids)
         await type_query(pilot, " AND (")
+        # While typing, an unfinished bracket waits quietly; Enter says what is wrong.
+        assert "Query error" not in status_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
         assert "Query error" in status_text(app)
         assert "never closed" in status_text(app)
         assert app.query_one(ResultsList).article_ids == before

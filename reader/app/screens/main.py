@@ -117,7 +117,13 @@ class MainScreen(Screen[None]):
         self.reader.search.more(len(self.search_pane.results_list.article_ids))
 
     @on(SearchPane.TopRequested)
-    def _open_top(self) -> None:
+    def _top_requested(self) -> None:
+        # While typing, the last word was a prefix: Enter runs the exact query first.
+        if not self.reader.search.submit():
+            self.open_top()
+
+    def open_top(self) -> None:
+        """Open the top result, if there is one, and read it."""
         results_list = self.search_pane.results_list
         if results_list.article_ids:
             self.reader.reading.open(results_list.article_ids[0])

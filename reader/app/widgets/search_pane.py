@@ -247,7 +247,7 @@ class SearchPane(Vertical):
     @on(Input.Submitted, "#query")
     def _query_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if self._error_query is not None:
+        if self._error_query is not None and self._error_query == event.value:
             return  # the query cannot run: the error says why, and stays
         if self._suggestion is not None:
             query, suggestion = self._suggestion
