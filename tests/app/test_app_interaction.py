@@ -30,3 +30,124 @@ async def test_slash_in_the_query_box_is_never_typed(app):
         await type_query(pilot, "vietnam")
         assert box.value == "vietnam"
         assert "/" not in status_text(app)
+
+
+def shown_total(app) -> int | None:
+    results = app.search.results
+    return None if results is None else results.total
+
+
+@run_async
+async def test_search_as_you_type_treats_the_last_word_as_a_prefix(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        totals = []
+        for end in range(2, len("government") + 1):
+            box = app.query_one(QueryInput)
+            box.value = ""
+            await type_query(pilot, "government"[:end])
+            assert "Query error" not in status_text(app)
+            totals.append(shown_total(app))
+        # Each letter narrows the list, and the unfinished word never matches nothing.
+        assert all(total and total > 0 for total in totals), totals
+        assert totals == sorted(totals, reverse=True), totals
+
+
+@run_async
+async def test_an_unfinished_phrase_waits_quietly_and_enter_explains(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "kishi")
+        before = shown_total(app)
+        await type_query(pilot, ' "japan vi')
+        assert "Query error" not in status_text(app)
+        assert shown_total(app) == before  # the last results stay
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Query error" in status_text(app)
+        assert app.focused is app.query_one(QueryInput)
+
+
+@run_async
+async def test_enter_runs_the_exact_query_and_opens_its_top_result(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "vietna")
+        assert shown_total(app)  # "vietna*" while typing
+        await pilot.press("enter")
+        await settle(pilot)
+        # Exactly "vietna": no article has that word, so nothing opens.
+        assert shown_total(app) == 0
+        assert app.focused is app.query_one(QueryInput)
+        await pilot.press(*["backspace"] * len("vietna"))
+        await type_query(pilot, "japan")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.document is not None
+        assert app.document.id == app.search.results.hits[0].id
+        assert app.focused is app.viewer
+
+
+@run_async
+async def test_export_dialog_name_is_free_and_not_selected(app, tmp_path, monkeypatch):
+    import datetime as dt
+
+    from textual.widgets import Input
+
+    from reader.app.screens.confirm import ConfirmDialog
+    from reader.app.screens.export import ExportDialog, default_export_path
+
+    day = dt.date(2026, 11, 23)
+    (tmp_path / "Documents").mkdir()
+    first = default_export_path("markdown", day, tmp_path)
+    first.write_text("an earlier export", encoding="utf-8")
+    second = default_export_path("markdown", day, tmp_path)
+    assert second != first and not second.exists()
+    assert second.name == "reader-export-20261123-2.md"
+
+    monkeypatch.chdir(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("escape", "x")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        field = dialog.query_one("#export-path", Input)
+        shown = field.value
+        await pilot.press("backspace")  # edits the name: one key does not replace it
+        assert field.value == shown[:-1]
+        field.value = str(first)
+        field.cursor_position = len(field.value)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is dialog  # back to the name, not out of the dialog
+        assert app.focused is field and field.value == str(first)
+        assert first.read_text(encoding="utf-8") == "an earlier export"
+
+
+@run_async
+async def test_note_opens_with_the_cursor_at_the_end_takes_lines_and_escape_cancels(app):
+    from textual.widgets import TextArea
+
+    from reader.app.screens.note import NoteDialog
+
+    results = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.push_screen(NoteDialog("A quote.", "old note", ("tag",)), results.append)
+        await pilot.pause()
+        note = app.screen.query_one("#note-input", TextArea)
+        assert app.focused is note
+        await pilot.press("space", "x", "enter", "y")
+        assert note.text == "old note x\ny"  # added to, never replaced
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, NoteDialog)
+        app.push_screen(NoteDialog("A quote.", "first\nsecond", ()), results.append)
+        await pilot.pause()
+        await pilot.press("enter", "t", "h", "i", "r", "d", "ctrl+s")
+        await pilot.pause()
+    assert results == [None, ("first\nsecond\nthird", ())]
