@@ -39,7 +39,7 @@ from reader.app.reading import ReadingFlow
 from reader.app.screens.main import MainScreen
 from reader.app.search_flow import SearchFlow
 from reader.app.session import Session, load_session, save_session
-from reader.app.settings import Settings, SettingsError, config_path, load_settings
+from reader.app.settings import Settings, config_path, read_settings
 from reader.app.widgets.search_pane import QueryInput, SearchPane
 from reader.app.widgets.viewer import ArticleViewer
 from reader.app.workers import WorkersMixin
@@ -105,13 +105,10 @@ class ReaderApp(WorkersMixin, App[int]):
         restore: bool = True,
         prescan: Prescan | None = None,
     ) -> None:
-        self.settings_error: str | None = None
+        #: What is wrong in the settings file, one line each: shown after the first frame.
+        self.settings_problems: list[str] = []
         if settings is None:
-            try:
-                settings = load_settings()
-            except SettingsError as error:
-                self.settings_error = str(error)
-                settings = Settings()
+            settings, self.settings_problems = read_settings()
         self.settings = settings
         super().__init__()
         self.corpus = corpus.expanduser().resolve()
@@ -201,8 +198,31 @@ class ReaderApp(WorkersMixin, App[int]):
         theme = wanted or self.session.theme
         if theme and theme in self.available_themes:
             self.theme = theme
-        if self.settings_error:
-            self.notify(one_line(self.settings_error), title="Settings ignored", severity="error")
+        self.call_after_refresh(self._check_settings)
+
+    def _check_settings(self) -> None:
+        """Say what is wrong in the settings file, every problem with its key; the
+        valid settings are in use. Binding ids are checked here, where all are known."""
+        problems = list(self.settings_problems)
+        keymap = self.settings.keymap
+        if keymap:
+            from reader.app.commands import known_binding_ids
+
+            known = known_binding_ids(self)
+            unknown = sorted(binding_id for binding_id in keymap if binding_id not in known)
+            for binding_id in unknown:
+                problems.append(
+                    f"{config_path()}: keymap: no binding has the id {binding_id!r} "
+                    "(press ? to see the ids)"
+                )
+        if problems:
+            count = len(problems)
+            self.notify(
+                "\n".join(one_line(problem) for problem in problems),
+                title=f"Settings: {count} problem{'s' if count != 1 else ''}; the rest is in use",
+                severity="error",
+                timeout=15,
+            )
 
     def main_screen_ready(self) -> None:
         """The panes are composed and mounted: open the index once the first frame is on

@@ -151,3 +151,45 @@ async def test_note_opens_with_the_cursor_at_the_end_takes_lines_and_escape_canc
         await pilot.press("enter", "t", "h", "i", "r", "d", "ctrl+s")
         await pilot.pause()
     assert results == [None, ("first\nsecond\nthird", ())]
+
+
+def test_settings_keep_every_valid_value_and_name_every_problem(tmp_path):
+    from reader.app.settings import read_settings
+
+    path = tmp_path / "config.yaml"
+    path.write_text(
+        "theme: nord\ndebounce: 0.3\nresults: 0\ncolour: red\nkeymap:\n"
+        "  reader.quit: ctrl+shift+alt+banana\n  reader.next_result: ctrl+n\n"
+        "  reader.focus_query: slash,ctrl+f\n"
+    )
+    settings, problems = read_settings(path)
+    assert settings.theme == "nord" and settings.debounce == 0.3
+    assert settings.results == 50  # the bad value falls back to its default, alone
+    assert settings.keymap == {"reader.next_result": "ctrl+n", "reader.focus_query": "slash,ctrl+f"}
+    assert len(problems) == 3
+    assert any("'results'" in p for p in problems)
+    assert any("'colour'" in p for p in problems)
+    assert any("'reader.quit'" in p and "banana" in p for p in problems)
+
+
+@run_async
+async def test_unknown_binding_ids_and_impossible_keys_are_reported_and_q_still_quits(
+    corpus, reader_home
+):
+    from reader.app.settings import config_path
+
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_text(
+        "keymap:\n  reader.nxt_result: ctrl+n\n  reader.quit: ctrl+shift+alt+banana\n"
+        "  reader.next_result: ctrl+n\n"
+    )
+    app = make_app(corpus, restore=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        messages = " ".join(n.message for n in app._notifications)
+        assert "reader.nxt_result" in messages
+        assert "reader.quit" in messages and "banana" in messages
+        assert "reader.quit" not in app.settings.keymap
+        await pilot.press("escape", "q")  # out of the query box; q quits as by default
+        await pilot.pause()
+        assert app.return_code == 0
