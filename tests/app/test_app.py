@@ -378,8 +378,11 @@ async def test_untrusted_text_is_shown_as_text(corpus):
     ],
 )
 @run_async
-async def test_article_links_open_only_for_http_and_after_asking(corpus, url, opened):
+async def test_article_links_open_only_for_http_and_after_asking(corpus, url, opened, monkeypatch):
+    from reader.app import reading
     from reader.app.screens.confirm import ConfirmDialog
+
+    monkeypatch.setattr(reading, "browser_available", lambda: True)
 
     (corpus / "linked.md").write_text(
         f"---\ntitle: Linked\nurl: '{url}'\n---\n\nZanzibarian trade talks resumed.\n",

@@ -193,3 +193,31 @@ async def test_unknown_binding_ids_and_impossible_keys_are_reported_and_q_still_
         await pilot.press("escape", "q")  # out of the query box; q quits as by default
         await pilot.pause()
         assert app.return_code == 0
+
+
+@run_async
+async def test_o_without_a_browser_says_so_and_offers_to_copy_the_link(corpus, monkeypatch):
+    from reader.app.screens.confirm import ConfirmDialog
+
+    url = "https://example.org/zanzibar"
+    (corpus / "linked.md").write_text(
+        f"---\ntitle: Linked\nurl: '{url}'\n---\n\nZanzibarian trade talks resumed.\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("SSH_CONNECTION", "10.0.0.1 5000 10.0.0.2 22")
+    app = make_app(corpus, restore=False, settings=Settings())
+    opened: list[str] = []
+    app.open_url = lambda link, **kwargs: opened.append(link)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "Zanzibarian")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "No web browser" in app.screen.question
+        await pilot.press("y")
+        await settle(pilot)
+    assert opened == []
+    assert app.clipboard == url
