@@ -221,3 +221,49 @@ async def test_o_without_a_browser_says_so_and_offers_to_copy_the_link(corpus, m
         await settle(pilot)
     assert opened == []
     assert app.clipboard == url
+
+
+def _row_backgrounds(option_list, y: int) -> set:
+    """The background colours under the text drawn on row ``y`` of an option list."""
+    strip = option_list.render_line(y)
+    return {seg.style.bgcolor for seg in strip if seg.text.strip() and seg.style}
+
+
+def _prompt_colours(option_list, index: int) -> set:
+    prompt = option_list.get_option_at_index(index).prompt
+    return {span.style.color for span in prompt.spans if hasattr(span.style, "color")}
+
+
+@run_async
+async def test_colours_follow_the_theme_and_the_selected_row_has_no_holes(app):
+    from reader.app.widgets.entity_panel import EntityList
+    from reader.app.widgets.search_pane import ResultsList
+
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "kishi")
+        await pilot.press("down")  # into the results: the first row is highlighted
+        await pilot.press("enter")  # open it: the entity list fills
+        await settle(pilot)
+        results = app.query_one(ResultsList)
+        results.focus()
+        await pilot.pause()
+        for y in (0, 1):  # title and date lines of the highlighted result
+            assert len(_row_backgrounds(results, y)) == 1
+        entities = app.query_one(EntityList)
+        entities.focus()
+        await pilot.pause()
+        row = entities.highlighted - int(entities.scroll_y)
+        assert len(_row_backgrounds(entities, row)) == 1
+
+        dark_meta = results.get_component_rich_style("results-list--meta").color
+        app.theme = "textual-light"
+        await settle(pilot)
+        light_meta = results.get_component_rich_style("results-list--meta").color
+        assert light_meta != dark_meta
+        assert light_meta in _prompt_colours(results, 1)
+        assert dark_meta not in _prompt_colours(results, 1)
+        light_count = entities.get_component_rich_style("entity-list--count").color
+        below = row + 1  # a row that is not highlighted: the count in the theme's colour
+        drawn = {seg.style.color for seg in entities.render_line(below) if seg.style}
+        assert light_count in drawn

@@ -15,6 +15,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.app.backend import SearchRequest
+from reader.app.widgets.themed import ThemedOptionList, foreground
 
 if TYPE_CHECKING:
     from reader.search.engine import SearchHit, SearchResults
@@ -40,7 +41,7 @@ class QueryInput(Input):
     ]
 
 
-class ResultsList(OptionList):
+class ResultsList(ThemedOptionList):
     """The articles that match, best (or newest) first."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -63,12 +64,16 @@ class ResultsList(OptionList):
 
         ``more`` articles also match: a last row says so, and Enter on it asks for them.
         """
+        self._redraw = lambda: self._show_hits(hits, None, more)
+        self._show_hits(hits, keep, more)
+
+    def _show_hits(self, hits: tuple[SearchHit, ...], keep: str | None, more: int) -> None:
         self.article_ids = [hit.id for hit in hits]
         options: list[Option | None] = []
         for hit in hits:
             options.append(Option(self._prompt(hit), id=hit.id))
         if more > 0:
-            style = self.get_component_rich_style("results-list--meta")
+            style = foreground(self.get_component_rich_style("results-list--meta"))
             row = Text(f"▾ {more:,} more: Enter lists more", style=style)
             options.append(Option(row, id=_MORE))
         self.set_options(options)
@@ -78,6 +83,7 @@ class ResultsList(OptionList):
             self.highlighted = 0
 
     def show_suggestion(self, suggestion: str) -> None:
+        self._redraw = None
         self.article_ids = []
         prompt = Text.assemble("Did you mean ", (suggestion, "bold"), "? (Enter)")
         self.set_options([Option(prompt, id=_SUGGESTION + suggestion)])
@@ -88,10 +94,13 @@ class ResultsList(OptionList):
             self.highlighted = self.get_option_index(article_id)
 
     def _prompt(self, hit: SearchHit) -> Text:
-        title = Text(hit.title, style=self.get_component_rich_style("results-list--title"))
+        # The title keeps the row's colour (the highlight bar's, when highlighted).
+        title_style = foreground(self.get_component_rich_style("results-list--title"), colour=False)
+        title = Text(hit.title, style=title_style)
         meta_parts = [p for p in (hit.source, hit.date.isoformat() if hit.date else "") if p]
         meta = Text(
-            " · ".join(meta_parts), style=self.get_component_rich_style("results-list--meta")
+            " · ".join(meta_parts),
+            style=foreground(self.get_component_rich_style("results-list--meta")),
         )
         prompt = Text.assemble(title, "\n", meta)
         if hit.snippets and hit.snippets[0].matches:
