@@ -267,3 +267,56 @@ async def test_colours_follow_the_theme_and_the_selected_row_has_no_holes(app):
         below = row + 1  # a row that is not highlighted: the count in the theme's colour
         drawn = {seg.style.color for seg in entities.render_line(below) if seg.style}
         assert light_count in drawn
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+@run_async
+async def test_footer_hints_are_whole_or_absent(app, size):
+    from textual.widgets._footer import FooterKey
+
+    from reader.app.widgets.footer import ReaderFooter
+
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("escape")  # the viewer: the most hints
+        await settle(pilot)
+        footer = app.screen.query_one(ReaderFooter)
+        keys = list(footer.query(FooterKey))
+        palette = [k for k in keys if k.has_class("-command-palette")]
+        hints = [k for k in keys if k not in palette]
+        assert hints and palette
+        edge = palette[0].region.x
+        for hint in hints:
+            drawn = "".join(seg.text for seg in hint.render_line(0))
+            whole = hint.key_display + " " + hint.description
+            assert hint.region.right <= edge, drawn
+            assert " ".join(drawn.split()) == " ".join(whole.split())
+
+
+@run_async
+async def test_the_status_line_names_the_lines_on_screen_and_follows_a_resize(app):
+    import re
+
+    from reader.app.widgets.viewer import ArticleViewer
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "cybersecurity")
+        await pilot.press("enter", "G")
+        await settle(pilot)
+
+        def status() -> tuple[int, int, int]:
+            text = str(app.query_one("#viewer-status").render())
+            found = re.search(r"lines? ([\d,]+)(?:–([\d,]+))? of ([\d,]+)", text)
+            assert found, text
+            first, last, total = (int((g or "0").replace(",", "")) for g in found.groups())
+            return first, last, total
+
+        first, last, total = status()
+        viewer = app.query_one(ArticleViewer)
+        assert total == viewer.virtual_size.height
+        assert last == total  # at the end, the last line on screen is the last line
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        await pilot.pause(0.2)
+        assert status()[2] == viewer.virtual_size.height != total  # not the old count

@@ -160,7 +160,13 @@ class MainScreen(Screen[None]):
     @on(ArticleViewer.PositionChanged)
     def _position_changed(self, event: ArticleViewer.PositionChanged) -> None:
         self.query_one(ViewerStatus).show_position(
-            event.line, event.lines, event.percent, event.target, event.targets, event.target_label
+            event.line,
+            event.lines,
+            event.percent,
+            event.target,
+            event.targets,
+            event.target_label,
+            event.last_line,
         )
 
     @on(ArticleViewer.HighlightRequested)

@@ -118,6 +118,8 @@ class ArticleViewer(ScrollView, can_focus=True):
         target: int
         targets: int
         target_label: str
+        #: The last line on screen (``line`` is the first).
+        last_line: int = 0
 
     @dataclass
     class HighlightRequested(Message):
@@ -471,6 +473,8 @@ class ArticleViewer(ScrollView, can_focus=True):
                 y=self._line_for_offset(offset), animate=False, immediate=True, force=True
             )
         self.refresh()
+        # The line count changes with the width, though the scroll position may not.
+        self.call_after_refresh(self._post_position)
 
     def _make_header(self, measure: int) -> list[Text]:
         console = self.app.console
@@ -536,12 +540,13 @@ class ArticleViewer(ScrollView, can_focus=True):
         total = self.virtual_size.height
         height = self.scrollable_content_region.height
         line = min(total, int(self.scroll_y) + 1)
+        last = min(total, int(self.scroll_y) + height)
         scrollable = max(1, total - height)
         percent = 100 if total <= height else round(100 * min(1, self.scroll_y / scrollable))
         label = "mention" if self.selected_key else "hit"
         self.post_message(
             self.PositionChanged(
-                self, line, total, percent, self.target_index, len(self.targets), label
+                self, line, total, percent, self.target_index, len(self.targets), label, last
             )
         )
 
