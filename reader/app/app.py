@@ -87,6 +87,7 @@ class ReaderApp(WorkersMixin, App[int]):
         ),
         Binding("e", "toggle_entities", "Entities", id="reader.toggle_entities"),
         Binding("s", "toggle_sort", "Sort", show=False, id="reader.toggle_sort"),
+        Binding("l", "toggle_compact", "Compact results", show=False, id="reader.compact_results"),
         Binding("c", "clear_filters", "Clear filters", show=False, id="reader.clear_filters"),
         Binding("p", "problems", "Index problems", show=False, id="reader.problems"),
         Binding("v", "highlights", "Highlights", id="reader.highlights"),
@@ -389,6 +390,11 @@ class ReaderApp(WorkersMixin, App[int]):
 
     def action_toggle_sort(self) -> None:
         self.search.toggle_sort()
+
+    def action_toggle_compact(self) -> None:
+        """One line per result, or title, source and snippet (see ``compact_results``)."""
+        results_list = self.main.search_pane.results_list
+        results_list.set_compact(not results_list.compact)
 
     def action_clear_filters(self) -> None:
         self.search.clear_filters()

@@ -85,6 +85,11 @@ def reader_commands(app: ReaderApp) -> Iterator[SystemCommand]:
             f"Toggle the colouring of {label.lower()} in the article",
             lambda kind=kind: app.action_toggle_kind(kind),
         )
+    yield SystemCommand(
+        "Compact results",
+        "One line per result, or title and snippet (l)",
+        app.action_toggle_compact,
+    )
     yield SystemCommand("Rebuild index", "Re-read every article", app.action_rebuild)
     yield SystemCommand(
         "Export",

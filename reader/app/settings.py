@@ -5,6 +5,7 @@ Example::
     theme: gruvbox            # any Textual theme name
     debounce: 0.2             # seconds of quiet typing before a search (default 0)
     results: 100              # results listed at a time; the last row lists more
+    compact_results: true     # one line per result (the l key switches)
     keymap:                   # binding id -> key(s); see the help screen (?) for ids
       reader.next_result: "ctrl+n"
       reader.quit: "q,ctrl+c"
@@ -45,6 +46,9 @@ class Settings:
     #: How many results a search lists at first, and how many more each "more" row adds
     #: (the hit count is always the full total).
     results: int = 50
+    #: One line per result (date and title) instead of title, source and snippet; the
+    #: ``l`` key switches between the two.
+    compact_results: bool = False
     #: Binding id to comma-separated keys, overriding the defaults.
     keymap: dict[str, str] = field(default_factory=dict)
 
@@ -118,6 +122,9 @@ def _validate(raw: dict[Any, Any], path: Path) -> tuple[Settings, list[str]]:
             bad("'results' must be a whole number between 1 and 10000")
         else:
             values["results"] = results
+    if "compact_results" in values and not isinstance(values["compact_results"], bool):
+        values.pop("compact_results")
+        bad("'compact_results' must be true or false")
     if "keymap" in values:
         keymap = values.pop("keymap") or {}
         if not isinstance(keymap, dict):

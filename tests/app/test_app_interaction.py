@@ -320,3 +320,30 @@ async def test_the_status_line_names_the_lines_on_screen_and_follows_a_resize(ap
         await settle(pilot)
         await pilot.pause(0.2)
         assert status()[2] == viewer.virtual_size.height != total  # not the old count
+
+
+@run_async
+async def test_compact_results_show_one_line_each_by_key_and_by_setting(corpus):
+    from reader.app.widgets.search_pane import ResultsList
+
+    app = make_app(corpus, restore=False, settings=Settings())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        results = app.query_one(ResultsList)
+        total = len(results.article_ids)
+        assert total >= 5
+        assert results.get_option_at_index(0).prompt.plain.count("\n") >= 1
+        await pilot.press("escape", "l")
+        await settle(pilot)
+        assert results.compact
+        for index in range(total):
+            prompt = results.get_option_at_index(index).prompt
+            assert "\n" not in prompt.plain
+        # Every result of the bundled corpus fits on an 80x24 screen at once.
+        assert results.virtual_size.height <= results.size.height
+        await pilot.press("l")
+        assert not results.compact
+    app = make_app(corpus, restore=False, settings=Settings(compact_results=True))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.query_one(ResultsList).compact

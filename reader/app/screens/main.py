@@ -61,6 +61,7 @@ class MainScreen(Screen[None]):
         box = self.search_pane.query_input
         self.reader.focus_now(box)
         box.select_all()
+        self.search_pane.results_list.set_compact(self.reader.settings.compact_results)
         self.index_bar.show_message("Opening the index…", busy=True)
         self.reader.main_screen_ready()
 

@@ -56,6 +56,15 @@ class ResultsList(ThemedOptionList):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.article_ids: list[str] = []
+        #: One line per result (date and title), to see many at once.
+        self.compact = False
+
+    def set_compact(self, compact: bool) -> None:
+        """One line per result, or title, source and snippet; the place is kept."""
+        if compact != self.compact:
+            self.compact = compact
+            self.set_class(compact, "-compact")
+            self._redraw_keeping_place()
 
     def show_hits(
         self, hits: tuple[SearchHit, ...], keep: str | None = None, more: int = 0
@@ -94,6 +103,8 @@ class ResultsList(ThemedOptionList):
             self.highlighted = self.get_option_index(article_id)
 
     def _prompt(self, hit: SearchHit) -> Text:
+        if self.compact:
+            return self._line(hit)
         # The title keeps the row's colour (the highlight bar's, when highlighted).
         title_style = foreground(self.get_component_rich_style("results-list--title"), colour=False)
         title = Text(hit.title, style=title_style)
@@ -107,6 +118,16 @@ class ResultsList(ThemedOptionList):
             prompt.append("\n")
             prompt.append_text(self._snippet(hit))
         return prompt
+
+    def _line(self, hit: SearchHit) -> Text:
+        """The compact row: the date, then the title, cut with an ellipsis."""
+        meta = foreground(self.get_component_rich_style("results-list--meta"))
+        date = hit.date.isoformat() if hit.date else " " * 10
+        title_style = foreground(self.get_component_rich_style("results-list--title"), colour=False)
+        line = Text.assemble((date, meta), "  ", (hit.title, title_style))
+        line.no_wrap = True
+        line.overflow = "ellipsis"
+        return line
 
     def _snippet(self, hit: SearchHit) -> Text:
         """The first snippet, cut to about SNIPPET_CHARS around its first hit."""
