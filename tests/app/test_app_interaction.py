@@ -347,3 +347,18 @@ async def test_compact_results_show_one_line_each_by_key_and_by_setting(corpus):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert app.query_one(ResultsList).compact
+
+
+@run_async
+async def test_the_command_palette_does_not_blend_the_main_screen_behind_it(app):
+    from textual.command import CommandList, CommandPalette
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.3)
+        palette = app.screen
+        assert isinstance(palette, CommandPalette)
+        # See-through, every frame of the palette composed the whole main screen again.
+        assert palette.styles.background.a == 1
+        assert palette.query_one(CommandList).option_count > 5
