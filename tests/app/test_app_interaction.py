@@ -312,7 +312,7 @@ async def test_the_status_line_names_the_lines_on_screen_and_follows_a_resize(ap
             first, last, total = (int((g or "0").replace(",", "")) for g in found.groups())
             return first, last, total
 
-        first, last, total = status()
+        _first, last, total = status()
         viewer = app.query_one(ArticleViewer)
         assert total == viewer.virtual_size.height
         assert last == total  # at the end, the last line on screen is the last line
@@ -362,3 +362,65 @@ async def test_the_command_palette_does_not_blend_the_main_screen_behind_it(app)
         # See-through, every frame of the palette composed the whole main screen again.
         assert palette.styles.background.a == 1
         assert palette.query_one(CommandList).option_count > 5
+
+
+def _add_highlights(corpus) -> list[str]:
+    """Two highlights with long quotes (whole paragraphs), notes and tags."""
+    from reader.corpus.articles import content_hash, load_path
+    from reader.highlights.store import HighlightStore
+
+    stem = "2021-09-11-taiwan-news-japan-vietnam-defense-agreement"
+    body = load_path(corpus / f"{stem}.md").body
+    paragraphs = [p for p in body.split("\n") if len(p) > 150][:2]
+    assert len(paragraphs) == 2
+    store = HighlightStore()
+    ids = []
+    for n, paragraph in enumerate(paragraphs):
+        start = body.index(paragraph)
+        note = f"Note {n}: " + "a long thought about this passage, " * 4 + "the end."
+        added = store.add_span(
+            stem,
+            body,
+            content_hash(body),
+            start,
+            start + len(paragraph),
+            note=note,
+            tags=("defence", f"t{n}"),
+        )
+        ids.append(added.id)
+    return ids
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+@run_async
+async def test_highlights_view_fits_its_columns_and_shows_the_selected_row_whole(app, size):
+    from textual.widgets import DataTable, Static
+
+    from reader.app.screens.highlights import HighlightsScreen
+
+    ids = _add_highlights(app.corpus)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("escape", "v")
+        await settle(pilot)
+        view = app.screen
+        assert isinstance(view, HighlightsScreen)
+        table = view.query_one(DataTable)
+        labels = [str(column.label) for column in table.columns.values()]
+        assert labels == ["article", "quote", "note", "tags", "state"]
+        # Every column is on screen: nothing to scroll sideways to.
+        assert table.virtual_size.width <= table.size.width
+        await pilot.press("down")
+        await pilot.pause()
+        entry = view.current
+        assert entry.id in ids
+        detail = str(view.query_one("#highlights-detail", Static).render())
+        flat = " ".join(detail.split())
+        assert " ".join(entry.excerpt.quote.split()) in flat
+        assert " ".join(entry.excerpt.note.split()) in flat
+        chosen = entry.id
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("v")
+        await settle(pilot)
+        assert app.screen.current.id == chosen  # the cursor is where it was left
