@@ -41,6 +41,8 @@ class ReadingFlow:
         self.requested_id = article_id
         results = self.app.search.results
         terms = results.terms if results else None
+        if reason != "refresh":
+            self.app.main.viewer.start_loading()  # keys pressed meanwhile wait for it
         self.app.article_worker(article_id, terms, offset, reason, self.app.main.viewer.measure)
 
     def refresh(self) -> None:
@@ -65,6 +67,7 @@ class ReadingFlow:
         app = self.app
         document = event.document
         if document is None:
+            app.main.viewer.stop_loading()
             if self.requested_id == event.article_id:
                 self.requested_id = self.document.id if self.document else None
             if event.reason == "restore":

@@ -424,3 +424,46 @@ async def test_highlights_view_fits_its_columns_and_shows_the_selected_row_whole
         await pilot.press("v")
         await settle(pilot)
         assert app.screen.current.id == chosen  # the cursor is where it was left
+
+
+@run_async
+async def test_keys_pressed_while_an_article_loads_apply_to_it(tmp_path, monkeypatch):
+    from reader.app.widgets.viewer import ArticleViewer
+
+    corpus = tmp_path / "big"
+    corpus.mkdir()
+    (corpus / "a.md").write_text("---\ntitle: Small zebra\ndate: 2021-01-02\n---\n\nA zebra.\n")
+    paragraph = "The zebra herd moved across the plain in the morning light. " * 12
+    (corpus / "b.md").write_text(
+        "---\ntitle: Big zebra\ndate: 2021-01-01\n---\n\n" + (paragraph + "\n\n") * 3000
+    )
+    app = make_app(corpus, restore=False, settings=Settings())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "zebra ")
+        await pilot.press("escape", "s")  # by date: the small article first
+        await settle(pilot)
+        viewer = app.query_one(ArticleViewer)
+        if app.document is None or app.document.id != "a":
+            app.reading.open("a")
+            await settle(pilot)
+        assert app.document.id == "a"
+        # The next result, and its end: G arrives while the article loads (slowly here,
+        # as a 10 MB one does).
+        import time
+
+        from reader.app.backend import CorpusService
+
+        article = CorpusService.article
+
+        def slow_article(service, *args, **kwargs):
+            time.sleep(0.5)
+            return article(service, *args, **kwargs)
+
+        monkeypatch.setattr(CorpusService, "article", slow_article)
+        await pilot.press("right_square_bracket", "G")
+        assert app.document.id == "a"  # still loading: G waits for it
+        await settle(pilot)
+        assert app.document.id == "b"
+        assert viewer.max_scroll_y > 1000
+        assert viewer.scroll_y == viewer.max_scroll_y
