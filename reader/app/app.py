@@ -40,8 +40,8 @@ from reader.app.reading import ReadingFlow
 from reader.app.screens.main import MainScreen
 from reader.app.search_flow import SearchFlow
 from reader.app.session import Session, load_session, save_session
-from reader.app.settings import Settings, SettingsError, config_path, load_settings
-from reader.app.widgets.search_pane import SearchPane
+from reader.app.settings import Settings, config_path, read_settings
+from reader.app.widgets.search_pane import QueryInput, SearchPane
 from reader.app.widgets.viewer import ArticleViewer
 from reader.app.workers import WorkersMixin
 from reader.support.textsafe import one_line
@@ -88,6 +88,7 @@ class ReaderApp(WorkersMixin, App[int]):
         ),
         Binding("e", "toggle_entities", "Entities", id="reader.toggle_entities"),
         Binding("s", "toggle_sort", "Sort", show=False, id="reader.toggle_sort"),
+        Binding("l", "toggle_compact", "Compact results", show=False, id="reader.compact_results"),
         Binding("c", "clear_filters", "Clear filters", show=False, id="reader.clear_filters"),
         Binding("p", "problems", "Index problems", show=False, id="reader.problems"),
         Binding("v", "highlights", "Highlights", id="reader.highlights"),
@@ -106,13 +107,10 @@ class ReaderApp(WorkersMixin, App[int]):
         restore: bool = True,
         prescan: Prescan | None = None,
     ) -> None:
-        self.settings_error: str | None = None
+        #: What is wrong in the settings file, one line each: shown after the first frame.
+        self.settings_problems: list[str] = []
         if settings is None:
-            try:
-                settings = load_settings()
-            except SettingsError as error:
-                self.settings_error = str(error)
-                settings = Settings()
+            settings, self.settings_problems = read_settings()
         self.settings = settings
         super().__init__()
         self.corpus = corpus.expanduser().resolve()
@@ -205,8 +203,31 @@ class ReaderApp(WorkersMixin, App[int]):
         theme = wanted or self.session.theme
         if theme and theme in self.available_themes:
             self.theme = theme
-        if self.settings_error:
-            self.notify(one_line(self.settings_error), title="Settings ignored", severity="error")
+        self.call_after_refresh(self._check_settings)
+
+    def _check_settings(self) -> None:
+        """Say what is wrong in the settings file, every problem with its key; the
+        valid settings are in use. Binding ids are checked here, where all are known."""
+        problems = list(self.settings_problems)
+        keymap = self.settings.keymap
+        if keymap:
+            from reader.app.commands import known_binding_ids
+
+            known = known_binding_ids(self)
+            unknown = sorted(binding_id for binding_id in keymap if binding_id not in known)
+            for binding_id in unknown:
+                problems.append(
+                    f"{config_path()}: keymap: no binding has the id {binding_id!r} "
+                    "(press ? to see the ids)"
+                )
+        if problems:
+            count = len(problems)
+            self.notify(
+                "\n".join(one_line(problem) for problem in problems),
+                title=f"Settings: {count} problem{'s' if count != 1 else ''}; the rest is in use",
+                severity="error",
+                timeout=15,
+            )
 
     def main_screen_ready(self) -> None:
         """The panes are composed and mounted: open the index once the first frame is on
@@ -386,9 +407,13 @@ class ReaderApp(WorkersMixin, App[int]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "focus_query":
-            # A priority binding: "/" is still typed into a text box, and does nothing
-            # over a dialog or a view.
-            return self.screen is self.screen_stack[0] and not isinstance(self.focused, Input)
+            # A priority binding: "/" always means "go to the query box", in it too (it
+            # selects the query, as it does from elsewhere); it is still typed into the
+            # other text boxes, and does nothing over a dialog or a view.
+            focused = self.focused
+            return self.screen is self.screen_stack[0] and (
+                not isinstance(focused, Input) or isinstance(focused, QueryInput)
+            )
         return True
 
     def action_focus_query(self) -> None:
@@ -412,6 +437,11 @@ class ReaderApp(WorkersMixin, App[int]):
 
     def action_toggle_sort(self) -> None:
         self.search.toggle_sort()
+
+    def action_toggle_compact(self) -> None:
+        """One line per result, or title, source and snippet (see ``compact_results``)."""
+        results_list = self.main.search_pane.results_list
+        results_list.set_compact(not results_list.compact)
 
     def action_clear_filters(self) -> None:
         self.search.clear_filters()

@@ -44,6 +44,17 @@ class SearchRequest:
     date_to: dt.date | None = None
     #: ``(agreement name, article ids)``: only the articles that report one agreement.
     record: tuple[str, tuple[str, ...]] | None = None
+    #: The query is still being typed: its last word is searched as a prefix (see
+    #: :func:`reader.search.query.while_typing`); Enter runs it exactly.
+    typing: bool = False
+
+    def search_text(self) -> str | None:
+        """The text to search for: None while an unfinished phrase or bracket is typed."""
+        if not self.typing:
+            return self.query
+        from reader.search.query import while_typing
+
+        return while_typing(self.query)
 
     def filters(self) -> Filters:
         from reader.search.engine import Filters
@@ -213,10 +224,12 @@ class CorpusService:
         from reader.search.engine import search
 
         filters = request.filters()
+        text = request.search_text()
         with self.searching() as searcher:
             return search(
                 searcher,
-                request.query,
+                request.query if text is None else text,
+                suggest_for=request.query,
                 limit=limit or self.results_limit,
                 sort=request.sort,
                 filters=filters,

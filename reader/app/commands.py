@@ -48,6 +48,31 @@ def help_sections(app: ReaderApp) -> list[HelpSection]:
     return sections
 
 
+def known_binding_ids(app: ReaderApp) -> set[str]:
+    """Every binding id a user can remap: the app's, its panes', its screens' and
+    dialogs' (their modules are imported here, after the first frame)."""
+    import importlib
+
+    from textual.dom import DOMNode
+
+    for name in ("confirm", "export", "help", "highlights", "note", "problems"):
+        importlib.import_module(f"reader.app.screens.{name}")
+    ids: set[str] = set()
+    todo: list[type] = [DOMNode]
+    seen: set[type] = set()
+    while todo:
+        cls = todo.pop()
+        if cls in seen:
+            continue
+        seen.add(cls)
+        todo.extend(cls.__subclasses__())
+        if cls.__module__.startswith("reader.") or cls is type(app):
+            for binding in cls.__dict__.get("BINDINGS", ()):
+                if isinstance(binding, Binding) and binding.id:
+                    ids.add(binding.id)
+    return ids
+
+
 def reader_commands(app: ReaderApp) -> Iterator[SystemCommand]:
     """The reader's commands in the palette, after Textual's own."""
     other = "date" if app.search.request.sort == "relevance" else "relevance"
@@ -60,6 +85,11 @@ def reader_commands(app: ReaderApp) -> Iterator[SystemCommand]:
             f"Toggle the colouring of {label.lower()} in the article",
             lambda kind=kind: app.action_toggle_kind(kind),
         )
+    yield SystemCommand(
+        "Compact results",
+        "One line per result, or title and snippet (l)",
+        app.action_toggle_compact,
+    )
     yield SystemCommand("Rebuild index", "Re-read every article", app.action_rebuild)
     yield SystemCommand(
         "Import…",

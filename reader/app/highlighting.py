@@ -45,6 +45,8 @@ class HighlightFlow:
         self.placed: dict[str, Placed] = {}
         #: Deleted highlights, last one last: ``u`` puts them back.
         self.deleted: list[Highlight] = []
+        #: The highlight the view's cursor was last on: the view opens there again.
+        self.view_selected: str | None = None
 
     def placed_in_article(self, placed: Iterable[Placed]) -> None:
         """The highlights of the article just opened."""
@@ -148,11 +150,14 @@ class HighlightFlow:
         if any(isinstance(screen, HighlightsScreen) for screen in app.screen_stack):
             return
 
+        view = HighlightsScreen(app.corpus, select=self.view_selected)
+
         def chosen(result: tuple[str, int] | None) -> None:
+            self.view_selected = view.selected_id
             if result is not None:
                 article_id, offset = result
                 app.reading.open(article_id, offset=offset, reason="highlight")
                 app.focus_now(app.main.viewer)
 
-        app.push_screen(HighlightsScreen(app.corpus), chosen)
+        app.push_screen(view, chosen)
         app.highlights_list_worker()

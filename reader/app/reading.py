@@ -41,6 +41,8 @@ class ReadingFlow:
         self.requested_id = article_id
         results = self.app.search.results
         terms = results.terms if results else None
+        if reason != "refresh":
+            self.app.main.viewer.start_loading()  # keys pressed meanwhile wait for it
         self.app.article_worker(article_id, terms, offset, reason, self.app.main.viewer.measure)
 
     def refresh(self) -> None:
@@ -65,6 +67,7 @@ class ReadingFlow:
         app = self.app
         document = event.document
         if document is None:
+            app.main.viewer.stop_loading()
             if self.requested_id == event.article_id:
                 self.requested_id = self.document.id if self.document else None
             if event.reason == "restore":
@@ -150,6 +153,22 @@ class ReadingFlow:
             app.notify(f"Only http and https links are opened; this one is {shown}", timeout=5)
             return
 
+        if not browser_available():
+            # Over SSH or on a machine with no desktop, "open" would do nothing (or start
+            # a text browser over the app): offer the clipboard instead (OSC 52, which
+            # reaches the user's own terminal, even over SSH).
+            def copy(yes: bool | None) -> None:
+                if yes:
+                    app.copy_to_clipboard(url)
+                    app.notify(
+                        "Link copied to the clipboard (if your terminal allows OSC 52).",
+                        timeout=4,
+                    )
+
+            question = f"No web browser can be opened from here. Copy {url} to the clipboard?"
+            app.push_screen(ConfirmDialog("Open link", question, yes="Copy"), copy)
+            return
+
         def answered(yes: bool | None) -> None:
             if yes:
                 app.open_url(url)
@@ -157,3 +176,28 @@ class ReadingFlow:
         app.push_screen(
             ConfirmDialog("Open link", f"Open {url} in your web browser?", yes="Open"), answered
         )
+
+
+#: Browsers Python's ``webbrowser`` falls back to without a desktop: they run in the
+#: terminal, over the app.
+_TERMINAL_BROWSERS = {"www-browser", "links", "elinks", "lynx", "w3m"}
+
+
+def browser_available() -> bool:
+    """Whether a link can open in a web browser the user sees: not over SSH, not
+    without a desktop, not in a text browser that would take over the terminal."""
+    import os
+    import sys
+    import webbrowser
+
+    if os.environ.get("SSH_CONNECTION") or os.environ.get("SSH_TTY"):
+        return False  # it would open on the remote machine's screen, if anywhere
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        return False
+    try:
+        browser = webbrowser.get()
+    except webbrowser.Error:
+        return False
+    return getattr(browser, "name", "") not in _TERMINAL_BROWSERS

@@ -47,6 +47,8 @@ class SearchFlow:
         self._listed_request: SearchRequest | None = None
         self._list_limit = app.settings.results
         self._more_from: int | None = None
+        #: Enter ran the exact query: open its top result when it answers.
+        self._open_top = False
 
     @property
     def pending(self) -> bool:
@@ -56,11 +58,38 @@ class SearchFlow:
     # -- asking ----------------------------------------------------------------------------------
 
     def change_query(self, text: str) -> None:
-        """The query box holds ``text``: search for it (after the debounce)."""
+        """The query box holds ``text``, being typed: search for it (after the debounce),
+        its last word as a prefix; wait quietly on an unfinished phrase or bracket."""
         if text == self.request.query:
             return
-        self.request = replace(self.request, query=text)
+        self.request = replace(self.request, query=text, typing=True)
+        self._open_top = False
+        if self.request.search_text() is None:
+            if self._timer is not None:
+                self._timer.stop()
+                self._timer = None
+            return
         self.schedule()
+
+    def submit(self) -> bool:
+        """Enter in the query box: the query runs exactly as written.
+
+        True when that is a new search (its top result opens when it answers, or its
+        error shows); False when the results shown already answer it.
+        """
+        typed = self.request
+        if not typed.typing:
+            return False
+        exact = replace(typed, typing=False)
+        self.request = exact
+        shown = self._shown_request
+        if typed.search_text() == typed.query and shown == typed and not self.pending:
+            # The query as typed was searched as written: the list already answers it.
+            self._shown_request = self._listed_request = exact
+            return False
+        self._open_top = True
+        self.now()
+        return True
 
     def schedule(self, delay: float | None = None) -> None:
         """Search for the current request, after ``delay`` seconds (default: the debounce).
@@ -83,7 +112,7 @@ class SearchFlow:
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
-        if not self.app.index_ready:
+        if not self.app.index_ready or self.request.search_text() is None:
             return
         if self.request != self._listed_request:
             # A new question lists one page again.
@@ -171,12 +200,16 @@ class SearchFlow:
         if event.results.total == 0 and not event.request.query and self.app.indexing:
             pane.show_message("Indexing… articles appear here as they are indexed.")
         self.app.reading.results_shown(event.results, previous_terms)
+        if self._open_top:
+            self._open_top = False
+            self.app.main.open_top()
 
     def failed(self, event: msg.SearchFailed) -> None:
         if event.generation != self._generation:
             return
         self._answered()
         if not self._searching:
+            self._open_top = False
             self.app.main.search_pane.show_error(one_line(event.message), event.request.query)
 
     def worker_changed(self, worker: Worker) -> None:

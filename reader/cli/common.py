@@ -23,10 +23,18 @@ class CliError(Exception):
 # -- opening the index -------------------------------------------------------------------------
 
 
+def check_corpus(corpus: Path) -> None:
+    """Raise CliError unless ``corpus`` is a folder, saying what it is instead."""
+    if corpus.is_dir():
+        return
+    if corpus.exists():
+        raise CliError(f"the corpus must be a folder of articles, and {corpus} is a file")
+    raise CliError(f"corpus folder not found: {corpus}")
+
+
 def open_index(corpus: Path, *, rebuild: bool = False, quiet: bool = False):
     """Open the corpus index and bring it up to date, reporting on stderr."""
-    if not corpus.is_dir():
-        raise CliError(f"corpus folder not found: {corpus}")
+    check_corpus(corpus)
     from reader.index.prescan import Prescan
 
     # The folder is scanned on another core while the index's modules are imported.

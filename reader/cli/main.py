@@ -19,7 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from reader import __version__
-from reader.cli.common import EXIT_ERROR, CliError, open_index, rebuilding_when_damaged
+from reader.cli.common import (
+    EXIT_ERROR,
+    CliError,
+    check_corpus,
+    open_index,
+    rebuilding_when_damaged,
+)
 from reader.support.locations import ENV_CORPUS, default_corpus
 
 
@@ -146,8 +152,7 @@ def _fail(args: argparse.Namespace, message: str) -> int:
 
 
 def cmd_app(args: argparse.Namespace, corpus: Path) -> int:
-    if not corpus.is_dir():
-        raise CliError(f"corpus folder not found: {corpus}")
+    check_corpus(corpus)
     try:
         from reader.app import run_app
     except ImportError:
@@ -197,6 +202,11 @@ def cmd_search(args: argparse.Namespace, corpus: Path) -> int:
         date_from=_date_arg(args.date_from, "--from"),
         date_to=_date_arg(args.date_to, "--to"),
     )
+    if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
+        raise CliError(
+            f"--from {filters.date_from.isoformat()} is later than "
+            f"--to {filters.date_to.isoformat()}: no article can be in between"
+        )
     index, _ = open_index(corpus, quiet=args.json)
     if args.agreement:
         import dataclasses
@@ -245,6 +255,10 @@ def cmd_index(args: argparse.Namespace, corpus: Path) -> int:
         from reader.agreements import catalog
 
         catalog.refresh(index)  # so that `reader agreements` is a file read
+    # A file that could not be read was not added (or changed): stderr said why.
+    skipped = _skipped_ids(corpus, report.problems)
+    report.added = [i for i in report.added if i not in skipped]
+    report.changed = [i for i in report.changed if i not in skipped]
     print(report.summary())
     print(f"index folder: {index.root}")
     if report.touched and report.touched <= 20:
@@ -258,6 +272,22 @@ def cmd_index(args: argparse.Namespace, corpus: Path) -> int:
     return 0
 
 
+def _skipped_ids(corpus: Path, problems) -> set[str]:
+    """The article ids of the files that could not be indexed (a file's id is its path
+    in the corpus, with or without its suffix)."""
+    ids: set[str] = set()
+    root = corpus.resolve()
+    for problem in problems:
+        if problem.severity != "error":
+            continue
+        try:
+            relname = Path(problem.path).resolve().relative_to(root).as_posix()
+        except (OSError, ValueError):
+            continue
+        ids.update({relname, relname.rsplit(".", 1)[0]})
+    return ids
+
+
 def cmd_entities(args: argparse.Namespace, corpus: Path) -> int:
     from reader.cli.entities import entities_command
 
@@ -267,8 +297,7 @@ def cmd_entities(args: argparse.Namespace, corpus: Path) -> int:
 def cmd_bench(args: argparse.Namespace, corpus: Path) -> int:
     from reader.bench import run as bench
 
-    if not corpus.is_dir():
-        raise CliError(f"corpus folder not found: {corpus}")
+    check_corpus(corpus)
     if args.queries < 6:
         raise CliError("--queries must be at least 6")
     say = None if args.json else (lambda message: print(f"… {message}", file=sys.stderr))

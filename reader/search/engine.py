@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import time
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from whoosh import query as wq
 from whoosh.collectors import TopCollector
-from whoosh.fields import TEXT
 from whoosh.searching import Searcher
 
 from reader.corpus.articles import derive_title
@@ -37,7 +37,7 @@ from reader.search.snippets import (
     make_snippets,
     query_terms,
 )
-from reader.search.vocabulary import VocabularyCorrector
+from reader.search.vocabulary import best_correction
 
 SortOrder = Literal["relevance", "date"]
 
@@ -121,6 +121,7 @@ def search(
     filters: Filters | None = None,
     snippets: int = 3,
     snippet_hits: int | None = None,
+    suggest_for: str | None = None,
 ) -> SearchResults:
     """Run ``text`` (Whoosh's query language) and return typed results.
 
@@ -130,6 +131,9 @@ def search(
     gets up to ``snippets`` snippets; with ``snippet_hits`` only the first that
     many do (the rest can be filled in later with :func:`fill_snippets`: a screen
     shows the first ones at once).
+    When nothing matches, the did-you-mean is made for ``suggest_for`` (default:
+    ``text``; the app searches a typed query with its last word as a prefix, and
+    corrects the words as typed).
     """
     started = time.perf_counter()
     text = text.strip()
@@ -173,7 +177,10 @@ def search(
         raise index_damaged(error) from None
     suggestion = None
     if total == 0 and text:
-        suggestion = suggest(searcher, text, query)
+        if suggest_for is None or suggest_for.strip() == text:
+            suggestion = suggest(searcher, text, query)
+        elif suggest_for.strip():
+            suggestion = suggest(searcher, suggest_for.strip())
     return SearchResults(
         query=text,
         hits=hits,
@@ -309,21 +316,39 @@ def _make_hit(
 # -- did you mean ------------------------------------------------------------------------------
 
 
+#: A word of the query that a did-you-mean may correct: a plain word (after ``title:``,
+#: ``body:`` or ``text:`` if any), not a field name, a prefix or a fuzzy term.
+_CORRECTABLE = re.compile(
+    r"(?<![\w:*~])((?:(?:title|body|text):)?)([^\W\d_][\w'’]*)(?![\w'’]*[:*~])", re.IGNORECASE
+)
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
+
+
 def suggest(searcher: Searcher, text: str, query: wq.Query | None = None) -> str | None:
-    """A corrected query built from the index vocabulary, or None."""
-    try:
-        query = query if query is not None else parse(text, searcher.schema)
-        reader = searcher.reader()
-        correctors = {
-            name: VocabularyCorrector(reader, name)
-            for name, fieldobj in searcher.schema.items()
-            if isinstance(fieldobj, TEXT)
-        }
-        correction = searcher.correct_query(query, text, correctors=correctors, prefix=1, maxdist=2)
-    except Exception:
-        return None
-    corrected = correction.string
-    if not corrected or corrected.strip().lower() == text.strip().lower():
+    """A corrected query, or None: each word no article has is replaced by the
+    corpus word nearest to it, the most common first (see
+    :func:`reader.search.vocabulary.best_correction`); the corrected query must
+    find articles. ``query`` is kept for callers that parsed ``text`` already."""
+    reader = searcher.reader()
+    outside = _quoted_spans(text)
+    changed = False
+
+    def correct(match: re.Match[str]) -> str:
+        nonlocal changed
+        field, word = match.group(1), match.group(2)
+        if word in _OPERATORS or any(a <= match.start() < b for a, b in outside):
+            return match.group(0)
+        try:
+            better = best_correction(reader, word)
+        except Exception:
+            better = None
+        if better is None:
+            return match.group(0)
+        changed = True
+        return field + (better.capitalize() if word[:1].isupper() else better)
+
+    corrected = _CORRECTABLE.sub(correct, text)
+    if not changed or corrected.strip().lower() == text.strip().lower():
         return None
     try:
         # Re-parse: the corrected words must go through the analyzer (stemming) again.
@@ -337,6 +362,11 @@ def suggest(searcher: Searcher, text: str, query: wq.Query | None = None) -> str
     except Exception:
         return None
     return corrected
+
+
+def _quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Where the ``date:`` values are: their words (``to``) are not misspellings."""
+    return [m.span() for m in re.finditer(r"\bdate:(\[[^\]]*\]?|\S+)", text, re.IGNORECASE)]
 
 
 def stored_entities(stored: dict[str, Any]) -> list[dict[str, Any]]:

@@ -73,6 +73,12 @@ def check(text: str) -> None:
         if name.lower() not in FIELD_ALIASES:
             fields = ", ".join(QUERY_FIELDS)
             raise QueryError(f"unknown field {name!r}: use one of {fields} (or quote the words)")
+        if match.end() == len(outside) or outside[match.end()].isspace():
+            raise QueryError(
+                f"{name}: needs a word right after it, as in {name.lower()}:japan"
+                if name.lower() != "date"
+                else "date: needs a date right after it, as in date:2021-09"
+            )
 
 
 class _TypedFuzzyTermPlugin(qparser.FuzzyTermPlugin):
@@ -190,3 +196,43 @@ def parse(text: str, schema) -> Query:  # type: ignore[no-untyped-def]
             "the query has only very common words (like 'the' or 'and'), which are not indexed"
         )
     return query
+
+
+#: The last word of a query being typed: a plain word (optionally after ``field:``),
+#: at the start or after a space or a bracket.
+_LAST_WORD = re.compile(r"(?:^|(?<=[\s(]))((?:[A-Za-z_]\w*:)?)([^\W_]+)$")
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
+
+
+def while_typing(text: str) -> str | None:
+    """The query to run while ``text`` is still being typed, or None to wait.
+
+    The last word is treated as the start of a word (``gover`` searches
+    ``gover*``), unless a space ends it; a one-letter last word, or an
+    operator, waits for more. An unfinished phrase or bracket waits quietly
+    (``None``): the exact query, and its error if it has one, runs on Enter.
+    Other mistakes (an unknown field) are left in, for the search to explain.
+    """
+    if text.count('"') % 2:
+        return None
+    outside = _strip_quoted(text)
+    if outside.count("(") > outside.count(")") or outside.count("[") > outside.count("]"):
+        return None
+    if not text.strip() or text[-1].isspace():
+        return text
+    if text.endswith(":"):
+        return None  # a field name, its value still to come
+    match = _LAST_WORD.search(text)
+    if match is None:
+        return text
+    field, word = match.group(1), match.group(2)
+    head = text[: match.start()]
+    if field.lower() == "date:":
+        return text  # dates are whole values, not prefixes
+    if word in _OPERATORS or len(word) < 2:
+        # Wait for the next word: search what comes before (nothing yet: wait).
+        rest = head.rstrip()
+        while rest.split() and rest.split()[-1] in _OPERATORS:
+            rest = rest[: rest.rfind(rest.split()[-1])].rstrip()
+        return rest if rest.strip() and not rest.endswith(":") else None
+    return f"{head}{field}{word}*"

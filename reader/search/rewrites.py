@@ -20,7 +20,7 @@ from reader.search.scoring import (
     segment_data,
 )
 from reader.search.snippets import PROSE_FIELDS
-from reader.search.vocabulary import words_within
+from reader.search.vocabulary import vocabulary, words_within
 
 MAX_FUZZY_EXPANSION = 64
 
@@ -61,9 +61,20 @@ def expand_fuzzy(query: wq.Query, reader: Any) -> wq.Query:
         terms = [wq.Term(query.fieldname, w, boost=query.boost) for w in words]
         return wq.Or(terms[:MAX_FUZZY_EXPANSION])
     if type(query) is wq.Prefix:
-        return QuickPrefix(
+        quick = QuickPrefix(
             query.fieldname, query.text, boost=query.boost, constantscore=query.constantscore
         )
+        if query.fieldname not in PROSE_FIELDS:
+            return quick
+        # The postings of the prose fields hold stems: "governm*" matches no stem
+        # ("government" is indexed as "govern"). The words as written that start with
+        # the prefix bring the stems that the prefix alone misses.
+        missed = [
+            wq.Term(query.fieldname, stem, boost=query.boost)
+            for stem in _stems_of_prefix(reader, query.fieldname, query.text)
+            if not stem.startswith(query.text)
+        ]
+        return wq.Or([quick, *missed[:MAX_FUZZY_EXPANSION]]) if missed else quick
     if type(query) in (wq.NumericRange, wq.DateRange) and query.constantscore:
         field = dict(reader.schema.items()).get(query.fieldname)
         if isinstance(field, DATETIME) and field.column_type is not None:
@@ -79,6 +90,25 @@ def expand_fuzzy(query: wq.Query, reader: Any) -> wq.Query:
     if query.is_leaf():
         return query
     return query.apply(lambda child: expand_fuzzy(child, reader))
+
+
+def _stems_of_prefix(reader: Any, fieldname: str, prefix: str) -> list[str]:
+    """The stems of the words as written (the field's spelling vocabulary) that start
+    with ``prefix``; empty when the field keeps no such vocabulary."""
+    try:
+        spellfield = reader.schema[fieldname].spelling_fieldname(fieldname)
+        words = vocabulary(reader, spellfield)
+    except Exception:
+        return []
+    stems: dict[str, None] = {}
+    for pos in range(bisect.bisect_left(words, prefix), len(words)):
+        word = words[pos]
+        if not word.startswith(prefix):
+            break
+        stem = analyze_token(word)
+        if stem is not None:
+            stems[stem] = None
+    return list(stems)
 
 
 # -- fast equivalents of slow Whoosh queries ---------------------------------------------------

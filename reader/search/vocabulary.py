@@ -6,10 +6,7 @@ from __future__ import annotations
 import bisect
 import functools
 import threading
-from collections.abc import Iterator
 from typing import Any
-
-from whoosh.spelling import Corrector
 
 # -- vocabulary: the words of a field, read once per state of the index ------------------------
 
@@ -78,19 +75,47 @@ def _levenshtein_dfa(text: str, maxdist: int, prefix: int) -> Any:
     return levenshtein_automaton(text, maxdist, prefix).to_dfa()
 
 
-class VocabularyCorrector(Corrector):
-    """Whoosh's ReaderCorrector, finding candidates with :func:`words_within`.
+#: The fields whose words a did-you-mean corrects: prose, stemmed, with spelling data.
+_CORRECTED_FIELDS = ("title", "body")
 
-    Whoosh's own compares the misspelt word with every index word that shares
-    its first letter, in Python, on every search that finds nothing.
+
+def best_correction(reader: Any, word: str) -> str | None:
+    """The word of the corpus the user most likely meant by ``word``, or None.
+
+    ``word`` needs correcting only if no article has it. Candidates are the
+    words as written in the articles' titles and bodies within one edit of it,
+    else two (same first letter); the nearest win, and among them the one in
+    the most articles: "minster" is "minister" (in hundreds) before "monster".
     """
+    from reader.index.analysis import analyze_token, fold
 
-    def __init__(self, reader: Any, fieldname: str) -> None:
-        self.reader = reader
-        self.fieldname = fieldname
+    typed = fold(word.lower()) or word.lower()
+    stem = analyze_token(typed)
+    if stem is None or len(typed) < 3:
+        return None  # a stop word or a stub: nothing to correct
 
-    def _suggestions(self, text: str, maxdist: int, prefix: int) -> Iterator[tuple[float, str]]:
-        frequency = self.reader.frequency
-        for word in words_within(self.reader, self.fieldname, text, maxdist, prefix):
-            weight = frequency(self.fieldname, word) or 1
-            yield 0 - (maxdist + (1.0 / weight * 0.5)), word
+    def articles_with(stem_: str) -> int:
+        return sum(int(reader.doc_frequency(f, stem_)) for f in _CORRECTED_FIELDS)
+
+    if articles_with(stem):
+        return None
+    seen: set[str] = {typed}
+    for distance in (1, 2):
+        candidates: set[str] = set()
+        for field in _CORRECTED_FIELDS:
+            try:
+                candidates.update(words_within(reader, field, typed, distance, prefix=1))
+            except Exception:
+                continue
+        ranked = []
+        for candidate in candidates - seen:
+            candidate_stem = analyze_token(candidate)
+            if candidate_stem is None:
+                continue
+            count = articles_with(candidate_stem)
+            if count:
+                ranked.append((-count, candidate))
+        seen |= candidates
+        if ranked:
+            return min(ranked)[1]
+    return None

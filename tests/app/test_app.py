@@ -128,9 +128,13 @@ async def test_no_hits_offers_did_you_mean(app):
 async def test_malformed_query_says_why_and_keeps_results(app):
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
-        await type_query(pilot, "Kishi")
+        await type_query(pilot, "Kishi AND (")
+        # While typing, an unfinished bracket waits quietly; Enter says what is wrong.
+        assert "Query error" not in status_text(app)
         before = list(app.query_one(ResultsList).article_ids)
-        await type_query(pilot, " AND (")
+        assert before
+        await pilot.press("enter")
+        await settle(pilot)
         assert "Query error" in status_text(app)
         assert "never closed" in status_text(app)
         assert app.query_one(ResultsList).article_ids == before
@@ -374,8 +378,11 @@ async def test_untrusted_text_is_shown_as_text(corpus):
     ],
 )
 @run_async
-async def test_article_links_open_only_for_http_and_after_asking(corpus, url, opened):
+async def test_article_links_open_only_for_http_and_after_asking(corpus, url, opened, monkeypatch):
+    from reader.app import reading
     from reader.app.screens.confirm import ConfirmDialog
+
+    monkeypatch.setattr(reading, "browser_available", lambda: True)
 
     (corpus / "linked.md").write_text(
         f"---\ntitle: Linked\nurl: '{url}'\n---\n\nZanzibarian trade talks resumed.\n",
@@ -573,8 +580,9 @@ async def test_keys_typed_during_a_search_are_searched_together(zebra_app, monke
         monkeypatch.setattr(CorpusService, "search", slow_search)
         await pilot.press(*"zebra")
         await settle(pilot)
-        # The first key searched at once; the others waited for it and went together.
-        assert searched[0] == "z" and searched[-1] == "zebra"
+        # The first word searched at once (from two letters: one waits for the next);
+        # the other keys waited for it and went together.
+        assert searched[0] == "ze" and searched[-1] == "zebra"
         assert len(searched) < 5
         assert not overlapped.is_set()
         assert "1 article" in status_text(app)

@@ -218,6 +218,10 @@ async def test_export_dialog_writes_and_asks_before_overwriting(app, tmp_path):
 
         await export_again("n")
         assert written.read_text(encoding="utf-8") == "mine"
+        # "n" comes back to the name, in the dialog as it was.
+        assert isinstance(app.screen, ExportDialog)
+        assert app.focused is app.screen.query_one("#export-path", Input)
+        await pilot.press("escape")
         await export_again("y")
         assert quote in written.read_text(encoding="utf-8")
 

@@ -123,6 +123,8 @@ async def test_query_errors_are_shown_in_full(app, size, query, ending):
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
         await type_query(pilot, query)
+        await pilot.press("enter")  # the exact query: typing may have searched a prefix
+        await settle(pilot)
         assert "Query error" in status_text(app)
         assert status_on_screen(app).endswith(ending)
 

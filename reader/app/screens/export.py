@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -46,7 +46,9 @@ def default_export_path(
 ) -> Path:
     """``~/Documents/reader-export-YYYYMMDD.md`` when ~/Documents exists, else in the
     current folder, else home: the first of them outside the ``corpus`` folder (an
-    export there would be read as an article). The suffix follows the format."""
+    export there would be read as an article). The suffix follows the format. A name
+    taken already (an earlier export that day) gets a number:
+    ``reader-export-YYYYMMDD-2.md``."""
     today = today or dt.date.today()
     home = home or Path.home()
     candidates = [home / "Documents", Path.cwd(), home]
@@ -60,7 +62,13 @@ def default_export_path(
         ),
         candidates[-1],
     )
-    return folder / f"reader-export-{today:%Y%m%d}{SUFFIXES[fmt]}"
+    stem = f"reader-export-{today:%Y%m%d}"
+    path = folder / f"{stem}{SUFFIXES[fmt]}"
+    number = 2
+    while path.exists() and number < 1000:
+        path = folder / f"{stem}-{number}{SUFFIXES[fmt]}"
+        number += 1
+    return path
 
 
 def with_format_suffix(path: str, fmt: str) -> str:
@@ -120,7 +128,8 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
                 id="export-format",
             )
             yield Label("Save to")
-            yield Input(str(self.path), id="export-path")
+            # The cursor at the end, nothing selected: a key edits the name, never replaces it.
+            yield Input(str(self.path), id="export-path", select_on_focus=False)
             yield Static("", id="export-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Export", variant="primary", id="export-run")
@@ -151,4 +160,23 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         path = Path(text).expanduser()
         if not path.is_absolute():
             path = Path.cwd() / path
-        self.dismiss(ExportRequest(fmt, self.choices[key].scope, path))
+        request = ExportRequest(fmt, self.choices[key].scope, path)
+        if not path.exists():
+            self.dismiss(request)
+            return
+        # Asked here, so that "no" comes back to the name, with the dialog as it was.
+        from reader.app.screens.confirm import ConfirmDialog
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.dismiss(replace(request, overwrite=True))
+            else:
+                field = self.query_one("#export-path", Input)
+                self.set_focus(field)
+                field.cursor_position = len(field.value)
+                self.query_one("#export-error", Static).update(
+                    Text("The file exists: change the name, or Enter and y to overwrite it.")
+                )
+
+        question = f"{path} exists. Overwrite it?"
+        self.app.push_screen(ConfirmDialog("File exists", question, yes="Overwrite"), answered)

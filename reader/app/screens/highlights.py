@@ -21,10 +21,26 @@ from reader.support.textsafe import one_line
 if TYPE_CHECKING:
     from reader.export import ArticleInfo, Excerpt, ExcerptSet
 
-#: Characters of a quote or note shown in the table.
-QUOTE_WIDTH = 56
-NOTE_WIDTH = 24
-TITLE_WIDTH = 24
+#: The columns of the table and their share of the width left once the state column
+#: (its longest word) and the tags (up to TAGS_WIDTH) have theirs.
+COLUMN_SHARES = {"article": 0.25, "quote": 0.5, "note": 0.25}
+STATE_WIDTH = len("article gone")
+TAGS_WIDTH = 16
+#: Below this many columns for the text, the notes' column folds into the detail
+#: under the table (which always shows the selected row's full quote and note).
+MIN_COLUMN = 8
+
+
+def column_widths(width: int, longest_tags: int) -> dict[str, int]:
+    """The width of each column of a table ``width`` columns wide (DataTable pads
+    each cell with a column either side, and keeps two for its scrollbar)."""
+    tags = min(TAGS_WIDTH, max(len("tags"), longest_tags))
+    room = max(3 * MIN_COLUMN, width - 2 - 2 * 5 - STATE_WIDTH - tags)
+    widths = {name: max(MIN_COLUMN, int(room * share)) for name, share in COLUMN_SHARES.items()}
+    widths["quote"] += room - sum(widths.values())
+    widths["tags"] = tags
+    widths["state"] = STATE_WIDTH
+    return widths
 
 
 def _clip(text: str, width: int) -> str:
@@ -67,11 +83,16 @@ class HighlightsScreen(ModalScreen[tuple[str, int] | None]):
         what: str
         entry: HighlightEntry
 
-    def __init__(self, corpus: Path | None = None) -> None:
+    def __init__(self, corpus: Path | None = None, select: str | None = None) -> None:
         super().__init__()
         self.corpus = corpus
         self.entries: dict[str, HighlightEntry] = {}
         self.loaded = False
+        #: The highlight the cursor is on (or goes to when the rows come): the app
+        #: opens the view there again next time.
+        self.selected_id = select
+        self._excerpts: ExcerptSet | None = None
+        self._widths: dict[str, int] = {}
 
     def compose(self) -> ComposeResult:
         yield ReaderFooter()  # this dialog's keys, not the main screen's
@@ -82,24 +103,40 @@ class HighlightsScreen(ModalScreen[tuple[str, int] | None]):
             )
             yield Static(Text("Loading highlights…"), id="highlights-summary")
             yield DataTable(id="highlights-table", cursor_type="row", zebra_stripes=True)
+            # The selected highlight in full: its article, whole quote and note.
+            yield Static("", id="highlights-detail")
 
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_column("article", width=TITLE_WIDTH, key="article")
-        table.add_column("quote", width=QUOTE_WIDTH, key="quote")
-        table.add_column("note", width=NOTE_WIDTH, key="note")
-        table.add_column("tags", key="tags")
-        table.add_column("state", key="state")
+    def on_resize(self) -> None:
+        if self._excerpts is not None:
+            self.show(self._excerpts)
+
+    def _set_columns(self, table: DataTable, longest_tags: int) -> None:
+        """Columns that fit the table's width (set again when the width changes)."""
+        width = table.size.width or self.app.size.width - 6
+        widths = column_widths(width, longest_tags)
+        if widths == self._widths:
+            table.clear()
+            return
+        self._widths = widths
+        table.clear(columns=True)
+        for key, column_width in widths.items():
+            table.add_column(key, width=column_width, key=key)
 
     def show(self, excerpts: ExcerptSet) -> None:
         """Fill the table (keeps the cursor on the same highlight, or the same row)."""
+        self._excerpts = excerpts
         table = self.query_one(DataTable)
         keep_row = table.cursor_row
-        keep_id = self.current.id if self.current else None
+        keep_id = self.current.id if self.current else self.selected_id
         self.entries = {}
-        table.clear()
+        rows = list(excerpts.excerpts())
+        longest_tags = max(
+            (len(" ".join(f"#{tag}" for tag in excerpt.tags)) for _, excerpt in rows), default=0
+        )
+        self._set_columns(table, longest_tags)
+        widths = self._widths
         orphans = 0
-        for article, excerpt in excerpts.excerpts():
+        for article, excerpt in rows:
             entry = HighlightEntry(article, excerpt)
             self.entries[entry.id] = entry
             orphans += excerpt.orphaned
@@ -107,10 +144,10 @@ class HighlightsScreen(ModalScreen[tuple[str, int] | None]):
             if not article.available:
                 state = Text("article gone", style="bold")
             table.add_row(
-                Text(_clip(article.display_title, TITLE_WIDTH)),
-                Text(_clip(excerpt.quote, QUOTE_WIDTH)),
-                Text(_clip(excerpt.note, NOTE_WIDTH)),
-                Text(" ".join(f"#{tag}" for tag in excerpt.tags)),
+                Text(_clip(article.display_title, widths["article"])),
+                Text(_clip(excerpt.quote, widths["quote"])),
+                Text(_clip(excerpt.note, widths["note"])),
+                Text(_clip(" ".join(f"#{tag}" for tag in excerpt.tags), widths["tags"])),
                 state,
                 key=entry.id,
             )
@@ -129,6 +166,29 @@ class HighlightsScreen(ModalScreen[tuple[str, int] | None]):
             table.move_cursor(row=table.get_row_index(keep_id))
         elif count:
             table.move_cursor(row=min(keep_row, count - 1))
+        self._show_detail()
+
+    @on(DataTable.RowHighlighted)
+    def _row_highlighted(self) -> None:
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        """The selected highlight's article, full quote and note, under the table."""
+        entry = self.current
+        detail = self.query_one("#highlights-detail", Static)
+        if entry is None:
+            detail.update("")
+            return
+        self.selected_id = entry.id
+        excerpt = entry.excerpt
+        text = Text.assemble((one_line(entry.article.display_title), "bold"), "\n")
+        text.append(f"“{one_line(excerpt.quote)}”", style="italic")
+        if excerpt.note:
+            text.append("\nNote: ", style="bold")
+            text.append(excerpt.note)
+        if excerpt.tags:
+            text.append("\n" + " ".join(f"#{tag}" for tag in excerpt.tags))
+        detail.update(text)
 
     @property
     def current(self) -> HighlightEntry | None:

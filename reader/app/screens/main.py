@@ -61,6 +61,7 @@ class MainScreen(Screen[None]):
         box = self.search_pane.query_input
         self.reader.focus_now(box)
         box.select_all()
+        self.search_pane.results_list.set_compact(self.reader.settings.compact_results)
         self.index_bar.show_message("Opening the index…", busy=True)
         self.reader.main_screen_ready()
 
@@ -117,7 +118,13 @@ class MainScreen(Screen[None]):
         self.reader.search.more(len(self.search_pane.results_list.article_ids))
 
     @on(SearchPane.TopRequested)
-    def _open_top(self) -> None:
+    def _top_requested(self) -> None:
+        # While typing, the last word was a prefix: Enter runs the exact query first.
+        if not self.reader.search.submit():
+            self.open_top()
+
+    def open_top(self) -> None:
+        """Open the top result, if there is one, and read it."""
         results_list = self.search_pane.results_list
         if results_list.article_ids:
             self.reader.reading.open(results_list.article_ids[0])
@@ -144,14 +151,23 @@ class MainScreen(Screen[None]):
         if main.has_class("-narrow") and main.has_class("-entities-toggled"):
             # The entity panel stands in for the search pane at 80 columns: swap back.
             main.remove_class("-entities-toggled")
-        self.reader.focus_now(self.search_pane.query_input)
+        box = self.search_pane.query_input
+        self.reader.focus_now(box)
+        # The query is selected, whether the box had the focus or not: typing replaces it.
+        box.select_all()
 
     # -- the viewer ------------------------------------------------------------------------------
 
     @on(ArticleViewer.PositionChanged)
     def _position_changed(self, event: ArticleViewer.PositionChanged) -> None:
         self.query_one(ViewerStatus).show_position(
-            event.line, event.lines, event.percent, event.target, event.targets, event.target_label
+            event.line,
+            event.lines,
+            event.percent,
+            event.target,
+            event.targets,
+            event.target_label,
+            event.last_line,
         )
 
     @on(ArticleViewer.HighlightRequested)

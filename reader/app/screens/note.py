@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Label, Static, TextArea
 
 from reader.app.widgets.footer import ReaderFooter
 from reader.support.textsafe import one_line
@@ -31,7 +31,12 @@ def parse_tags(text: str) -> tuple[str, ...]:
 
 
 class NoteDialog(ModalScreen[NoteAndTags | None]):
-    """A small form over the app: the quote, a note and tags. Enter saves."""
+    """A small form over the app: the quote, a note (several lines) and tags.
+
+    The note opens with the cursor at its end, nothing selected: the first key
+    adds to it, never replaces it. Enter starts a new line of the note; ctrl+s,
+    or Enter in the tags, saves; Escape cancels and saves nothing.
+    """
 
     #: Focused as the dialog opens, before any key typed after ``a`` is handled (a
     #: deferred ``focus()`` in ``on_mount`` would land after a quick Tab and pull the
@@ -53,14 +58,21 @@ class NoteDialog(ModalScreen[NoteAndTags | None]):
         yield ReaderFooter()  # this dialog's keys, not the main screen's
         with Vertical(id="note-body", classes="dialog") as body:
             body.border_title = "Note and tags"
-            body.border_subtitle = "Enter saves · Escape cancels"
+            body.border_subtitle = "ctrl+s saves · Tab: tags · Escape cancels"
             quote = one_line(self.quote)
             if len(quote) > QUOTE_PREVIEW:
                 quote = quote[: QUOTE_PREVIEW - 1] + "…"
             yield Static(Text(f"“{quote}”"), id="note-quote")
             yield Label("Note")
-            # Notes may hold line breaks (from the command line); one line here.
-            yield Input(self._shown_note, id="note-input", placeholder="A note")
+            yield TextArea(
+                self.note,
+                id="note-input",
+                placeholder="A note (Enter starts a new line)",
+                soft_wrap=True,
+                tab_behavior="focus",
+                show_line_numbers=False,
+                highlight_cursor_line=False,
+            )
             yield Label("Tags")
             yield Input(
                 self._shown_tags,
@@ -69,21 +81,21 @@ class NoteDialog(ModalScreen[NoteAndTags | None]):
             )
 
     @property
-    def _shown_note(self) -> str:
-        return self.note.replace("\n", " ")
-
-    @property
     def _shown_tags(self) -> str:
         return " ".join(self.tags)
+
+    def on_mount(self) -> None:
+        note = self.query_one("#note-input", TextArea)
+        note.move_cursor(note.document.end)
 
     @on(Input.Submitted)
     def action_save(self) -> None:
         """Dismiss with what the user changed; the rest is None (left as it is)."""
-        note = self.query_one("#note-input", Input).value
+        note = self.query_one("#note-input", TextArea).text
         tags = self.query_one("#tags-input", Input).value
         self.dismiss(
             (
-                None if note == self._shown_note else note,
+                None if note == self.note else note,
                 None if tags == self._shown_tags else parse_tags(tags),
             )
         )

@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 
 from reader.app.backend import EntityDetails
 from reader.app.document import ENTITY_KINDS, KIND_LABELS, ArticleDocument, entity_key
+from reader.app.widgets.themed import ThemedOptionList, foreground
 
 _ENTITY = "entity:"
 _ARTICLE = "article:"
@@ -76,7 +77,7 @@ class Legend(Static):
         self.update(text)
 
 
-class EntityList(OptionList):
+class EntityList(ThemedOptionList):
     """The entities of the open article, grouped by type, most mentioned first."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"entity-list--heading", "entity-list--count"}
@@ -100,9 +101,13 @@ class EntityList(OptionList):
         """No entity is selected any more."""
 
     def show_document(self, document: ArticleDocument | None) -> None:
+        self._redraw = lambda: self._show_document(document)
+        self._show_document(document)
+
+    def _show_document(self, document: ArticleDocument | None) -> None:
         options: list[Option | None] = []
-        heading = self.get_component_rich_style("entity-list--heading")
-        count_style = self.get_component_rich_style("entity-list--count")
+        heading = foreground(self.get_component_rich_style("entity-list--heading"))
+        count_style = foreground(self.get_component_rich_style("entity-list--count"))
         if document is not None:
             for kind in ENTITY_KINDS:
                 entities = document.entities_of(kind)
@@ -156,7 +161,7 @@ class EntityList(OptionList):
         self.action_select()
 
 
-class EntityDetailsList(OptionList):
+class EntityDetailsList(ThemedOptionList):
     """Other articles that mention the entity, and the entities that appear beside it."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"entity-details--heading", "entity-details--count"}
@@ -177,8 +182,9 @@ class EntityDetailsList(OptionList):
         """The user closed the details."""
 
     def show_details(self, details: EntityDetails, current: str | None) -> None:
-        heading = self.get_component_rich_style("entity-details--heading")
-        count = self.get_component_rich_style("entity-details--count")
+        self._redraw = lambda: self.show_details(details, current)
+        heading = foreground(self.get_component_rich_style("entity-details--heading"))
+        count = foreground(self.get_component_rich_style("entity-details--count"))
         options: list[Option | None] = [
             Option(Text(f"Articles naming {details.name}", style=heading), disabled=True)
         ]

@@ -35,7 +35,49 @@ class ReaderFooter(Footer):
             return self.FIRST.index(action) if action in self.FIRST else len(self.FIRST)
 
         # A stable sort: every other hint keeps its place.
-        yield from sorted(widgets, key=rank)
+        ordered = sorted(widgets, key=rank)
+        width = self.size.width or self.app.size.width
+        self.compact = width < COMPACT_BELOW or _needed(ordered, compact=False) > width
+        yield from _fitting(ordered, width, self.compact)
 
     def on_resize(self, event: events.Resize) -> None:
-        self.compact = event.size.width < COMPACT_BELOW
+        if event.size.width != getattr(self, "_composed_width", None):
+            self._composed_width = event.size.width
+            # The hints that fit depend on the width: a hint is shown whole or not at all.
+            self.refresh(recompose=True)
+
+
+def _hint_width(widget: object, compact: bool) -> int:
+    """The columns a footer hint takes (see Textual's FooterKey: key and description,
+    padded by a column each unless compact)."""
+    if not isinstance(widget, FooterKey):
+        return 0
+    key, description = len(widget.key_display), len(widget.description)
+    if compact:
+        return key + (description + 1 if description else 0) + 1
+    return key + 2 + (description + 1 if description else 0)
+
+
+def _needed(widgets: list, compact: bool) -> int:
+    return sum(_hint_width(widget, compact) for widget in widgets)
+
+
+def _fitting(widgets: list, width: int, compact: bool) -> list:
+    """The hints that fit whole in ``width`` columns, in order; the command palette's
+    (docked at the right) always, and nothing cut in half beside it (no stray "N",
+    no "x Expor")."""
+    palette = [w for w in widgets if isinstance(w, FooterKey) and w.has_class("-command-palette")]
+    room = width - _needed(palette, compact)
+    kept = []
+    for widget in widgets:
+        if widget in palette:
+            continue
+        if not isinstance(widget, FooterKey):
+            kept.append(widget)
+            continue
+        need = _hint_width(widget, compact)
+        if need > room:
+            break
+        room -= need
+        kept.append(widget)
+    return kept + palette

@@ -15,6 +15,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.app.backend import SearchRequest
+from reader.app.widgets.themed import ThemedOptionList, foreground
 
 if TYPE_CHECKING:
     from reader.search.engine import SearchHit, SearchResults
@@ -40,7 +41,7 @@ class QueryInput(Input):
     ]
 
 
-class ResultsList(OptionList):
+class ResultsList(ThemedOptionList):
     """The articles that match, best (or newest) first."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -55,6 +56,15 @@ class ResultsList(OptionList):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.article_ids: list[str] = []
+        #: One line per result (date and title), to see many at once.
+        self.compact = False
+
+    def set_compact(self, compact: bool) -> None:
+        """One line per result, or title, source and snippet; the place is kept."""
+        if compact != self.compact:
+            self.compact = compact
+            self.set_class(compact, "-compact")
+            self._redraw_keeping_place()
 
     def show_hits(
         self, hits: tuple[SearchHit, ...], keep: str | None = None, more: int = 0
@@ -63,12 +73,16 @@ class ResultsList(OptionList):
 
         ``more`` articles also match: a last row says so, and Enter on it asks for them.
         """
+        self._redraw = lambda: self._show_hits(hits, None, more)
+        self._show_hits(hits, keep, more)
+
+    def _show_hits(self, hits: tuple[SearchHit, ...], keep: str | None, more: int) -> None:
         self.article_ids = [hit.id for hit in hits]
         options: list[Option | None] = []
         for hit in hits:
             options.append(Option(self._prompt(hit), id=hit.id))
         if more > 0:
-            style = self.get_component_rich_style("results-list--meta")
+            style = foreground(self.get_component_rich_style("results-list--meta"))
             row = Text(f"▾ {more:,} more: Enter lists more", style=style)
             options.append(Option(row, id=_MORE))
         self.set_options(options)
@@ -78,6 +92,7 @@ class ResultsList(OptionList):
             self.highlighted = 0
 
     def show_suggestion(self, suggestion: str) -> None:
+        self._redraw = None
         self.article_ids = []
         prompt = Text.assemble("Did you mean ", (suggestion, "bold"), "? (Enter)")
         self.set_options([Option(prompt, id=_SUGGESTION + suggestion)])
@@ -88,16 +103,31 @@ class ResultsList(OptionList):
             self.highlighted = self.get_option_index(article_id)
 
     def _prompt(self, hit: SearchHit) -> Text:
-        title = Text(hit.title, style=self.get_component_rich_style("results-list--title"))
+        if self.compact:
+            return self._line(hit)
+        # The title keeps the row's colour (the highlight bar's, when highlighted).
+        title_style = foreground(self.get_component_rich_style("results-list--title"), colour=False)
+        title = Text(hit.title, style=title_style)
         meta_parts = [p for p in (hit.source, hit.date.isoformat() if hit.date else "") if p]
         meta = Text(
-            " · ".join(meta_parts), style=self.get_component_rich_style("results-list--meta")
+            " · ".join(meta_parts),
+            style=foreground(self.get_component_rich_style("results-list--meta")),
         )
         prompt = Text.assemble(title, "\n", meta)
         if hit.snippets and hit.snippets[0].matches:
             prompt.append("\n")
             prompt.append_text(self._snippet(hit))
         return prompt
+
+    def _line(self, hit: SearchHit) -> Text:
+        """The compact row: the date, then the title, cut with an ellipsis."""
+        meta = foreground(self.get_component_rich_style("results-list--meta"))
+        date = hit.date.isoformat() if hit.date else " " * 10
+        title_style = foreground(self.get_component_rich_style("results-list--title"), colour=False)
+        line = Text.assemble((date, meta), "  ", (hit.title, title_style))
+        line.no_wrap = True
+        line.overflow = "ellipsis"
+        return line
 
     def _snippet(self, hit: SearchHit) -> Text:
         """The first snippet, cut to about SNIPPET_CHARS around its first hit."""
@@ -247,7 +277,7 @@ class SearchPane(Vertical):
     @on(Input.Submitted, "#query")
     def _query_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if self._error_query is not None:
+        if self._error_query is not None and self._error_query == event.value:
             return  # the query cannot run: the error says why, and stays
         if self._suggestion is not None:
             query, suggestion = self._suggestion

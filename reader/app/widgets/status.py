@@ -17,11 +17,21 @@ class ViewerStatus(Static):
     """Where the reader is in the article and which hit or mention is current."""
 
     def show_position(
-        self, line: int, lines: int, percent: int, target: int, targets: int, label: str
+        self,
+        line: int,
+        lines: int,
+        percent: int,
+        target: int,
+        targets: int,
+        label: str,
+        last: int = 0,
     ) -> None:
         text = Text()
         if lines:
-            text.append(f"line {line:,} of {lines:,} · {percent}%")
+            # The lines on screen: at the end of an article the last one is the last line.
+            last = max(line, min(lines, last))
+            shown = f"lines {line:,}–{last:,}" if last > line else f"line {line:,}"
+            text.append(f"{shown} of {lines:,} · {percent}%")
         if targets:
             plural = label + ("s" if targets != 1 else "")
             if target >= 0:

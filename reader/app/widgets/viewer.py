@@ -118,6 +118,8 @@ class ArticleViewer(ScrollView, can_focus=True):
         target: int
         targets: int
         target_label: str
+        #: The last line on screen (``line`` is the first).
+        last_line: int = 0
 
     @dataclass
     class HighlightRequested(Message):
@@ -159,6 +161,11 @@ class ArticleViewer(ScrollView, can_focus=True):
         #: Where a selection being extended started (None: the cursor sentence alone).
         self.selection_anchor: Range | None = None
         self._dragging = False
+        #: An article is loading: the moves asked meanwhile (G, space, ...) wait in
+        #: ``_queued`` and apply to it once it is shown, instead of to the old one.
+        #: (Not Textual's ``loading``, which covers the widget and takes its focus.)
+        self.awaiting_article = False
+        self._queued: list[str] = []
 
     # -- data in ---------------------------------------------------------------------------------
 
@@ -186,6 +193,25 @@ class ArticleViewer(ScrollView, can_focus=True):
         top = self._line_for_offset(offset) if offset else 0
         self.scroll_to(y=top, animate=False, immediate=True, force=True)
         self._post_position()
+        self.stop_loading()
+
+    def start_loading(self) -> None:
+        """An article is on its way: moves wait for it (see :meth:`stop_loading`)."""
+        self.awaiting_article = True
+        self._queued.clear()
+
+    def stop_loading(self) -> None:
+        """The article is shown (or will not come): the moves asked meanwhile apply now."""
+        self.awaiting_article = False
+        queued, self._queued = self._queued, []
+        for move in queued:
+            getattr(self, f"action_{move}")()
+
+    def _wait_for_article(self, move: str) -> bool:
+        """True (and ``move`` queued) while an article loads."""
+        if self.awaiting_article:
+            self._queued.append(move)
+        return self.awaiting_article
 
     def select_entity(self, key: str | None) -> None:
         """Make an entity's mentions the targets (or the query hits when ``key`` is None)."""
@@ -417,10 +443,28 @@ class ArticleViewer(ScrollView, can_focus=True):
         self._refresh_lines()
 
     def action_scroll_home(self) -> None:
-        self.scroll_to(y=0, animate=False, immediate=True, force=True)
+        if not self._wait_for_article("scroll_home"):
+            self.scroll_to(y=0, animate=False, immediate=True, force=True)
 
     def action_scroll_end(self) -> None:
-        self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True, force=True)
+        if not self._wait_for_article("scroll_end"):
+            self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True, force=True)
+
+    def action_page_down(self) -> None:
+        if not self._wait_for_article("page_down"):
+            super().action_page_down()
+
+    def action_page_up(self) -> None:
+        if not self._wait_for_article("page_up"):
+            super().action_page_up()
+
+    def action_scroll_down(self) -> None:
+        if not self._wait_for_article("scroll_down"):
+            super().action_scroll_down()
+
+    def action_scroll_up(self) -> None:
+        if not self._wait_for_article("scroll_up"):
+            super().action_scroll_up()
 
     @property
     def current_target(self) -> Range | None:
@@ -471,6 +515,8 @@ class ArticleViewer(ScrollView, can_focus=True):
                 y=self._line_for_offset(offset), animate=False, immediate=True, force=True
             )
         self.refresh()
+        # The line count changes with the width, though the scroll position may not.
+        self.call_after_refresh(self._post_position)
 
     def _make_header(self, measure: int) -> list[Text]:
         console = self.app.console
@@ -536,12 +582,13 @@ class ArticleViewer(ScrollView, can_focus=True):
         total = self.virtual_size.height
         height = self.scrollable_content_region.height
         line = min(total, int(self.scroll_y) + 1)
+        last = min(total, int(self.scroll_y) + height)
         scrollable = max(1, total - height)
         percent = 100 if total <= height else round(100 * min(1, self.scroll_y / scrollable))
         label = "mention" if self.selected_key else "hit"
         self.post_message(
             self.PositionChanged(
-                self, line, total, percent, self.target_index, len(self.targets), label
+                self, line, total, percent, self.target_index, len(self.targets), label, last
             )
         )
 
