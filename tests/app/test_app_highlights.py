@@ -276,7 +276,7 @@ async def test_a_note_edit_keeps_a_tag_changed_meanwhile_elsewhere(app):
         await settle(pilot)
         assert isinstance(app.screen, NoteDialog)
         HighlightStore().update(made.id, tags=["from-the-cli"])  # another process
-        await pilot.press(*typed("my note"), "enter")
+        await pilot.press(*typed("my note"), "ctrl+s")  # Enter starts a new line in a note
         await settle(pilot)
         (saved,) = HighlightStore().all()
         assert saved.note == "my note" and saved.tags == ("from-the-cli",)
