@@ -125,3 +125,48 @@ def test_load_path_outside_a_corpus(tmp_path):
     assert load_path(path).title == "X"
     with pytest.raises(ArticleError, match="not found"):
         load_path(tmp_path / "missing.md")
+
+
+def _load_in_thread(source, seconds: float = 5.0):
+    """load(source) in a thread, so a load that blocks fails the test instead of hanging it."""
+    import threading
+
+    from reader.corpus.articles import load
+
+    outcome: list[object] = []
+
+    def run() -> None:
+        try:
+            outcome.append(load(source))
+        except Exception as error:  # noqa: BLE001 - the test looks at what came out
+            outcome.append(error)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert outcome, "loading blocked"
+    return outcome[0]
+
+
+def test_a_file_replaced_by_a_fifo_after_the_scan_is_refused_without_blocking(tmp_path):
+    import os
+
+    write(tmp_path, "a.md", "Some text.\n")
+    (source,), _ = scan(tmp_path)
+    (tmp_path / "a.md").unlink()
+    os.mkfifo(tmp_path / "a.md")  # nobody ever writes to it: open() would block for ever
+    outcome = _load_in_thread(source)
+    assert isinstance(outcome, ArticleError)
+    assert "not a regular file" in str(outcome)
+
+
+def test_a_file_replaced_by_a_link_to_a_device_is_refused(tmp_path):
+    import os
+
+    write(tmp_path, "a.md", "Some text.\n")
+    (source,), _ = scan(tmp_path)
+    (tmp_path / "a.md").unlink()
+    os.symlink("/dev/zero", tmp_path / "a.md")
+    outcome = _load_in_thread(source)
+    assert isinstance(outcome, ArticleError)
+    assert "not a regular file" in str(outcome)
