@@ -138,7 +138,7 @@ def _load_in_thread(source, seconds: float = 5.0):
     def run() -> None:
         try:
             outcome.append(load(source))
-        except Exception as error:  # noqa: BLE001 - the test looks at what came out
+        except Exception as error:
             outcome.append(error)
 
     thread = threading.Thread(target=run, daemon=True)
