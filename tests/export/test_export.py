@@ -447,6 +447,49 @@ def test_a_hit_in_an_endless_sentence_gets_a_window_cut_at_words():
     assert body[s:e].startswith("word") and body[s:e].endswith("word")
 
 
+class _CountedMention(dict):
+    """A stored mention that counts how often it is read."""
+
+    reads = 0
+
+    def get(self, key, default=None):
+        _CountedMention.reads += 1
+        return super().get(key, default)
+
+
+def test_passages_export_is_linear_in_passages_and_mentions(monkeypatch):
+    """Each passage found its entity mentions by scanning every mention of the article,
+    and each hit split its whole paragraph into sentences: quadratic in a long article."""
+    from reader.export import model
+    from reader.highlights import boundaries
+    from reader.search.snippets import Terms
+
+    count = 300
+    body = " ".join(f"Hanoi met Kishi number {n} today." for n in range(count)) + "\n"
+    terms = Terms(prose=frozenset(), names=frozenset({"hanoi"}))
+    splits = []
+    real_split = boundaries.sentence_spans_in
+    monkeypatch.setattr(
+        boundaries,
+        "sentence_spans_in",
+        lambda *a, **k: splits.append(1) or real_split(*a, **k),
+    )
+    passages = model.hit_passages(body, terms)
+    assert len(passages) == count
+    assert len(splits) <= 2  # one paragraph: split once
+
+    starts = [i for i in range(len(body)) if body.startswith("Kishi", i)]
+    mentions = [_CountedMention(start=s, end=s + 5, text="Kishi") for s in starts]
+    entities = [{"type": "person", "name": "Nobuo Kishi", "mentions": mentions}]
+    _CountedMention.reads = 0
+    info = ArticleInfo(id="long", title="Long")
+    group = model.hit_excerpts(info, body, passages, entities, terms)
+    assert [len(x.entities) for x in group.excerpts] == [1] * count
+    assert group.excerpts[7].entities[0].start == starts[7]
+    # Every mention read a few times, not once for every passage (count * count).
+    assert _CountedMention.reads <= 10 * count
+
+
 def test_scope_errors(indexed, store):
     with pytest.raises(ex.ExportError, match="need a query"):
         Scope(hits=True)
