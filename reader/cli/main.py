@@ -188,7 +188,10 @@ def cmd_search(args: argparse.Namespace, corpus: Path) -> int:
     if args.json:
         print(json.dumps([h.to_dict() for h in results.hits], ensure_ascii=False, indent=2))
         if results.suggestion:
-            print(f"reader: no results; did you mean: {results.suggestion}", file=sys.stderr)
+            from reader.support.textsafe import one_line
+
+            suggestion = one_line(results.suggestion)
+            print(f"reader: no results; did you mean: {suggestion}", file=sys.stderr)
     else:
         print_results(results)
     return 0
@@ -206,9 +209,11 @@ def _date_arg(value: str | None, flag: str):
 
 
 def cmd_index(args: argparse.Namespace, corpus: Path) -> int:
-    index, report = open_index(corpus, rebuild=args.rebuild)
-    print(report.summary())
-    print(f"index folder: {index.root}")
+    from reader.support.textsafe import one_line
+
+    index, report = open_index(corpus, rebuild=args.rebuild, list_problems=True)
+    print(one_line(report.summary()))
+    print(f"index folder: {one_line(str(index.root))}")
     if report.touched and report.touched <= 20:
         for label, ids in (
             ("added", report.added),
@@ -216,7 +221,7 @@ def cmd_index(args: argparse.Namespace, corpus: Path) -> int:
             ("removed", report.removed),
         ):
             for article_id in ids:
-                print(f"  {label}: {article_id}")
+                print(f"  {label}: {one_line(article_id)}")
     return 0
 
 
