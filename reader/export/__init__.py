@@ -118,13 +118,22 @@ def write_new_file(path: Path, text: str, *, overwrite: bool = False) -> Path:
     a file appeared at ``path`` meanwhile; so an existing file is never replaced.
     """
     path = path.expanduser()
+    if not overwrite and (path.exists() or path.is_symlink()):
+        raise DestinationExists(f"{path} exists; overwrite it with --force")
+    if path.is_symlink():
+        # Replacing a link writes the file it points to (the link stays a link),
+        # the way other tools write through one.
+        try:
+            path = path.resolve()
+        except (OSError, RuntimeError):  # a loop of links
+            raise ExportError(f"{path} is a symbolic link that leads nowhere") from None
+        if path.exists() and not path.is_file():
+            raise ExportError(f"{path} is not a regular file")
     folder = path.parent
     if not folder.is_dir():
         raise ExportError(f"no such folder: {folder}")
     if path.is_dir():
         raise ExportError(f"{path} is a folder")
-    if not overwrite and (path.exists() or path.is_symlink()):
-        raise DestinationExists(f"{path} exists; overwrite it with --force")
     tmp = temp_path(path)
     try:
         with open(tmp, "w", encoding="utf-8", newline="") as handle:

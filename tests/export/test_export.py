@@ -560,6 +560,26 @@ def test_export_to_path_never_overwrites_unless_asked(indexed, store, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.md"]
 
 
+def test_export_with_force_writes_through_a_link(indexed, store, tmp_path):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    real = notes / "real.md"
+    real.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "link.md"
+    link.symlink_to(real)
+    excerpts = collect(indexed, store, Scope())
+    with pytest.raises(DestinationExists):
+        export_to_path(excerpts, link, "markdown", overwrite=False)
+    export_to_path(excerpts, link, "markdown", overwrite=True)
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    assert real.read_text("utf-8").startswith("# Highlights")
+    assert sorted(p.name for p in notes.iterdir()) == ["real.md"]
+    loop = tmp_path / "loop.md"
+    loop.symlink_to(loop)
+    with pytest.raises(ex.ExportError, match="leads nowhere"):
+        export_to_path(excerpts, loop, "markdown", overwrite=True)
+
+
 def test_a_failed_export_leaves_no_file(indexed, store, tmp_path, monkeypatch):
     tmp_path = tmp_path / "out"
     tmp_path.mkdir()
