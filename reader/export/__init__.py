@@ -19,12 +19,15 @@ from pathlib import Path
 from reader.export.model import (
     ArticleExcerpts,
     ArticleInfo,
+    Cancelled,
     Excerpt,
     ExcerptSet,
+    ExportCancelled,
     ExportError,
     Mention,
     Scope,
     article_excerpts,
+    check_cancelled,
     collect,
     collect_from,
     hit_excerpts,
@@ -44,6 +47,7 @@ __all__ = [
     "DestinationExists",
     "Excerpt",
     "ExcerptSet",
+    "ExportCancelled",
     "ExportError",
     "Mention",
     "Scope",
@@ -105,18 +109,26 @@ def export_to_path(
     *,
     overwrite: bool = False,
     path_base: Path | None = None,
+    cancelled: Cancelled | None = None,
 ) -> Path:
     """Render and write ``excerpts`` to ``path``; raises DestinationExists when the
-    file exists and ``overwrite`` is False (asking the user is the app's job)."""
-    return write_new_file(path, render(excerpts, fmt, path_base=path_base), overwrite=overwrite)
+    file exists and ``overwrite`` is False (asking the user is the app's job), and
+    ExportCancelled, with nothing written, when ``cancelled()`` turned true."""
+    text = render(excerpts, fmt, path_base=path_base)
+    return write_new_file(path, text, overwrite=overwrite, cancelled=cancelled)
 
 
-def write_new_file(path: Path, text: str, *, overwrite: bool = False) -> Path:
+def write_new_file(
+    path: Path, text: str, *, overwrite: bool = False, cancelled: Cancelled | None = None
+) -> Path:
     """Write ``text`` to ``path`` through a temp file in the same folder (fsync, rename).
 
     Without ``overwrite`` the final step is a hard link, which fails atomically if
     a file appeared at ``path`` meanwhile; so an existing file is never replaced.
+    ``cancelled`` is asked last before the file appears: an export the user gave up
+    on (or quit during) leaves nothing behind.
     """
+    check_cancelled(cancelled)
     path = path.expanduser()
     if not overwrite and (path.exists() or path.is_symlink()):
         raise DestinationExists(f"{path} exists; overwrite it with --force")
@@ -140,6 +152,7 @@ def write_new_file(path: Path, text: str, *, overwrite: bool = False) -> Path:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
+        check_cancelled(cancelled)
         if overwrite:
             os.replace(tmp, path)
         else:

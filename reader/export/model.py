@@ -36,6 +36,24 @@ class ExportError(Exception):
     """An export that cannot be made; the message is one line for the user."""
 
 
+class ExportCancelled(ExportError):
+    """The export was stopped (the user quit or cancelled it); nothing was written."""
+
+    def __init__(self) -> None:
+        super().__init__("export cancelled")
+
+
+Cancelled = Callable[[], bool]
+#: Passages (or hits) worked between two looks at whether the export was cancelled.
+CHECK_EVERY = 256
+
+
+def check_cancelled(cancelled: Cancelled | None) -> None:
+    """Raise :class:`ExportCancelled` when ``cancelled()`` says so."""
+    if cancelled is not None and cancelled():
+        raise ExportCancelled
+
+
 @dataclass(frozen=True, slots=True)
 class Scope:
     """Which excerpts to export.
@@ -294,7 +312,9 @@ MAX_PASSAGE = 800
 WINDOW = 240
 
 
-def hit_passages(body: str, terms: Terms, limit: int | None = None) -> list[Span]:
+def hit_passages(
+    body: str, terms: Terms, limit: int | None = None, cancelled: Cancelled | None = None
+) -> list[Span]:
     """The passages around the query's hits in ``body``: each hit's whole sentence.
 
     Hits in one sentence make one passage. A sentence longer than
@@ -306,7 +326,9 @@ def hit_passages(body: str, terms: Terms, limit: int | None = None) -> list[Span
 
     sentence_of = _SentenceFinder(body)
     passages: list[list[int]] = []  # start, end, hit count
-    for start, end in match_spans(body, terms):
+    for number, (start, end) in enumerate(match_spans(body, terms)):
+        if number % CHECK_EVERY == 0:
+            check_cancelled(cancelled)
         if passages and start < passages[-1][1]:
             passages[-1][2] += 1
             passages[-1][1] = max(passages[-1][1], end)
@@ -373,6 +395,7 @@ def hit_excerpts(
     passages: Sequence[Span],
     entities: Sequence[dict[str, Any]] = (),
     terms: Terms | None = None,
+    cancelled: Cancelled | None = None,
 ) -> ArticleExcerpts:
     """Keyword-in-context excerpts: one per passage (see :func:`hit_passages`)."""
     from reader.highlights.anchoring import make_anchor
@@ -380,7 +403,9 @@ def hit_excerpts(
     hit_spans = _hit_finder(body, terms)
     mentions = MentionFinder(entities)
     excerpts = []
-    for start, end in passages:
+    for number, (start, end) in enumerate(passages):
+        if number % CHECK_EVERY == 0:
+            check_cancelled(cancelled)
         if not 0 <= start < end <= len(body):
             continue
         anchor = make_anchor(body, start, end, article.content_hash)
@@ -421,8 +446,10 @@ def collect(
     *,
     passages_per_article: int | None = None,
     now: dt.datetime | None = None,
+    cancelled: Cancelled | None = None,
 ) -> ExcerptSet:
-    """Gather the excerpts of ``scope``. Raises ExportError (unknown article, bad query).
+    """Gather the excerpts of ``scope``. Raises ExportError (unknown article, bad query),
+    or :class:`ExportCancelled` soon after ``cancelled()`` turns true.
 
     Reads the index through one searcher of its own, so the whole export sees one
     consistent version of the corpus.
@@ -430,7 +457,12 @@ def collect(
     highlights = store.all() if store is not None and not scope.hits else []
     with index.ix.searcher() as searcher:
         return collect_from(
-            searcher, highlights, scope, passages_per_article=passages_per_article, now=now
+            searcher,
+            highlights,
+            scope,
+            passages_per_article=passages_per_article,
+            now=now,
+            cancelled=cancelled,
         )
 
 
@@ -441,6 +473,7 @@ def collect_from(
     *,
     passages_per_article: int | None = None,
     now: dt.datetime | None = None,
+    cancelled: Cancelled | None = None,
 ) -> ExcerptSet:
     """:func:`collect` on a searcher the caller holds and a list of highlights."""
     from reader.search.engine import stored_entities
@@ -471,14 +504,17 @@ def collect_from(
 
     groups: list[ArticleExcerpts] = []
     for article_id in order:
+        check_cancelled(cancelled)
         stored = stored_of(article_id)
         article = ArticleInfo.from_stored(stored) if stored else ArticleInfo.missing(article_id)
         body = stored.get("body", "") if stored else None
         entities = stored_entities(stored) if stored else []
         if scope.hits:
-            passages = hit_passages(body, terms, passages_per_article) if body and terms else []
+            passages = (
+                hit_passages(body, terms, passages_per_article, cancelled) if body and terms else []
+            )
             if passages:
-                groups.append(hit_excerpts(article, body, passages, entities, terms))
+                groups.append(hit_excerpts(article, body, passages, entities, terms, cancelled))
             continue
         mine = by_article.get(article_id, [])
         if mine:

@@ -580,6 +580,40 @@ def test_export_with_force_writes_through_a_link(indexed, store, tmp_path):
         export_to_path(excerpts, loop, "markdown", overwrite=True)
 
 
+def test_a_cancelled_export_stops_and_writes_nothing(indexed, store, tmp_path):
+    from reader.export import ExportCancelled
+    from reader.export.model import hit_excerpts, hit_passages
+    from reader.search.snippets import Terms
+
+    with pytest.raises(ExportCancelled):
+        collect(indexed, store, Scope(query="Vietnam", hits=True), cancelled=lambda: True)
+    out = tmp_path / "out"
+    out.mkdir()
+    excerpts = collect(indexed, store, Scope(query="Vietnam", hits=True))
+    assert len(excerpts)
+    with pytest.raises(ExportCancelled):
+        export_to_path(excerpts, out / "passages.md", "markdown", cancelled=lambda: True)
+    assert list(out.iterdir()) == []
+    # A long article stops within a few hundred passages of being cancelled.
+    body = "Hanoi said so. " * 5000
+    terms = Terms(prose=frozenset(), names=frozenset({"hanoi"}))
+    asked: list[int] = []
+
+    def cancel_on_second_look() -> bool:
+        asked.append(1)
+        return len(asked) > 1
+
+    with pytest.raises(ExportCancelled):
+        hit_passages(body, terms, cancelled=cancel_on_second_look)
+    passages = hit_passages(body, terms)
+    asked.clear()
+    with pytest.raises(ExportCancelled):
+        hit_excerpts(
+            ArticleInfo(id="x", title="x"), body, passages, cancelled=cancel_on_second_look
+        )
+    assert len(asked) == 2
+
+
 def test_a_failed_export_leaves_no_file(indexed, store, tmp_path, monkeypatch):
     tmp_path = tmp_path / "out"
     tmp_path.mkdir()
