@@ -170,3 +170,22 @@ def test_a_file_replaced_by_a_link_to_a_device_is_refused(tmp_path):
     outcome = _load_in_thread(source)
     assert isinstance(outcome, ArticleError)
     assert "not a regular file" in str(outcome)
+
+
+def test_neutralize_passes_clean_text_through_and_replaces_controls_one_for_one():
+    """Opening a 20 MB article neutralised it with a per-character table (a second);
+    clean text (what the index stores) now comes back as it is, without a copy."""
+    import random
+
+    from reader.support.textsafe import _BLOCK_TABLE, is_clean, neutralize
+
+    clean = "Hanoi and Tokyo signed.\n\tIt is done. Ünïcode too.\n" * 1000
+    assert neutralize(clean) is clean and is_clean(clean)
+    dirty = "a\x1b[2Jb\x07c\x9bd\u202ee\x7f\n\t"
+    assert neutralize(dirty) == "a␛[2Jb␇c\ufffdd\ufffde␡\n\t"
+    rng = random.Random(7)
+    for _ in range(500):
+        text = "".join(chr(rng.randrange(0, 0x2100)) for _ in range(40))
+        assert neutralize(text) == text.translate(_BLOCK_TABLE)
+        assert len(neutralize(text)) == len(text)
+        assert is_clean(text) == (text == text.translate(_BLOCK_TABLE))
