@@ -168,12 +168,18 @@ class CorpusService:
             prescan.close()
 
     def close(self) -> None:
+        """Let go of the index. Never waits long: a worker may hold the searcher for
+        a long export, and the app is quitting (the process ends, it closes too)."""
         self._drop_prescan()
-        with self._lock:
+        if not self._lock.acquire(timeout=0.2):
+            return
+        try:
             if self._searcher is not None:
                 with suppress(Exception):
                     self._searcher.close()
                 self._searcher = None
+        finally:
+            self._lock.release()
         if self._index is not None:
             self._index.close()
 
@@ -246,7 +252,12 @@ class CorpusService:
             companions = co_occurring(searcher, kind, name, limit=15)
         return EntityDetails(kind, name, tuple(articles), tuple(companions))
 
-    def collect(self, highlights: Sequence[Highlight], scope: Scope) -> ExcerptSet:
+    def collect(
+        self,
+        highlights: Sequence[Highlight],
+        scope: Scope,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> ExcerptSet:
         """The excerpts of ``scope``: ``highlights`` placed in the articles' current text.
 
         Raises ``reader.export.ExportError`` with a one-line message.
@@ -254,7 +265,7 @@ class CorpusService:
         from reader.export import collect_from
 
         with self.searching() as searcher:
-            return collect_from(searcher, highlights, scope)
+            return collect_from(searcher, highlights, scope, cancelled=cancelled)
 
     def export(
         self,
@@ -264,14 +275,18 @@ class CorpusService:
         fmt: str,
         *,
         overwrite: bool = False,
+        cancelled: Callable[[], bool] | None = None,
     ) -> tuple[Path, int]:
         """Write the export of ``scope`` to ``path``: the path and the number of excerpts.
 
         Raises ``reader.export.DestinationExists`` when ``path`` exists and
-        ``overwrite`` is False, ``ExportError`` for anything else the user can fix.
+        ``overwrite`` is False, ``ExportError`` for anything else the user can fix,
+        ``ExportCancelled`` (nothing written) once ``cancelled()`` says so.
         """
         from reader.export import export_to_path
 
-        excerpts = self.collect(() if scope.hits else highlights, scope)
-        written = export_to_path(excerpts, path, fmt, overwrite=overwrite, path_base=self.corpus)
+        excerpts = self.collect(() if scope.hits else highlights, scope, cancelled)
+        written = export_to_path(
+            excerpts, path, fmt, overwrite=overwrite, path_base=self.corpus, cancelled=cancelled
+        )
         return written, len(excerpts)

@@ -81,6 +81,9 @@ class WorkersMixin(_Base):
         except IndexUnusable as error:
             self.post_message(msg.IndexFailed(str(error)))
             return
+        except OSError as error:
+            self.post_message(msg.IndexFailed(self._cannot_write(error)))
+            return
         self.post_message(msg.IndexOpened(opened))
         start_resource_tracker()
 
@@ -101,6 +104,9 @@ class WorkersMixin(_Base):
         except IndexUnusable as error:
             self.post_message(msg.IndexFailed(str(error)))
             return
+        except OSError as error:  # a full disk, a read-only cache folder
+            self.post_message(msg.IndexFailed(self._cannot_write(error)))
+            return
         self.post_message(
             msg.IndexUpdated(
                 report.summary(),
@@ -111,6 +117,13 @@ class WorkersMixin(_Base):
                 removed=tuple(report.removed),
             )
         )
+
+    def _cannot_write(self, error: OSError) -> str:
+        """What the command line says of an index it cannot write."""
+        from reader.support.locations import index_dir_for
+
+        folder = index_dir_for(self.service.corpus.expanduser().resolve())
+        return f"cannot write the index in {folder}: {error.strerror or error}"
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False, name="search")
     def search_worker(self, generation: int, request: SearchRequest, limit: int) -> None:
@@ -251,14 +264,23 @@ class WorkersMixin(_Base):
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False, name="export")
     def export_worker(self, request: ExportRequest) -> None:
-        from reader.export import DestinationExists, ExportError
+        from reader.export import DestinationExists, ExportCancelled, ExportError
         from reader.highlights.store import HighlightError
 
+        worker = get_current_worker()
         try:
             highlights = () if request.scope.hits else self.highlight_store.all()
             path, count = self.service.export(
-                highlights, request.scope, request.path, request.fmt, overwrite=request.overwrite
+                highlights,
+                request.scope,
+                request.path,
+                request.fmt,
+                overwrite=request.overwrite,
+                # The app cancels its workers when it quits: the file is then not written.
+                cancelled=lambda: worker.is_cancelled,
             )
+        except ExportCancelled:
+            return
         except DestinationExists:
             self.post_message(msg.ExportNeedsConfirmation(request))
             return
