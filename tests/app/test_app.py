@@ -680,3 +680,70 @@ async def test_the_first_update_uses_the_scan_started_before_the_app(tmp_path):
         assert [hit.id for hit in app.results.hits] == ["a"]
         await pilot.press("escape", "q")
     assert given.closed == 0  # collected: nothing was left to stop
+
+
+# -- issue 15: big problem lists, a full cache -------------------------------------------------
+
+
+@run_async
+async def test_the_problems_view_lists_a_screenful_of_a_huge_list_at_once(corpus):
+    from reader.app.screens.problems import MAX_ROWS
+    from reader.corpus.articles import Problem
+
+    app = make_app(corpus, restore=False, settings=Settings())
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        many = MAX_ROWS * 3
+        app.problems = [
+            Problem(corpus / f"empty-{n:06d}.md", "the file is empty") for n in range(many)
+        ]
+        await pilot.press("escape", "p")
+        await settle(pilot)
+        assert isinstance(app.screen, ProblemsScreen)
+        table = app.screen.query_one("DataTable")
+        assert table.row_count == MAX_ROWS
+        summary = str(app.screen.query_one("#problems-summary").render())
+        assert f"{many:,} files" in summary and "reader index" in summary
+
+
+@run_async
+async def test_the_problems_view_says_when_the_check_is_still_running(corpus, monkeypatch):
+    import threading
+
+    release = threading.Event()
+    update = CorpusService.update
+
+    def slow_update(service, *args, **kwargs):
+        release.wait(20)
+        return update(service, *args, **kwargs)
+
+    monkeypatch.setattr(CorpusService, "update", slow_update)
+    app = make_app(corpus, restore=False, settings=Settings())
+    try:
+        async with app.run_test(size=(140, 40)) as pilot:
+            for _ in range(100):
+                await pilot.pause(0.05)
+                if app.index_ready:
+                    break
+            await pilot.press("escape", "p")
+            await pilot.pause(0.1)
+            assert isinstance(app.screen, ProblemsScreen)
+            summary = str(app.screen.query_one("#problems-summary").render())
+            assert "No problems" not in summary and "checking" in summary.lower()
+            release.set()
+    finally:
+        release.set()
+
+
+@run_async
+async def test_a_full_cache_says_what_is_wrong(corpus, monkeypatch):
+    def full(service, *args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(CorpusService, "update", full)
+    app = make_app(corpus, restore=False, settings=Settings())
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        messages = " ".join(n.message for n in app._notifications)
+        assert "No space left on device" in messages and "cannot write the index" in messages
+        assert "OSError" not in messages and "went wrong" not in messages
