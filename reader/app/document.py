@@ -128,7 +128,8 @@ class ArticleDocument:
 def build_spans(hits: Iterable[Range], entities: Iterable[Entity]) -> list[Span]:
     spans = [Span(s, e, "hit") for s, e in hits]
     for entity in entities:
-        spans.extend(Span(s, e, entity.kind, entity.key) for s, e in entity.mentions)
+        kind, key = entity.kind, entity.key  # once: a 20 MB article has 350,000 mentions
+        spans.extend(Span(s, e, kind, key) for s, e in entity.mentions)
     return spans
 
 
