@@ -214,8 +214,15 @@ class CorpusService:
         with self.searching() as searcher:
             return fill_snippets(searcher, results, start, stop=stop)
 
-    def article(self, article_id: str, terms: Any = None) -> ArticleDocument | None:
-        """The article ready for the viewer, with the hits of ``terms`` marked."""
+    def article(
+        self, article_id: str, terms: Any = None, preview: int | None = None
+    ) -> ArticleDocument | None:
+        """The article ready for the viewer, with the hits of ``terms`` marked.
+
+        With ``preview``, a body longer than that is cut after about that many
+        characters (at a line end) and comes without entities, ``partial``: what a
+        screen shows of a 20 MB article, ready in a fraction of the whole.
+        """
         from reader.corpus.articles import derive_title
         from reader.search.engine import stored_entities
         from reader.search.snippets import match_spans
@@ -227,7 +234,12 @@ class CorpusService:
             return None
         # The index stores neutralised text; neutralising again is one cheap pass
         # that keeps the viewer safe even from an index written by older code.
-        body = neutralize(stored.get("body") or "")
+        body = stored.get("body") or ""
+        partial = preview is not None and len(body) > preview
+        if partial:
+            cut = body.rfind("\n", preview // 2, preview)
+            body = body[: cut + 1 if cut != -1 else preview]
+        body = neutralize(body)
         hits = tuple(match_spans(body, terms)) if terms else ()
         date = stored.get("date")
         return ArticleDocument(
@@ -241,7 +253,8 @@ class CorpusService:
             url=one_line(stored.get("url") or ""),
             content_hash=str(stored.get("content_hash") or ""),
             hits=hits,
-            entities=entities_from_stored(stored_entities(stored), len(body)),
+            entities=() if partial else entities_from_stored(stored_entities(stored), len(body)),
+            partial=partial,
         )
 
     def entity_details(self, kind: str, name: str) -> EntityDetails:

@@ -74,6 +74,8 @@ class ArticleDocument:
     content_hash: str = ""
     hits: tuple[Range, ...] = ()
     entities: tuple[Entity, ...] = ()
+    #: Only the beginning of the body (a preview of a long article, no entities).
+    partial: bool = False
     spans: list[Span] = field(default_factory=list)
     _starts: list[int] = field(default_factory=list, repr=False)
     _longest: int = field(default=0, repr=False)

@@ -82,10 +82,20 @@ class ReadingFlow:
             return
         main = app.main
         viewer = main.viewer
+        shown = self.document
+        # The whole of an article whose first part is on screen: stay where the reader is.
+        completing = (
+            not event.partial
+            and shown is not None
+            and shown.partial
+            and shown.id == document.id
+            and viewer.document is shown
+        )
         selected = viewer.selected_key if event.reason == "refresh" else None
+        offset = viewer.top_offset if completing else event.offset
         self.document = document
         app.highlighting.placed_in_article(event.highlights)
-        viewer.show(document, offset=event.offset, wrapped=event.wrapped)
+        viewer.show(document, offset=offset, wrapped=event.wrapped)
         orphans = sum(p.orphaned for p in event.highlights)
         if orphans and event.reason != "refresh":
             app.notify(

@@ -38,6 +38,9 @@ else:
 FIRST_PAGE = 12
 #: Snippets made between two checks that a newer search has not cancelled this one.
 SNIPPET_CHUNK = 10
+#: A longer article is shown in two steps: about this much of it at once (well past
+#: a screenful, in milliseconds), then the whole with its entities (seconds at 20 MB).
+PREVIEW_CHARS = 200_000
 
 
 def highlight_ranges(placed: Iterable[Placed]) -> list[tuple[int, int, str]]:
@@ -156,6 +159,16 @@ class WorkersMixin(_Base):
         self, article_id: str, terms: Any, offset: int, reason: str, measure: int
     ) -> None:
         worker = get_current_worker()
+        if reason != "refresh":
+            # A long article: its first screenfuls at once, the rest when ready.
+            preview = self.service.article(article_id, terms, preview=PREVIEW_CHARS)
+            if preview is not None and preview.partial and offset < len(preview.body):
+                wrapped = WrappedBody(preview.body, measure)
+                if worker.is_cancelled:
+                    return
+                self.post_message(
+                    msg.ArticleLoaded(article_id, preview, offset, reason, wrapped, partial=True)
+                )
         document = self.service.article(article_id, terms)
         # Wrap here, not on the event loop: megabytes take a noticeable moment.
         wrapped = WrappedBody(document.body, measure) if document is not None else None
