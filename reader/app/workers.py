@@ -19,7 +19,7 @@ from textual.worker import get_current_worker
 
 from reader.app import messages as msg
 from reader.app.backend import CorpusService, ExportRequest, SearchRequest
-from reader.app.document import ArticleDocument, WrappedBody
+from reader.app.document import ArticleDocument, Span, WrappedBody
 from reader.app.processes import start_resource_tracker
 
 if TYPE_CHECKING:
@@ -159,7 +159,9 @@ class WorkersMixin(_Base):
         self, article_id: str, terms: Any, offset: int, reason: str, measure: int
     ) -> None:
         worker = get_current_worker()
-        if reason != "refresh":
+        if reason == "hits" and self._mark_hits(article_id, terms, offset, worker):
+            return
+        if reason not in ("refresh", "hits"):
             # A long article: its first screenfuls at once, the rest when ready.
             preview = self.service.article(article_id, terms, preview=PREVIEW_CHARS)
             if preview is not None and preview.partial and offset < len(preview.body):
@@ -180,6 +182,29 @@ class WorkersMixin(_Base):
             self.post_message(
                 msg.ArticleLoaded(article_id, document, offset, reason, wrapped, placed or ())
             )
+
+    def _mark_hits(self, article_id: str, terms: Any, offset: int, worker: Any) -> bool:
+        """The open article with the hits of ``terms`` in place of the old ones: its
+        text, entities, highlights and wrapping kept. False when it is not open."""
+        from dataclasses import replace as copy
+
+        from reader.search.snippets import match_spans
+
+        shown = self.reading.document
+        viewer = self.main.viewer
+        wrapped = viewer._wrapped
+        if shown is None or shown.id != article_id or shown.partial or wrapped is None:
+            return False
+        hits = tuple(match_spans(shown.body, terms)) if terms else ()
+        kept = [span for span in shown.spans if span.kind != "hit"]
+        kept.extend(Span(start, end, "hit") for start, end in hits)
+        document = copy(shown, hits=hits, spans=kept)
+        if not worker.is_cancelled:
+            placed = tuple(self.highlighting.placed.values())
+            self.post_message(
+                msg.ArticleLoaded(article_id, document, offset, "hits", wrapped, placed)
+            )
+        return True
 
     def _placed(self, document: ArticleDocument, reanchor: bool = False) -> tuple | None:
         """The highlights of ``document``, placed in its text; None when unreadable.
