@@ -458,7 +458,8 @@ class ReaderApp(WorkersMixin, App[int]):
     def action_problems(self) -> None:
         from reader.app.screens.problems import ProblemsScreen  # only when asked: startup
 
-        self.push_screen(ProblemsScreen(self.problems, self.corpus))
+        checking = self.indexing or not self.index_ready
+        self.push_screen(ProblemsScreen(self.problems, self.corpus, checking=checking))
 
     def action_help(self) -> None:
         from reader.app.screens.help import HelpScreen

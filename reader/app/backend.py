@@ -204,12 +204,18 @@ class CorpusService:
             prescan.close()
 
     def close(self) -> None:
+        """Let go of the index. Never waits long: a worker may hold the searcher for
+        a long export, and the app is quitting (the process ends, it closes too)."""
         self._drop_prescan()
-        with self._lock:
+        if not self._lock.acquire(timeout=0.2):
+            return
+        try:
             if self._searcher is not None:
                 with suppress(Exception):
                     self._searcher.close()
                 self._searcher = None
+        finally:
+            self._lock.release()
         if self._index is not None:
             self._index.close()
 
@@ -246,8 +252,15 @@ class CorpusService:
         with self.searching() as searcher:
             return fill_snippets(searcher, results, start, stop=stop)
 
-    def article(self, article_id: str, terms: Any = None) -> ArticleDocument | None:
-        """The article ready for the viewer, with the hits of ``terms`` marked."""
+    def article(
+        self, article_id: str, terms: Any = None, preview: int | None = None
+    ) -> ArticleDocument | None:
+        """The article ready for the viewer, with the hits of ``terms`` marked.
+
+        With ``preview``, a body longer than that is cut after about that many
+        characters (at a line end) and comes without entities, ``partial``: what a
+        screen shows of a 20 MB article, ready in a fraction of the whole.
+        """
         from reader.corpus.articles import derive_title
         from reader.search.engine import stored_entities
         from reader.search.snippets import match_spans
@@ -259,7 +272,12 @@ class CorpusService:
             return None
         # The index stores neutralised text; neutralising again is one cheap pass
         # that keeps the viewer safe even from an index written by older code.
-        body = neutralize(stored.get("body") or "")
+        body = stored.get("body") or ""
+        partial = preview is not None and len(body) > preview
+        if partial:
+            cut = body.rfind("\n", preview // 2, preview)
+            body = body[: cut + 1 if cut != -1 else preview]
+        body = neutralize(body)
         hits = tuple(match_spans(body, terms)) if terms else ()
         date = stored.get("date")
         return ArticleDocument(
@@ -273,7 +291,8 @@ class CorpusService:
             url=one_line(stored.get("url") or ""),
             content_hash=str(stored.get("content_hash") or ""),
             hits=hits,
-            entities=entities_from_stored(stored_entities(stored), len(body)),
+            entities=() if partial else entities_from_stored(stored_entities(stored), len(body)),
+            partial=partial,
         )
 
     def agreement_record(self, article_id: str, name: str) -> AgreementView | None:
@@ -329,7 +348,12 @@ class CorpusService:
 
         return corpus_key(self.corpus)
 
-    def collect(self, highlights: Sequence[Highlight], scope: Scope) -> ExcerptSet:
+    def collect(
+        self,
+        highlights: Sequence[Highlight],
+        scope: Scope,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> ExcerptSet:
         """The excerpts of ``scope``: ``highlights`` placed in the articles' current text.
 
         Raises ``reader.export.ExportError`` with a one-line message.
@@ -337,7 +361,9 @@ class CorpusService:
         from reader.export import collect_from
 
         with self.searching() as searcher:
-            return collect_from(searcher, highlights, scope, corpus=self.corpus_key)
+            return collect_from(
+                searcher, highlights, scope, corpus=self.corpus_key, cancelled=cancelled
+            )
 
     def export(
         self,
@@ -347,14 +373,18 @@ class CorpusService:
         fmt: str,
         *,
         overwrite: bool = False,
+        cancelled: Callable[[], bool] | None = None,
     ) -> tuple[Path, int]:
         """Write the export of ``scope`` to ``path``: the path and the number of excerpts.
 
         Raises ``reader.export.DestinationExists`` when ``path`` exists and
-        ``overwrite`` is False, ``ExportError`` for anything else the user can fix.
+        ``overwrite`` is False, ``ExportError`` for anything else the user can fix,
+        ``ExportCancelled`` (nothing written) once ``cancelled()`` says so.
         """
         from reader.export import export_to_path
 
-        excerpts = self.collect(() if scope.hits else highlights, scope)
-        written = export_to_path(excerpts, path, fmt, overwrite=overwrite, path_base=self.corpus)
+        excerpts = self.collect(() if scope.hits else highlights, scope, cancelled)
+        written = export_to_path(
+            excerpts, path, fmt, overwrite=overwrite, path_base=self.corpus, cancelled=cancelled
+        )
         return written, len(excerpts)

@@ -116,6 +116,8 @@ class ArticleLoaded(Message):
     wrapped: WrappedBody | None = None
     #: The article's highlights, placed in its current text (orphans included).
     highlights: tuple[Placed, ...] = ()
+    #: The first screenfuls of a long article, shown while the rest is prepared.
+    partial: bool = False
 
 
 @dataclass

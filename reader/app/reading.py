@@ -45,10 +45,16 @@ class ReadingFlow:
             self.app.main.viewer.start_loading()  # keys pressed meanwhile wait for it
         self.app.article_worker(article_id, terms, offset, reason, self.app.main.viewer.measure)
 
-    def refresh(self) -> None:
-        """Load the open article again, where the reader is (its text or terms changed)."""
+    def refresh(self, hits_only: bool = False) -> None:
+        """Load the open article again, where the reader is (its text or terms changed).
+
+        ``hits_only``: only the query changed; the text, entities and wrapping of the
+        open article are kept and only its hits are found again (reloading a 20 MB
+        article at every keystroke of a query cost seconds each).
+        """
         if self.document is not None:
-            self.open(self.document.id, offset=self.app.main.viewer.top_offset, reason="refresh")
+            reason = "hits" if hits_only and not self.document.partial else "refresh"
+            self.open(self.document.id, offset=self.app.main.viewer.top_offset, reason=reason)
 
     def results_shown(self, results: SearchResults, previous_terms: object) -> None:
         """New results are listed: restore the last session's article, open the top
@@ -61,7 +67,7 @@ class ReadingFlow:
             self.open(results.hits[0].id, reason="first")
         elif self.document is not None and results.terms != previous_terms:
             # The query changed: mark its hits in the open article, in place.
-            self.refresh()
+            self.refresh(hits_only=True)
 
     def loaded(self, event: msg.ArticleLoaded) -> None:
         app = self.app
@@ -80,17 +86,27 @@ class ReadingFlow:
                 )
                 self._opened_first = False  # open the top result instead
                 app.search.now()
-            elif event.reason != "refresh":
+            elif event.reason not in ("refresh", "hits"):
                 app.notify("That article is no longer in the index.", severity="warning")
             return
         main = app.main
         viewer = main.viewer
-        selected = viewer.selected_key if event.reason == "refresh" else None
+        shown = self.document
+        # The whole of an article whose first part is on screen: stay where the reader is.
+        completing = (
+            not event.partial
+            and shown is not None
+            and shown.partial
+            and shown.id == document.id
+            and viewer.document is shown
+        )
+        selected = viewer.selected_key if event.reason in ("refresh", "hits") else None
+        offset = viewer.top_offset if completing else event.offset
         self.document = document
         app.highlighting.placed_in_article(event.highlights)
-        viewer.show(document, offset=event.offset, wrapped=event.wrapped)
+        viewer.show(document, offset=offset, wrapped=event.wrapped)
         orphans = sum(p.orphaned for p in event.highlights)
-        if orphans and event.reason != "refresh":
+        if orphans and event.reason not in ("refresh", "hits"):
             app.notify(
                 f"{orphans} highlight{'s' if orphans != 1 else ''} of this article "
                 "could not be found in its current text; press v to see "
@@ -102,7 +118,7 @@ class ReadingFlow:
             viewer.select_entity(selected)
         else:
             main.entity_panel.show_document(document)
-        if event.reason != "refresh":
+        if event.reason not in ("refresh", "hits"):
             main.search_pane.results_list.highlight_article(document.id)
 
     def index_updated(self, changed: tuple[str, ...], removed: tuple[str, ...]) -> None:

@@ -53,6 +53,10 @@ class Settings:
     keymap: dict[str, str] = field(default_factory=dict)
 
 
+#: A config file is a few lines; anything bigger is not one.
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
 def config_path() -> Path:
     return config_dir() / CONFIG_NAME
 
@@ -68,13 +72,18 @@ def load_settings(path: Path | None = None) -> Settings:
 
 def read_settings(path: Path | None = None) -> tuple[Settings, list[str]]:
     """The settings, every valid one kept, and one line per problem (naming its key)."""
+    from reader.support.regular import read_regular
+
     path = path or config_path()
     try:
-        text = path.read_text(encoding="utf-8")
+        # A FIFO left the app blank and a link to /dev/zero read gigabytes.
+        text = read_regular(path, MAX_CONFIG_BYTES).decode("utf-8")
     except FileNotFoundError:
         return Settings(), []
     except OSError as error:
-        return Settings(), [f"{path}: cannot read ({error.strerror})"]
+        return Settings(), [f"{path}: cannot read ({error.strerror or error})"]
+    except UnicodeDecodeError:
+        return Settings(), [f"{path}: not UTF-8 text"]
     import yaml  # only when there is a file: it is a noticeable part of startup
 
     try:

@@ -19,7 +19,7 @@ from textual.worker import get_current_worker
 
 from reader.app import messages as msg
 from reader.app.backend import CorpusService, ExportRequest, SearchRequest
-from reader.app.document import ArticleDocument, WrappedBody
+from reader.app.document import ArticleDocument, Span, WrappedBody
 from reader.app.processes import start_resource_tracker
 
 if TYPE_CHECKING:
@@ -38,6 +38,9 @@ else:
 FIRST_PAGE = 12
 #: Snippets made between two checks that a newer search has not cancelled this one.
 SNIPPET_CHUNK = 10
+#: A longer article is shown in two steps: about this much of it at once (well past
+#: a screenful, in milliseconds), then the whole with its entities (seconds at 20 MB).
+PREVIEW_CHARS = 200_000
 
 
 def highlight_ranges(placed: Iterable[Placed]) -> list[tuple[int, int, str]]:
@@ -81,6 +84,9 @@ class WorkersMixin(_Base):
         except IndexUnusable as error:
             self.post_message(msg.IndexFailed(str(error)))
             return
+        except OSError as error:
+            self.post_message(msg.IndexFailed(self._cannot_write(error)))
+            return
         self.post_message(msg.IndexOpened(opened))
         start_resource_tracker()
 
@@ -101,6 +107,9 @@ class WorkersMixin(_Base):
         except IndexUnusable as error:
             self.post_message(msg.IndexFailed(str(error)))
             return
+        except OSError as error:  # a full disk, a read-only cache folder
+            self.post_message(msg.IndexFailed(self._cannot_write(error)))
+            return
         self.post_message(
             msg.IndexUpdated(
                 report.summary(),
@@ -113,6 +122,13 @@ class WorkersMixin(_Base):
                 removed=tuple(report.removed),
             )
         )
+
+    def _cannot_write(self, error: OSError) -> str:
+        """What the command line says of an index it cannot write."""
+        from reader.support.locations import index_dir_for
+
+        folder = index_dir_for(self.service.corpus.expanduser().resolve())
+        return f"cannot write the index in {folder}: {error.strerror or error}"
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False, name="search")
     def search_worker(self, generation: int, request: SearchRequest, limit: int) -> None:
@@ -151,6 +167,18 @@ class WorkersMixin(_Base):
         self, article_id: str, terms: Any, offset: int, reason: str, measure: int
     ) -> None:
         worker = get_current_worker()
+        if reason == "hits" and self._mark_hits(article_id, terms, offset, worker):
+            return
+        if reason not in ("refresh", "hits"):
+            # A long article: its first screenfuls at once, the rest when ready.
+            preview = self.service.article(article_id, terms, preview=PREVIEW_CHARS)
+            if preview is not None and preview.partial and offset < len(preview.body):
+                wrapped = WrappedBody(preview.body, measure)
+                if worker.is_cancelled:
+                    return
+                self.post_message(
+                    msg.ArticleLoaded(article_id, preview, offset, reason, wrapped, partial=True)
+                )
         document = self.service.article(article_id, terms)
         # Wrap here, not on the event loop: megabytes take a noticeable moment.
         wrapped = WrappedBody(document.body, measure) if document is not None else None
@@ -162,6 +190,29 @@ class WorkersMixin(_Base):
             self.post_message(
                 msg.ArticleLoaded(article_id, document, offset, reason, wrapped, placed or ())
             )
+
+    def _mark_hits(self, article_id: str, terms: Any, offset: int, worker: Any) -> bool:
+        """The open article with the hits of ``terms`` in place of the old ones: its
+        text, entities, highlights and wrapping kept. False when it is not open."""
+        from dataclasses import replace as copy
+
+        from reader.search.snippets import match_spans
+
+        shown = self.reading.document
+        viewer = self.main.viewer
+        wrapped = viewer._wrapped
+        if shown is None or shown.id != article_id or shown.partial or wrapped is None:
+            return False
+        hits = tuple(match_spans(shown.body, terms)) if terms else ()
+        kept = [span for span in shown.spans if span.kind != "hit"]
+        kept.extend(Span(start, end, "hit") for start, end in hits)
+        document = copy(shown, hits=hits, spans=kept)
+        if not worker.is_cancelled:
+            placed = tuple(self.highlighting.placed.values())
+            self.post_message(
+                msg.ArticleLoaded(article_id, document, offset, "hits", wrapped, placed)
+            )
+        return True
 
     def _placed(self, document: ArticleDocument, reanchor: bool = False) -> tuple | None:
         """The highlights of ``document``, placed in its text; None when unreadable.
@@ -280,16 +331,25 @@ class WorkersMixin(_Base):
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False, name="export")
     def export_worker(self, request: ExportRequest) -> None:
-        from reader.export import DestinationExists, ExportError
+        from reader.export import DestinationExists, ExportCancelled, ExportError
         from reader.highlights.store import HighlightError
 
+        worker = get_current_worker()
         try:
             highlights = (
                 () if request.scope.hits else self.highlight_store.all(self.service.corpus_key)
             )
             path, count = self.service.export(
-                highlights, request.scope, request.path, request.fmt, overwrite=request.overwrite
+                highlights,
+                request.scope,
+                request.path,
+                request.fmt,
+                overwrite=request.overwrite,
+                # The app cancels its workers when it quits: the file is then not written.
+                cancelled=lambda: worker.is_cancelled,
             )
+        except ExportCancelled:
+            return
         except DestinationExists:
             self.post_message(msg.ExportNeedsConfirmation(request))
             return

@@ -32,8 +32,16 @@ def check_corpus(corpus: Path) -> None:
     raise CliError(f"corpus folder not found: {corpus}")
 
 
-def open_index(corpus: Path, *, rebuild: bool = False, quiet: bool = False):
-    """Open the corpus index and bring it up to date, reporting on stderr."""
+def open_index(
+    corpus: Path, *, rebuild: bool = False, quiet: bool = False, list_problems: bool = False
+):
+    """Open the corpus index and bring it up to date, reporting on stderr.
+
+    Files that could not be read are listed one a line with ``list_problems``
+    (``reader index``); any other command says how many in one line, however
+    many there are (a folder of 100,000 broken files printed 100,000 lines at
+    every search).
+    """
     check_corpus(corpus)
     from reader.index.prescan import Prescan
 
@@ -67,17 +75,12 @@ def open_index(corpus: Path, *, rebuild: bool = False, quiet: bool = False):
     _clear_progress(progress)
     if index.notice:
         print(f"reader: {index.notice}", file=sys.stderr)
-    if not quiet:
-        for problem in report.problems:
-            if problem.severity == "error":
-                print(
-                    f"reader: skipped {shown_path(problem.path)}: {problem.reason}", file=sys.stderr
-                )
-            else:
-                print(
-                    f"reader: warning: {shown_path(problem.path)}: {problem.reason}",
-                    file=sys.stderr,
-                )
+    if quiet:
+        pass
+    elif list_problems:
+        print_problems(report.problems)
+    else:
+        print_problem_count(*report.counts())
     return index, report
 
 
@@ -103,6 +106,28 @@ def rebuilding_when_damaged(index: Any, action: Callable[[], T]) -> T:
         return action()
     except IndexDamaged as error:
         raise CliError(f"{error} even after a rebuild; remove {index.root} and try again") from None
+
+
+def print_problems(problems) -> None:
+    """Each problem on a line of its own on stderr, path and reason made safe to print."""
+    from reader.support.textsafe import one_line
+
+    lines = []
+    for problem in problems:
+        label = "skipped" if problem.severity == "error" else "warning:"
+        lines.append(f"reader: {label} {shown_path(problem.path)}: {one_line(problem.reason)}\n")
+    sys.stderr.write("".join(lines))
+
+
+def print_problem_count(errors: int, warnings: int) -> None:
+    """One line on stderr: how many files were skipped or read with a warning."""
+    parts = []
+    if errors:
+        parts.append(f"{errors:,} file{'s' if errors != 1 else ''} skipped")
+    if warnings:
+        parts.append(f"{warnings:,} warning{'s' if warnings != 1 else ''}")
+    if parts:
+        print(f"reader: {', '.join(parts)} ('reader index' lists them)", file=sys.stderr)
 
 
 def shown_path(path: Path) -> str:

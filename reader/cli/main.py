@@ -232,7 +232,10 @@ def cmd_search(args: argparse.Namespace, corpus: Path) -> int:
     if args.json:
         print(json.dumps([h.to_dict() for h in results.hits], ensure_ascii=False, indent=2))
         if results.suggestion:
-            print(f"reader: no results; did you mean: {results.suggestion}", file=sys.stderr)
+            from reader.support.textsafe import one_line
+
+            suggestion = one_line(results.suggestion)
+            print(f"reader: no results; did you mean: {suggestion}", file=sys.stderr)
     else:
         print_results(results)
     return 0
@@ -250,7 +253,9 @@ def _date_arg(value: str | None, flag: str):
 
 
 def cmd_index(args: argparse.Namespace, corpus: Path) -> int:
-    index, report = open_index(corpus, rebuild=args.rebuild)
+    from reader.support.textsafe import one_line
+
+    index, report = open_index(corpus, rebuild=args.rebuild, list_problems=True)
     if not index.read_only:
         from reader.agreements import catalog
 
@@ -259,8 +264,8 @@ def cmd_index(args: argparse.Namespace, corpus: Path) -> int:
     skipped = _skipped_ids(corpus, report.problems)
     report.added = [i for i in report.added if i not in skipped]
     report.changed = [i for i in report.changed if i not in skipped]
-    print(report.summary())
-    print(f"index folder: {index.root}")
+    print(one_line(report.summary()))
+    print(f"index folder: {one_line(str(index.root))}")
     if report.touched and report.touched <= 20:
         for label, ids in (
             ("added", report.added),
@@ -268,7 +273,7 @@ def cmd_index(args: argparse.Namespace, corpus: Path) -> int:
             ("removed", report.removed),
         ):
             for article_id in ids:
-                print(f"  {label}: {article_id}")
+                print(f"  {label}: {one_line(article_id)}")
     return 0
 
 

@@ -26,6 +26,7 @@ from typing import Any
 
 from reader.corpus import frontmatter
 from reader.corpus.scanning import SUFFIXES, Problem, SourceFile, is_ignored_name, os_reason, scan
+from reader.support.regular import NotRegularFile, TooLarge, read_regular
 from reader.support.textsafe import neutralize, normalize_newlines, one_line
 
 __all__ = [
@@ -101,14 +102,17 @@ def load(source: SourceFile) -> Article:
     """Load one article file, or raise :class:`ArticleError` with the reason."""
     path = source.path
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+        # Only a regular file, checked on the opened descriptor: a name the scan saw
+        # as a file may be a FIFO by now, and opening a FIFO blocks for ever.
+        data = read_regular(path, MAX_FILE_BYTES)
     except FileNotFoundError:
         raise ArticleError("the file disappeared before it could be read") from None
+    except NotRegularFile as error:
+        raise ArticleError(error.strerror) from None
+    except TooLarge:
+        raise ArticleError(f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB") from None
     except OSError as error:
         raise ArticleError(os_reason(error)) from None
-    if len(data) > MAX_FILE_BYTES:
-        raise ArticleError(f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
     text, warnings = decode(data)
     text = normalize_newlines(text)
     try:

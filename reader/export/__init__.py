@@ -19,12 +19,15 @@ from pathlib import Path
 from reader.export.model import (
     ArticleExcerpts,
     ArticleInfo,
+    Cancelled,
     Excerpt,
     ExcerptSet,
+    ExportCancelled,
     ExportError,
     Mention,
     Scope,
     article_excerpts,
+    check_cancelled,
     collect,
     collect_from,
     hit_excerpts,
@@ -44,6 +47,7 @@ __all__ = [
     "DestinationExists",
     "Excerpt",
     "ExcerptSet",
+    "ExportCancelled",
     "ExportError",
     "Mention",
     "Scope",
@@ -107,13 +111,16 @@ def export_to_path(
     *,
     overwrite: bool = False,
     path_base: Path | None = None,
+    cancelled: Cancelled | None = None,
 ) -> Path:
     """Render and write ``excerpts`` to ``path``; raises DestinationExists when the
-    file exists and ``overwrite`` is False (asking the user is the app's job).
+    file exists and ``overwrite`` is False (asking the user is the app's job), and
+    ExportCancelled, with nothing written, when ``cancelled()`` turned true.
     ``path_base`` is the corpus folder: an export is never written inside it."""
     if path_base is not None:
         refuse_inside_corpus(path, path_base)
-    return write_new_file(path, render(excerpts, fmt, path_base=path_base), overwrite=overwrite)
+    text = render(excerpts, fmt, path_base=path_base)
+    return write_new_file(path, text, overwrite=overwrite, cancelled=cancelled)
 
 
 def inside(path: Path, folder: Path) -> bool:
@@ -133,7 +140,9 @@ def refuse_inside_corpus(path: Path, corpus: Path) -> None:
         )
 
 
-def write_new_file(path: Path, text: str, *, overwrite: bool = False) -> Path:
+def write_new_file(
+    path: Path, text: str, *, overwrite: bool = False, cancelled: Cancelled | None = None
+) -> Path:
     """Write ``text`` to ``path`` through a temp file (fsync, rename).
 
     Without ``overwrite`` the final step is a hard link, which fails atomically if
@@ -141,21 +150,34 @@ def write_new_file(path: Path, text: str, *, overwrite: bool = False) -> Path:
     The temp file is written in the reader's cache folder when it is on the same
     file system as ``path`` (else beside ``path``), so a process killed half-way
     leaves nothing in the user's folder; the next start removes it either way.
+    ``cancelled`` is asked last before the file appears: an export the user gave up
+    on (or quit during) leaves nothing behind.
     """
+    check_cancelled(cancelled)
     path = path.expanduser()
+    if not overwrite and (path.exists() or path.is_symlink()):
+        raise DestinationExists(f"{path} exists; overwrite it with --force")
+    if path.is_symlink():
+        # Replacing a link writes the file it points to (the link stays a link),
+        # the way other tools write through one.
+        try:
+            path = path.resolve()
+        except (OSError, RuntimeError):  # a loop of links
+            raise ExportError(f"{path} is a symbolic link that leads nowhere") from None
+        if path.exists() and not path.is_file():
+            raise ExportError(f"{path} is not a regular file")
     folder = path.parent
     if not folder.is_dir():
         raise ExportError(f"no such folder: {folder}")
     if path.is_dir():
         raise ExportError(f"{path} is a folder")
-    if not overwrite and (path.exists() or path.is_symlink()):
-        raise DestinationExists(f"{path} exists; overwrite it with --force")
     try:
         with tracked_temp(path, _scratch_folder(folder)) as tmp:
             with open(tmp, "w", encoding="utf-8", newline="") as handle:
                 handle.write(text)
                 handle.flush()
                 os.fsync(handle.fileno())
+            check_cancelled(cancelled)
             if overwrite:
                 os.replace(tmp, path)
             else:

@@ -13,6 +13,7 @@ import io
 
 from reader.export.model import ArticleInfo, Excerpt, ExcerptSet
 from reader.highlights.store import format_time
+from reader.support.textsafe import one_line
 
 COLUMNS = (
     "article_id",
@@ -49,7 +50,7 @@ def safe_cell(value: object) -> str:
 def _row(article: ArticleInfo, x: Excerpt) -> list[str]:
     entities = "; ".join(dict.fromkeys(f"{m.name} ({m.type})" for m in x.entities))
     values = [
-        article.id,
+        one_line(article.id),  # a file name: never raw control characters
         article.display_title,
         article.source,
         article.author,

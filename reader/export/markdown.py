@@ -105,7 +105,7 @@ def citation(article: ArticleInfo, path_base: Path | None = None) -> str:
         bits.append(escape(_shown_path(article.path, path_base)))
     if not article.available:
         bits.append("*no longer in the corpus*")
-    return " · ".join(bits) if bits else escape(article.id)
+    return " · ".join(bits) if bits else escape(one_line(article.id))
 
 
 def agreements_line(article: ArticleInfo) -> str:

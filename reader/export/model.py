@@ -12,6 +12,7 @@ what the tests use on hand-made articles.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -40,6 +41,24 @@ Span = tuple[int, int]
 
 class ExportError(Exception):
     """An export that cannot be made; the message is one line for the user."""
+
+
+class ExportCancelled(ExportError):
+    """The export was stopped (the user quit or cancelled it); nothing was written."""
+
+    def __init__(self) -> None:
+        super().__init__("export cancelled")
+
+
+Cancelled = Callable[[], bool]
+#: Passages (or hits) worked between two looks at whether the export was cancelled.
+CHECK_EVERY = 256
+
+
+def check_cancelled(cancelled: Cancelled | None) -> None:
+    """Raise :class:`ExportCancelled` when ``cancelled()`` says so."""
+    if cancelled is not None and cancelled():
+        raise ExportCancelled
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,29 +270,52 @@ def mentions_in(entities: Sequence[dict[str, Any]], start: int, end: int) -> tup
     A mention keeps its own offsets, which may reach outside the excerpt: a
     highlight of "Kishi" in "Nobuo Kishi" still names Nobuo Kishi.
     """
-    found: list[Mention] = []
-    for entity in entities:
-        for mention in entity.get("mentions") or ():
-            s, e = mention.get("start"), mention.get("end")
-            if isinstance(s, int) and isinstance(e, int) and s < end and e > start:
-                found.append(
-                    Mention(
-                        type=str(entity.get("type", "")),
-                        name=one_line(str(entity.get("name", ""))),
-                        text=one_line(str(mention.get("text", ""))),
-                        start=s,
-                        end=e,
-                    )
-                )
-    found.sort(key=lambda m: (m.start, m.end))
-    return tuple(found)
+    return MentionFinder(entities)(start, end)
+
+
+class MentionFinder:
+    """The entity mentions of one article, sorted once, looked up by range.
+
+    An export asks for the mentions of every passage of an article: scanning every
+    mention each time made a long article's export quadratic (a 2 MB article took
+    minutes). Here each look-up is a binary search plus the mentions it returns.
+    """
+
+    __slots__ = ("_ends", "_longest", "_mentions", "_starts")
+
+    def __init__(self, entities: Sequence[dict[str, Any]]) -> None:
+        found: list[tuple[int, int, str, str, str]] = []
+        for entity in entities:
+            mentions = entity.get("mentions") or ()
+            if not mentions:
+                continue
+            kind = str(entity.get("type", ""))
+            name = one_line(str(entity.get("name", "")))
+            for mention in mentions:
+                s, e = mention.get("start"), mention.get("end")
+                if isinstance(s, int) and isinstance(e, int) and s <= e:
+                    found.append((s, e, kind, name, str(mention.get("text", ""))))
+        found.sort(key=lambda m: (m[0], m[1]))
+        self._mentions = found
+        self._starts = [m[0] for m in found]
+        self._longest = max((m[1] - m[0] for m in found), default=0)
+
+    def __call__(self, start: int, end: int) -> tuple[Mention, ...]:
+        # Only a mention that starts at most ``longest`` before ``start`` can reach it.
+        first = bisect.bisect_left(self._starts, start - self._longest)
+        last = bisect.bisect_left(self._starts, end)
+        return tuple(
+            Mention(type=kind, name=name, text=one_line(text), start=s, end=e)
+            for s, e, kind, name, text in self._mentions[first:last]
+            if e > start
+        )
 
 
 def highlight_excerpt(
     placed: Placed,
     body: str | None,
     content_hash: str = "",
-    entities: Sequence[dict[str, Any]] = (),
+    entities: Sequence[dict[str, Any]] | MentionFinder = (),
     hit_spans: Callable[[int, int], list[Span]] | None = None,
 ) -> Excerpt:
     """An excerpt of a highlight at its current place in ``body`` (whose hash is
@@ -287,7 +329,8 @@ def highlight_excerpt(
     hits: tuple[Span, ...] = ()
     if body is not None and start is not None and end is not None:
         anchor = make_anchor(body, start, end, content_hash)
-        mentions = mentions_in(entities, start, end)
+        finder = entities if isinstance(entities, MentionFinder) else MentionFinder(entities)
+        mentions = finder(start, end)
         hits = tuple(hit_spans(start, end)) if hit_spans else ()
     return Excerpt(
         kind="highlight",
@@ -318,10 +361,11 @@ def article_excerpts(
 ) -> ArticleExcerpts:
     """The excerpts of an article's highlights, in reading order, orphans last."""
     hit_spans = _hit_finder(body, terms)
+    finder = MentionFinder(entities)
     excerpts = []
     for highlight in highlights:
         placed = place_highlight(highlight, body, article.content_hash)
-        excerpts.append(highlight_excerpt(placed, body, article.content_hash, entities, hit_spans))
+        excerpts.append(highlight_excerpt(placed, body, article.content_hash, finder, hit_spans))
     excerpts.sort(key=lambda x: (x.orphaned, x.start, x.end))
     return ArticleExcerpts(article, tuple(excerpts))
 
@@ -332,23 +376,28 @@ MAX_PASSAGE = 800
 WINDOW = 240
 
 
-def hit_passages(body: str, terms: Terms, limit: int | None = None) -> list[Span]:
+def hit_passages(
+    body: str, terms: Terms, limit: int | None = None, cancelled: Cancelled | None = None
+) -> list[Span]:
     """The passages around the query's hits in ``body``: each hit's whole sentence.
 
     Hits in one sentence make one passage. A sentence longer than
     :data:`MAX_PASSAGE` is cut to a window around the hit, at word edges. With
     ``limit``, the passages with the most hits are kept, still in reading order.
+    Linear in the body: the sentences of a paragraph are found once, not once a hit.
     """
-    from reader.highlights.boundaries import sentence_bounds
     from reader.search.snippets import match_spans
 
+    sentence_of = _SentenceFinder(body)
     passages: list[list[int]] = []  # start, end, hit count
-    for start, end in match_spans(body, terms):
+    for number, (start, end) in enumerate(match_spans(body, terms)):
+        if number % CHECK_EVERY == 0:
+            check_cancelled(cancelled)
         if passages and start < passages[-1][1]:
             passages[-1][2] += 1
             passages[-1][1] = max(passages[-1][1], end)
             continue
-        bounds = sentence_bounds(body, start) or (start, end)
+        bounds = sentence_of(start) or (start, end)
         s, e = min(bounds[0], start), max(bounds[1], end)
         if e - s > MAX_PASSAGE:
             s, e = _word_window(body, start, end)
@@ -361,6 +410,34 @@ def hit_passages(body: str, terms: Terms, limit: int | None = None) -> list[Span
         best = sorted(range(len(passages)), key=lambda i: (-passages[i][2], i))[:limit]
         passages = [passages[i] for i in sorted(best)]
     return [(s, e) for s, e, _ in passages]
+
+
+class _SentenceFinder:
+    """``sentence_bounds(body, offset)`` for offsets in reading order, each paragraph
+    split into sentences once (a paragraph with thousands of hits was split for each)."""
+
+    def __init__(self, body: str) -> None:
+        self.body = body
+        self.paragraph: Span | None = None
+        self.ends: list[int] = []
+        self.spans: list[Span] = []
+
+    def __call__(self, offset: int) -> Span | None:
+        from reader.highlights.boundaries import paragraph_bounds, sentence_spans_in
+
+        paragraph = self.paragraph
+        if paragraph is None or not paragraph[0] <= offset < paragraph[1]:
+            paragraph = paragraph_bounds(self.body, offset)
+            if paragraph is None:
+                return None
+            self.paragraph = paragraph
+            start, end = paragraph
+            self.spans = sentence_spans_in(self.body[start:end], start)
+            self.ends = [e for _, e in self.spans]
+        if not self.spans:
+            return None
+        # The first sentence that ends after the offset, else the last (as sentence_bounds).
+        return self.spans[min(bisect.bisect_right(self.ends, offset), len(self.spans) - 1)]
 
 
 def _word_window(body: str, start: int, end: int) -> Span:
@@ -382,13 +459,17 @@ def hit_excerpts(
     passages: Sequence[Span],
     entities: Sequence[dict[str, Any]] = (),
     terms: Terms | None = None,
+    cancelled: Cancelled | None = None,
 ) -> ArticleExcerpts:
     """Keyword-in-context excerpts: one per passage (see :func:`hit_passages`)."""
     from reader.highlights.anchoring import make_anchor
 
     hit_spans = _hit_finder(body, terms)
+    mentions = MentionFinder(entities)
     excerpts = []
-    for start, end in passages:
+    for number, (start, end) in enumerate(passages):
+        if number % CHECK_EVERY == 0:
+            check_cancelled(cancelled)
         if not 0 <= start < end <= len(body):
             continue
         anchor = make_anchor(body, start, end, article.content_hash)
@@ -401,7 +482,7 @@ def hit_excerpts(
                 start=start,
                 end=end,
                 content_hash=article.content_hash,
-                entities=mentions_in(entities, start, end),
+                entities=mentions(start, end),
                 hits=tuple(hit_spans(start, end)) if hit_spans else (),
             )
         )
@@ -429,8 +510,10 @@ def collect(
     *,
     passages_per_article: int | None = None,
     now: dt.datetime | None = None,
+    cancelled: Cancelled | None = None,
 ) -> ExcerptSet:
-    """Gather the excerpts of ``scope``. Raises ExportError (unknown article, bad query).
+    """Gather the excerpts of ``scope``. Raises ExportError (unknown article, bad query),
+    or :class:`ExportCancelled` soon after ``cancelled()`` turns true.
 
     Reads the index through one searcher of its own, so the whole export sees one
     consistent version of the corpus.
@@ -445,6 +528,7 @@ def collect(
             passages_per_article=passages_per_article,
             now=now,
             corpus=corpus,
+            cancelled=cancelled,
         )
 
 
@@ -456,6 +540,7 @@ def collect_from(
     passages_per_article: int | None = None,
     now: dt.datetime | None = None,
     corpus: str | None = None,
+    cancelled: Cancelled | None = None,
 ) -> ExcerptSet:
     """:func:`collect` on a searcher the caller holds and a list of highlights.
 
@@ -491,14 +576,17 @@ def collect_from(
 
     groups: list[ArticleExcerpts] = []
     for article_id in order:
+        check_cancelled(cancelled)
         stored = stored_of(article_id)
         article = ArticleInfo.from_stored(stored) if stored else ArticleInfo.missing(article_id)
         body = stored.get("body", "") if stored else None
         entities = stored_entities(stored) if stored else []
         if scope.hits:
-            passages = hit_passages(body, terms, passages_per_article) if body and terms else []
+            passages = (
+                hit_passages(body, terms, passages_per_article, cancelled) if body and terms else []
+            )
             if passages:
-                groups.append(hit_excerpts(article, body, passages, entities, terms))
+                groups.append(hit_excerpts(article, body, passages, entities, terms, cancelled))
             continue
         mine = by_article.get(article_id, [])
         if corpus is not None and body is not None:

@@ -88,17 +88,40 @@ Cancelled = Callable[[], bool]
 
 @dataclass(slots=True)
 class UpdateReport:
-    """What an update or rebuild did."""
+    """What an update or rebuild did.
+
+    ``problems`` are the files that could not be read (or read with a caveat).
+    Those remembered from earlier updates (unchanged broken files) are kept as
+    plain pairs in ``remembered`` and become :class:`Problem` objects only when
+    ``problems`` is read: a folder of 100,000 broken files must not cost every
+    search 100,000 objects it only counts (:meth:`counts`).
+    """
 
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    found: list[Problem] = field(default_factory=list)
     total: int = 0
     rebuilt: bool = False
     reason: str = ""
     seconds: float = 0.0
     cancelled: bool = False
+    #: (location, reason) of unchanged files that failed to load before.
+    remembered: list[tuple[str, str]] = field(default_factory=list)
+    _problems: list[Problem] | None = None
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Every problem: those found by this update, then the remembered ones."""
+        if self._problems is None:
+            remembered = (Problem(Path(at), why) for at, why in self.remembered)
+            self._problems = [*self.found, *remembered]
+        return self._problems
+
+    def counts(self) -> tuple[int, int]:
+        """(errors, warnings) among the problems, without making them."""
+        errors = sum(1 for p in self.found if p.severity == "error") + len(self.remembered)
+        return errors, len(self.found) + len(self.remembered) - errors
 
     @property
     def touched(self) -> int:
@@ -113,7 +136,7 @@ class UpdateReport:
                 f"index {verb}: {len(self.added)} added, {len(self.changed)} changed, "
                 f"{len(self.removed)} removed; {self.total} articles"
             )
-        errors = sum(1 for p in self.problems if p.severity == "error")
+        errors, _ = self.counts()
         if errors:
             text += f"; {errors} file{'s' if errors != 1 else ''} skipped"
         if self.reason:
@@ -331,9 +354,9 @@ class CorpusIndex:
         if scanned is None:
             files, problems = corpus.scan(self.corpus_dir)
             scanned = Scanned(files, problems, files_fingerprint(files))
-        report = UpdateReport(problems=list(scanned.problems), reason=self.created_reason)
+        report = UpdateReport(found=list(scanned.problems), reason=self.created_reason)
         if (bad_gazetteer := gazetteer_problem()) is not None:
-            report.problems.append(bad_gazetteer)
+            report.found.append(bad_gazetteer)
         report.rebuilt = bool(self.created_reason)
         self.created_reason = ""
         todo: list[SourceFile] = []
@@ -370,7 +393,7 @@ class CorpusIndex:
                 self._become_read_only()
                 report.added, report.changed, report.removed = [], [], []
                 report.reason = "read-only: changes not indexed"
-        report.problems.extend(self._known_problems(scanned, skip={s.id for s in todo}))
+        report.remembered = self._known_problems(scanned, skip={s.id for s in todo})
         report.total = self._manifest.summary.articles
         report.seconds = time.perf_counter() - started
         return report
@@ -394,7 +417,7 @@ class CorpusIndex:
                 self._create_in(build_dir)
                 ix = whoosh_index.open_dir(str(build_dir))
                 files, problems = corpus.scan(self.corpus_dir)
-                report = UpdateReport(problems=list(problems), rebuilt=True, reason=reason)
+                report = UpdateReport(found=list(problems), rebuilt=True, reason=reason)
                 report.added = [f.id for f in files]
                 manifest = self._write(
                     ix, build_dir, files, report, progress, cancelled, None, removed=[], manifest={}
@@ -503,7 +526,7 @@ class CorpusIndex:
                 if cancelled is not None and cancelled():
                     report.cancelled = True
                     break
-                report.problems.extend(prepared.problems)
+                report.found.extend(prepared.problems)
                 manifest[prepared.source.id] = manifest_entry(prepared)
                 if not fresh:
                     delete(prepared.source.id)
@@ -560,7 +583,7 @@ class CorpusIndex:
             for job in build.jobs():
                 adopt(folder, job, ix.indexname)
                 manifest.update(job.entries)
-                report.problems.extend(job.problems)
+                report.found.extend(job.problems)
                 self._publish(folder, manifest, on_commit)
             report.cancelled = build.was_cancelled
         if removed:
@@ -601,16 +624,17 @@ class CorpusIndex:
                 if not _owned_by_live_process(leftover.name):
                     shutil.rmtree(leftover, ignore_errors=True)
 
-    def _known_problems(self, scanned: Scanned, skip: set[str]) -> list[Problem]:
-        """Problems of unchanged broken files, remembered from when they were read."""
+    def _known_problems(self, scanned: Scanned, skip: set[str]) -> list[tuple[str, str]]:
+        """(location, reason) of unchanged broken files, remembered from when they were read."""
         failed = self._manifest.summary.failed
-        found: list[Problem] = []
         if not failed:
-            return found
-        for source in scanned.files:
-            if source.id in failed and source.id not in skip:
-                found.extend(Problem(source.path, reason) for reason in failed[source.id])
-        return found
+            return []
+        return [
+            (source.location, reason)
+            for source in scanned.files
+            if source.id in failed and source.id not in skip
+            for reason in failed[source.id]
+        ]
 
     def _become_read_only(self) -> None:
         self.read_only = True

@@ -98,16 +98,38 @@ class SegmentJob:
 # -- in the worker process ---------------------------------------------------------------------
 
 _progress_queue: Any = None
+#: How often a worker looks whether its parent is still alive, in seconds.
+PARENT_CHECK = 0.2
 
 
-def _init_worker(progress_queue: Any) -> None:
+def _init_worker(progress_queue: Any, parent: int) -> None:
     global _progress_queue
     _progress_queue = progress_queue
+    _die_with_parent(parent)
     _schema()
     if entities_enabled():
         # Compile the recognizer's rules now, while the parent may still be building
         # the gazetteer that the first job will load.
         import reader.entities.recognizer  # noqa: F401
+
+
+def _die_with_parent(parent: int) -> None:
+    """End this worker as soon as the process that started it is gone.
+
+    A ``kill -9`` of ``reader index`` runs no clean-up: its workers would go on
+    for good, holding the command's output pipe (``reader index | wc -c`` never
+    ended). An orphan is adopted by another process, so its parent id changes; a
+    daemon thread watches for that (a parent-death signal would follow the
+    *thread* that started the worker, not the process).
+    """
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="reader-parent-watch", daemon=True).start()
 
 
 def _started() -> None:
@@ -216,7 +238,7 @@ class SegmentBuild:
             max_workers=self.workers,
             mp_context=context,
             initializer=_init_worker,
-            initargs=(self._updates,),
+            initargs=(self._updates, os.getpid()),
         )
         # Start the workers now: they import and compile while the caller warms up.
         for _ in range(self.workers):

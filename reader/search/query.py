@@ -37,6 +37,9 @@ FIELD_ALIASES = {
 QUERY_FIELDS = ("title", "body", "source", "author", "date", "person", "place", "agreement")
 
 MAX_QUERY_CHARS = 2000
+#: ``word~N`` allows at most this many edits: more matches most of the vocabulary
+#: (``government~9`` took seconds) and finds nothing a reader would call similar.
+MAX_EDITS = 2
 _FIELD_RE = re.compile(r"(?<![\w.])([A-Za-z_][\w]*):(?!//)")
 
 
@@ -195,6 +198,13 @@ def parse(text: str, schema) -> Query:  # type: ignore[no-untyped-def]
         raise QueryError(
             "the query has only very common words (like 'the' or 'and'), which are not indexed"
         )
+    for part in query.leaves() if not query.is_leaf() else [query]:
+        if isinstance(part, FuzzyTerm) and part.maxdist > MAX_EDITS:
+            typed = getattr(part, "typed", None) or part.text
+            raise QueryError(
+                f"{typed}~{part.maxdist} allows too many edits: at most {MAX_EDITS}, "
+                f"as in {typed}~{MAX_EDITS}"
+            )
     return query
 
 

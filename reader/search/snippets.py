@@ -8,6 +8,8 @@ and :func:`make_snippets` cuts plain-text snippets with the hits' ranges.
 from __future__ import annotations
 
 import bisect
+import functools
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +17,7 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from reader.index.analysis import _TERM_CACHE, _TOKEN_RE, analyze_token, fold
+from reader.index.analysis import _TERM_CACHE, _TOKEN_RE, TOKEN_PATTERN, analyze_token, fold
 from reader.search.scoring import (
     Unsupported,
     prefix_expansion,
@@ -117,6 +119,23 @@ def _folded(token: str) -> str:
         return value
 
 
+@functools.lru_cache(maxsize=64)
+def _candidates(heads: frozenset[str]) -> re.Pattern[str]:
+    """The tokens of the analyzer (``TOKEN_PATTERN``) that begin with one of ``heads``
+    in either case, or with a character beyond ASCII.
+
+    A token begins at a word character that follows neither a word character nor
+    a word character and a dot (those continue a token, as in "U.S").
+    """
+    letters = "".join(
+        re.escape(head.lower()) + re.escape(head.upper())
+        for head in sorted(heads)
+        if head and head < "\x80"
+    )
+    first = f"[{letters}]|[^\\x00-\\x7f]" if letters else "[^\\x00-\\x7f]"
+    return re.compile(rf"(?<!\w)(?<!\w\.)(?={first}){TOKEN_PATTERN}")
+
+
 def match_spans(
     text: str, terms: Terms, start: int = 0, end: int | None = None
 ) -> list[tuple[int, int]]:
@@ -133,17 +152,13 @@ def match_spans(
             if (stem is not None and stem in prose) or _folded(token) in names:
                 spans.append((match.start() + start, match.end() + start))
         return spans
-    # term_spans, inlined: this runs on every body shown, once per token. Stemming
-    # changes only the end of a word, so a term begins with its word's first letter
-    # (lower-cased); a word beginning with an ASCII letter no term begins with is
-    # passed over without analysing it.
+    # term_spans, inlined: this runs on every body shown. Stemming changes only the
+    # end of a word, so a term begins with its word's first letter (lower-cased): a
+    # word beginning with an ASCII letter no term begins with is passed over. The
+    # regex finds only the other words (a 20 MB article: 1.4 s -> a fraction).
     cache, missing, add = _TERM_CACHE, _MISSING, spans.append
-    heads = frozenset(term[:1] for term in prose)
-    for match in _TOKEN_RE.finditer(window):
+    for match in _candidates(frozenset(term[:1] for term in prose)).finditer(window):
         token = match.group()
-        head = token[0]
-        if head < "\x80" and head.lower() not in heads:
-            continue
         term = cache.get(token, missing)
         if term is missing:
             term = analyze_token(token)

@@ -714,3 +714,137 @@ async def test_a_damaged_index_found_by_a_search_is_rebuilt_not_blamed_on_the_qu
     again.open()
     assert again.notice is None  # rebuilt: sound at the next start
     again.close()
+
+
+# -- issue 15: big problem lists, a full cache -------------------------------------------------
+
+
+@run_async
+async def test_the_problems_view_lists_a_screenful_of_a_huge_list_at_once(corpus):
+    from reader.app.screens.problems import MAX_ROWS
+    from reader.corpus.articles import Problem
+
+    app = make_app(corpus, restore=False, settings=Settings())
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        many = MAX_ROWS * 3
+        app.problems = [
+            Problem(corpus / f"empty-{n:06d}.md", "the file is empty") for n in range(many)
+        ]
+        await pilot.press("escape", "p")
+        await settle(pilot)
+        assert isinstance(app.screen, ProblemsScreen)
+        table = app.screen.query_one("DataTable")
+        assert table.row_count == MAX_ROWS
+        summary = str(app.screen.query_one("#problems-summary").render())
+        assert f"{many:,} files" in summary and "reader index" in summary
+
+
+@run_async
+async def test_the_problems_view_says_when_the_check_is_still_running(corpus, monkeypatch):
+    import threading
+
+    release = threading.Event()
+    update = CorpusService.update
+
+    def slow_update(service, *args, **kwargs):
+        release.wait(20)
+        return update(service, *args, **kwargs)
+
+    monkeypatch.setattr(CorpusService, "update", slow_update)
+    app = make_app(corpus, restore=False, settings=Settings())
+    try:
+        async with app.run_test(size=(140, 40)) as pilot:
+            for _ in range(100):
+                await pilot.pause(0.05)
+                if app.index_ready:
+                    break
+            await pilot.press("escape", "p")
+            await pilot.pause(0.1)
+            assert isinstance(app.screen, ProblemsScreen)
+            summary = str(app.screen.query_one("#problems-summary").render())
+            assert "No problems" not in summary and "checking" in summary.lower()
+            release.set()
+    finally:
+        release.set()
+
+
+@run_async
+async def test_a_full_cache_says_what_is_wrong(corpus, monkeypatch):
+    def full(service, *args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(CorpusService, "update", full)
+    app = make_app(corpus, restore=False, settings=Settings())
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        messages = " ".join(n.message for n in app._notifications)
+        assert "No space left on device" in messages and "cannot write the index" in messages
+        assert "OSError" not in messages and "went wrong" not in messages
+
+
+@run_async
+async def test_a_long_article_shows_its_beginning_before_the_rest_is_ready(tmp_path, monkeypatch):
+    """Opening a 20 MB article took 6.6 s of blank viewer: the first part is drawn at
+    once, the whole (with its entities) replaces it, the reader's place kept."""
+    import time as clock
+
+    from reader.app import backend, workers
+
+    corpus = tmp_path / "long"
+    corpus.mkdir()
+    paragraphs = [f"Paragraph {n}: Nobuo Kishi met officials in Hanoi." for n in range(400)]
+    (corpus / "long.md").write_text(
+        "---\ntitle: Long\n---\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8"
+    )
+    monkeypatch.setattr(workers, "PREVIEW_CHARS", 2000)
+    entities = backend.entities_from_stored
+
+    def slow_entities(*args, **kwargs):  # the slow part of the whole article
+        clock.sleep(3)
+        return entities(*args, **kwargs)
+
+    app = make_app(corpus, restore=False, settings=Settings())
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(backend, "entities_from_stored", slow_entities)
+        await type_query(pilot, "officials")
+        viewer = app.query_one(ArticleViewer)
+        started = clock.monotonic()
+        await pilot.press("enter")
+        while viewer.document is None or not viewer.document.body.startswith("Paragraph 0"):
+            await pilot.pause(0.05)
+            assert clock.monotonic() - started < 2.5, "nothing shown before the whole was ready"
+        assert viewer.document.partial and len(viewer.document.body) <= 2000
+        await pilot.press("space")  # read on in the part shown
+        await pilot.pause(0.1)
+        top = viewer.top_offset
+        assert top > 0
+        await settle(pilot)
+        assert not viewer.document.partial
+        assert len(viewer.document.body) > 20_000 and viewer.document.entities
+        assert viewer.top_offset == top  # still where the reader was
+
+
+@run_async
+async def test_a_new_query_marks_its_hits_without_reloading_the_article(zebra_app, monkeypatch):
+    """Each keystroke of a query reloaded the open article whole (seconds at 20 MB):
+    only its hits are found again now."""
+    from reader.app import backend
+
+    app = zebra_app
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "zebra")
+        viewer = app.query_one(ArticleViewer)
+        assert viewer.document is not None and len(viewer.document.hits) == 1
+        loads = []
+        article = CorpusService.article
+        monkeypatch.setattr(
+            CorpusService, "article", lambda *a, **k: loads.append(1) or article(*a, **k)
+        )
+        monkeypatch.setattr(backend, "entities_from_stored", lambda *a, **k: ())
+        await pilot.press("space", *typed("OR crossed"))
+        await settle(pilot)
+        assert loads == []
+        assert [viewer.document.body[s:e] for s, e in viewer.document.hits] == ["zebra", "crossed"]

@@ -116,3 +116,43 @@ def test_damaged_session_is_forgotten(tmp_path):
     key = str(tmp_path.resolve())
     path.write_text(json.dumps({key: {"offset": "ten", "sort": "sideways"}}))
     assert load_session(tmp_path, path) == Session()
+
+
+def _load_in_thread(path, seconds: float = 5.0):
+    """load_settings(path) in a thread, so a read that blocks fails instead of hanging."""
+    import threading
+
+    outcome: list[object] = []
+
+    def run() -> None:
+        try:
+            outcome.append(load_settings(path))
+        except Exception as error:
+            outcome.append(error)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert outcome, "reading the config file blocked"
+    return outcome[0]
+
+
+def test_a_config_file_that_is_a_fifo_or_a_device_is_refused_at_once(tmp_path):
+    """A FIFO left the app blank (open() blocks); a link to /dev/zero read 3 GB."""
+    import os
+
+    fifo = tmp_path / "config.yaml"
+    os.mkfifo(fifo)
+    outcome = _load_in_thread(fifo)
+    assert isinstance(outcome, SettingsError) and "not a regular file" in str(outcome)
+    link = tmp_path / "zero.yaml"
+    link.symlink_to("/dev/zero")
+    outcome = _load_in_thread(link)
+    assert isinstance(outcome, SettingsError) and "not a regular file" in str(outcome)
+    huge = tmp_path / "huge.yaml"
+    huge.write_bytes(b"# " + b"x" * (2 * 1024 * 1024) + b"\n")
+    outcome = _load_in_thread(huge)
+    assert isinstance(outcome, SettingsError) and "larger than" in str(outcome)
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes(b"theme: caf\xe9\n")
+    assert isinstance(_load_in_thread(latin), SettingsError)

@@ -176,3 +176,19 @@ def test_damage_found_by_a_search_is_rebuilt_at_the_next_start(corpus, tmp_path)
     third.open()
     assert third.notice is None
     third.close()
+
+
+def test_skipped_files_are_counted_in_one_line_and_listed_by_index(capsys, corpus):
+    for n in range(30):
+        (corpus / f"empty-{n:02d}.md").write_text("", encoding="utf-8")
+    assert main(["--corpus", str(corpus), "index"]) == 0
+    listed = capsys.readouterr().err.splitlines()
+    assert len([line for line in listed if "empty-" in line and "empty" in line]) == 30
+    for _ in range(2):  # first after the build, then with the failures remembered
+        assert main(["--corpus", str(corpus), "search", "Kishi"]) == 0
+        err = capsys.readouterr().err
+        assert err.splitlines() == ["reader: 30 files skipped ('reader index' lists them)"]
+    assert main(["--corpus", str(corpus), "index"]) == 0
+    captured = capsys.readouterr()
+    assert "30 files skipped" in captured.out
+    assert len([line for line in captured.err.splitlines() if "empty-" in line]) == 30

@@ -163,3 +163,67 @@ def test_a_bad_front_matter_value_costs_its_field_not_the_file(tmp_path, line):
     else:
         assert [p.severity for p in problems] == ["warning"]
         assert len(reasons) == 1 and warning in reasons[0] and "ignored" in reasons[0]
+
+
+def _load_in_thread(source, seconds: float = 5.0):
+    """load(source) in a thread, so a load that blocks fails the test instead of hanging it."""
+    import threading
+
+    from reader.corpus.articles import load
+
+    outcome: list[object] = []
+
+    def run() -> None:
+        try:
+            outcome.append(load(source))
+        except Exception as error:
+            outcome.append(error)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert outcome, "loading blocked"
+    return outcome[0]
+
+
+def test_a_file_replaced_by_a_fifo_after_the_scan_is_refused_without_blocking(tmp_path):
+    import os
+
+    write(tmp_path, "a.md", "Some text.\n")
+    (source,), _ = scan(tmp_path)
+    (tmp_path / "a.md").unlink()
+    os.mkfifo(tmp_path / "a.md")  # nobody ever writes to it: open() would block for ever
+    outcome = _load_in_thread(source)
+    assert isinstance(outcome, ArticleError)
+    assert "not a regular file" in str(outcome)
+
+
+def test_a_file_replaced_by_a_link_to_a_device_is_refused(tmp_path):
+    import os
+
+    write(tmp_path, "a.md", "Some text.\n")
+    (source,), _ = scan(tmp_path)
+    (tmp_path / "a.md").unlink()
+    os.symlink("/dev/zero", tmp_path / "a.md")
+    outcome = _load_in_thread(source)
+    assert isinstance(outcome, ArticleError)
+    assert "not a regular file" in str(outcome)
+
+
+def test_neutralize_passes_clean_text_through_and_replaces_controls_one_for_one():
+    """Opening a 20 MB article neutralised it with a per-character table (a second);
+    clean text (what the index stores) now comes back as it is, without a copy."""
+    import random
+
+    from reader.support.textsafe import _BLOCK_TABLE, is_clean, neutralize
+
+    clean = "Hanoi and Tokyo signed.\n\tIt is done. Ünïcode too.\n" * 1000
+    assert neutralize(clean) is clean and is_clean(clean)
+    dirty = "a\x1b[2Jb\x07c\x9bd\u202ee\x7f\n\t"
+    assert neutralize(dirty) == "a␛[2Jb␇c\ufffdd\ufffde␡\n\t"
+    rng = random.Random(7)
+    for _ in range(500):
+        text = "".join(chr(rng.randrange(0, 0x2100)) for _ in range(40))
+        assert neutralize(text) == text.translate(_BLOCK_TABLE)
+        assert len(neutralize(text)) == len(text)
+        assert is_clean(text) == (text == text.translate(_BLOCK_TABLE))

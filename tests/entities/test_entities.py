@@ -477,3 +477,41 @@ def assert_well_formed(body: str, entities: list[Entity]) -> None:
         assert e1 <= s2, "mentions overlap"
     order = [(ENTITY_TYPES.index(e.type), e.mentions[0].start) for e in entities]
     assert order == sorted(order)
+
+
+def test_a_long_body_is_recognised_a_window_at_a_time(monkeypatch):
+    """A 20 MB article held the recognizer's state for all of it (300 MB, superlinear
+    time); past WINDOW_CHARS it works on one window at a time and merges by name."""
+    from reader.entities import recognizer as module
+    from reader.support.locations import bundled_corpus
+
+    articles, _ = load_corpus(bundled_corpus())
+    one = next(a for a in articles if a.id.startswith("2021-09-12")).body.strip("\n")
+    copies = 12
+    body = "\n\n".join([one] * copies) + "\n"
+    single = {(e.type, e.name): len(e.mentions) for e in recognize(one)}
+    monkeypatch.setattr(module, "WINDOW_CHARS", len(one) + 10)
+    sizes: list[int] = []
+    real_doc = module._Doc
+    monkeypatch.setattr(module, "_Doc", lambda text: sizes.append(len(text)) or real_doc(text))
+    found = module.default_recognizer().recognize(body)
+    assert sizes and max(sizes) <= len(one) + 10
+    assert {(e.type, e.name): len(e.mentions) for e in found} == {
+        key: count * copies for key, count in single.items()
+    }
+    for entity in found:
+        assert [m.start for m in entity.mentions] == sorted(m.start for m in entity.mentions)
+        for mention in entity.mentions:
+            assert body[mention.start : mention.end] == mention.text
+
+
+def test_windows_cover_the_body_and_cut_at_paragraphs():
+    from reader.entities.recognizer import windows
+
+    body = ("A sentence here. " * 20 + "\n\n") * 50
+    cuts = windows(body, 1000)
+    assert cuts[0][0] == 0 and cuts[-1][1] == len(body)
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(cuts))
+    assert all(0 < end - start <= 1000 for start, end in cuts)
+    assert all(body[end - 2 : end] == "\n\n" for _, end in cuts[:-1])
+    assert windows("x" * 2500, 1000) == [(0, 1000), (1000, 2000), (2000, 2500)]

@@ -449,6 +449,49 @@ def test_a_hit_in_an_endless_sentence_gets_a_window_cut_at_words():
     assert body[s:e].startswith("word") and body[s:e].endswith("word")
 
 
+class _CountedMention(dict):
+    """A stored mention that counts how often it is read."""
+
+    reads = 0
+
+    def get(self, key, default=None):
+        _CountedMention.reads += 1
+        return super().get(key, default)
+
+
+def test_passages_export_is_linear_in_passages_and_mentions(monkeypatch):
+    """Each passage found its entity mentions by scanning every mention of the article,
+    and each hit split its whole paragraph into sentences: quadratic in a long article."""
+    from reader.export import model
+    from reader.highlights import boundaries
+    from reader.search.snippets import Terms
+
+    count = 300
+    body = " ".join(f"Hanoi met Kishi number {n} today." for n in range(count)) + "\n"
+    terms = Terms(prose=frozenset(), names=frozenset({"hanoi"}))
+    splits = []
+    real_split = boundaries.sentence_spans_in
+    monkeypatch.setattr(
+        boundaries,
+        "sentence_spans_in",
+        lambda *a, **k: splits.append(1) or real_split(*a, **k),
+    )
+    passages = model.hit_passages(body, terms)
+    assert len(passages) == count
+    assert len(splits) <= 2  # one paragraph: split once
+
+    starts = [i for i in range(len(body)) if body.startswith("Kishi", i)]
+    mentions = [_CountedMention(start=s, end=s + 5, text="Kishi") for s in starts]
+    entities = [{"type": "person", "name": "Nobuo Kishi", "mentions": mentions}]
+    _CountedMention.reads = 0
+    info = ArticleInfo(id="long", title="Long")
+    group = model.hit_excerpts(info, body, passages, entities, terms)
+    assert [len(x.entities) for x in group.excerpts] == [1] * count
+    assert group.excerpts[7].entities[0].start == starts[7]
+    # Every mention read a few times, not once for every passage (count * count).
+    assert _CountedMention.reads <= 10 * count
+
+
 def test_scope_errors(indexed, store):
     with pytest.raises(ex.ExportError, match="need a query"):
         Scope(hits=True)
@@ -517,6 +560,60 @@ def test_export_to_path_never_overwrites_unless_asked(indexed, store, tmp_path):
     export_to_path(excerpts, target, "markdown", overwrite=True)
     assert target.read_text("utf-8").startswith("# Highlights")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.md"]
+
+
+def test_export_with_force_writes_through_a_link(indexed, store, tmp_path):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    real = notes / "real.md"
+    real.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "link.md"
+    link.symlink_to(real)
+    excerpts = collect(indexed, store, Scope())
+    with pytest.raises(DestinationExists):
+        export_to_path(excerpts, link, "markdown", overwrite=False)
+    export_to_path(excerpts, link, "markdown", overwrite=True)
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    assert real.read_text("utf-8").startswith("# Highlights")
+    assert sorted(p.name for p in notes.iterdir()) == ["real.md"]
+    loop = tmp_path / "loop.md"
+    loop.symlink_to(loop)
+    with pytest.raises(ex.ExportError, match="leads nowhere"):
+        export_to_path(excerpts, loop, "markdown", overwrite=True)
+
+
+def test_a_cancelled_export_stops_and_writes_nothing(indexed, store, tmp_path):
+    from reader.export import ExportCancelled
+    from reader.export.model import hit_excerpts, hit_passages
+    from reader.search.snippets import Terms
+
+    with pytest.raises(ExportCancelled):
+        collect(indexed, store, Scope(query="Vietnam", hits=True), cancelled=lambda: True)
+    out = tmp_path / "out"
+    out.mkdir()
+    excerpts = collect(indexed, store, Scope(query="Vietnam", hits=True))
+    assert len(excerpts)
+    with pytest.raises(ExportCancelled):
+        export_to_path(excerpts, out / "passages.md", "markdown", cancelled=lambda: True)
+    assert list(out.iterdir()) == []
+    # A long article stops within a few hundred passages of being cancelled.
+    body = "Hanoi said so. " * 5000
+    terms = Terms(prose=frozenset(), names=frozenset({"hanoi"}))
+    asked: list[int] = []
+
+    def cancel_on_second_look() -> bool:
+        asked.append(1)
+        return len(asked) > 1
+
+    with pytest.raises(ExportCancelled):
+        hit_passages(body, terms, cancelled=cancel_on_second_look)
+    passages = hit_passages(body, terms)
+    asked.clear()
+    with pytest.raises(ExportCancelled):
+        hit_excerpts(
+            ArticleInfo(id="x", title="x"), body, passages, cancelled=cancel_on_second_look
+        )
+    assert len(asked) == 2
 
 
 def test_a_failed_export_leaves_no_file(indexed, store, tmp_path, monkeypatch):

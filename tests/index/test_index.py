@@ -166,3 +166,20 @@ def test_an_article_edited_again_and_again_leaves_no_empty_segments(index, corpu
     assert ids(index, "edit") == [kyodo.stem] and index.doc_count() == 5
     files = {p.name for p in index.live_dir.iterdir() if p.suffix == ".seg"}
     assert len(files) == len(segments)  # the dropped segments' files are gone
+
+
+def test_entities_json_is_what_json_dumps_writes():
+    import json
+
+    from reader.entities import Entity, Mention
+    from reader.index.documents import entities_json
+
+    entities = [
+        Entity("person", 'Nobuo "N" Kishi\\', (Mention(0, 5, "Kishi"), Mention(9, 14, "Ünï\x00"))),
+        Entity("place", "Hà Nội", (Mention(20, 26, "Hà Nội"),)),
+        Entity("agreement", "deal", ()),
+    ]
+    assert entities_json(entities) == json.dumps(
+        [e.to_dict() for e in entities], ensure_ascii=False
+    )
+    assert entities_json([]) == "[]"

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
+import signal
+import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -293,3 +297,54 @@ def test_our_writer_writes_what_whoosh_writes(tmp_path):
     whoosh = build_with(lambda ix: SegmentWriter(ix), "whoosh")
     assert ours["spell_body"] and ours["spell_title"]
     assert ours == whoosh
+
+
+_HOLD_WORKERS = """
+import sys, time
+from pathlib import Path
+from reader.index.segments import SegmentBuild
+
+build = SegmentBuild(Path(sys.argv[1]), [], 2).__enter__()
+deadline = time.monotonic() + 60
+while len(build._pool._processes) < 2 and time.monotonic() < deadline:
+    time.sleep(0.05)
+print(*build._pool._processes, flush=True)
+time.sleep(600)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_workers_die_with_a_killed_parent_and_free_its_output_pipe(tmp_path):
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _HOLD_WORKERS, str(tmp_path)],
+        stdout=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        cwd=REPO,
+        start_new_session=True,
+    )
+    try:
+        pids = [int(pid) for pid in proc.stdout.readline().split()]
+        assert len(pids) == 2 and all(_alive(pid) for pid in pids)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+        # The workers inherited the output pipe: it ends only when they are gone too.
+        started = time.monotonic()
+        reader = threading.Thread(target=proc.stdout.read, daemon=True)
+        reader.start()
+        reader.join(10)
+        assert not reader.is_alive(), "the workers still hold the dead parent's output pipe"
+        while any(_alive(pid) for pid in pids) and time.monotonic() - started < 10:
+            time.sleep(0.05)
+        assert not any(_alive(pid) for pid in pids)
+        assert time.monotonic() - started < 3
+    finally:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)

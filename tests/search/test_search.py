@@ -188,3 +188,36 @@ def test_hit_spans_are_the_tokens_the_analyzer_matches():
     assert match_spans(text, Terms(prose=prose)) == expected
     part = [(s + 10, e + 10) for term, s, e in term_spans(text[10:120]) if term in prose]
     assert match_spans(text, Terms(prose=prose), 10, 120) == part
+
+
+def test_match_spans_finds_what_the_analyzer_finds():
+    """match_spans looks only at the tokens a term could begin (a regex), and finds
+    exactly the tokens of the index's tokenizer whose analysed form is a term."""
+    import random
+
+    from reader.index.analysis import _TOKEN_RE, analyze_token
+    from reader.search.snippets import Terms, match_spans
+
+    def reference(text, terms, start=0, end=None):
+        window = text[start:end]
+        found = []
+        for match in _TOKEN_RE.finditer(window):
+            if analyze_token(match.group()) in terms.prose:
+                found.append((match.start() + start, match.end() + start))
+        return found
+
+    rng = random.Random(5)
+    words = ["japan", "Japan", "JAPANS", "U.S", "u.s.a", "Kishi's", "a.b", "x..y", "Jap.an"]
+    words += ["jäpan", "Énergie", "énergie", "3.5", "ja", "tokyo", "日本", "_japan"]
+    pieces = [" ", ".", "..", ",", "'", "\n", "é", "0", "-", "\u00a0"]
+    term_sets = [
+        Terms(prose=frozenset({analyze_token("japan"), analyze_token("kishi")})),
+        Terms(prose=frozenset({analyze_token("énergie"), analyze_token("u.s")})),
+        Terms(prose=frozenset({"3.5", "ja", "日本"})),
+    ]
+    for _ in range(2000):
+        text = "".join(rng.choice([rng.choice(words), rng.choice(pieces)]) for _ in range(25))
+        for terms in term_sets:
+            start = rng.randrange(0, 8)
+            end = rng.choice([None, max(start, len(text) - rng.randrange(0, 5))])
+            assert match_spans(text, terms, start, end) == reference(text, terms, start, end)

@@ -131,3 +131,46 @@ def test_fuzzy_words_match_whoosh_per_segment(segmented):
         for leaf, _ in reader.leaf_readers():
             expected.update(leaf.terms_within(field, word, 2, prefix=1))
         assert set(words_within(reader, field, word, 2, prefix=1)) == expected
+
+
+# -- bounded: match-all, wildcards and fuzzy terms (issue 15) ---------------------------------
+
+
+@pytest.mark.parametrize("text", ["*", "?*", "title:*", "japan OR *"])
+def test_match_all_reads_no_postings(segmented, monkeypatch, text):
+    """``*`` is every article, found without reading the postings of every word
+    (Whoosh read them all: seconds at 10,000 articles)."""
+    from whoosh.reading import SegmentReader
+
+    everything = search(segmented, "", limit=None, snippets=0).total
+    read = []
+    real = SegmentReader.postings
+    monkeypatch.setattr(
+        SegmentReader, "postings", lambda *a, **k: read.append(a[1:3]) or real(*a, **k)
+    )
+    found = search(segmented, text, limit=3, snippets=0)
+    assert found.total == everything
+    assert all(term == ("title", "japan") or term == ("body", "japan") for term in read), read[:5]
+    assert search(segmented, "NOT *", limit=3, snippets=0).total == 0
+
+
+def test_a_wildcard_matching_too_many_words_is_refused(segmented, monkeypatch):
+    from reader.search import rewrites
+    from reader.search.query import QueryError
+
+    monkeypatch.setattr(rewrites, "MAX_WILDCARD_WORDS", 5)
+    with pytest.raises(QueryError, match="matches more than 5 words"):
+        search(segmented, "*a*", limit=10, snippets=0)
+    # A narrow pattern still finds what Whoosh finds.
+    results = segmented.search(parse("title:def?n*", segmented.schema), limit=None)
+    ours = search(segmented, "title:def?n*", limit=None, snippets=0)
+    assert {h.id for h in ours.hits} == {h["id"] for h in results} and ours.total
+
+
+@pytest.mark.parametrize("text", ["government~9", "japan~3", "title:defence~5"])
+def test_fuzzy_terms_allow_at_most_two_edits(segmented, text):
+    from reader.search.query import QueryError
+
+    with pytest.raises(QueryError, match="at most 2"):
+        search(segmented, text, limit=10, snippets=0)
+    assert search(segmented, text.split("~")[0] + "~2", limit=10, snippets=0).total

@@ -16,6 +16,10 @@ from textual.widgets import DataTable, Static
 from reader.app.widgets.footer import ReaderFooter
 from reader.support.textsafe import one_line
 
+#: Rows the table holds: a DataTable of 100,000 rows froze the app for seconds, and
+#: nobody reads that many; the summary gives the count and says where the rest are.
+MAX_ROWS = 500
+
 
 class ProblemsScreen(ModalScreen[None]):
     """A table of path, severity and reason for every index problem."""
@@ -24,10 +28,12 @@ class ProblemsScreen(ModalScreen[None]):
         Binding("escape,q", "dismiss", "Close", id="problems.close"),
     ]
 
-    def __init__(self, problems: Iterable, corpus: Path) -> None:
+    def __init__(self, problems: Iterable, corpus: Path, *, checking: bool = False) -> None:
         super().__init__()
         self.problems = list(problems)
         self.corpus = corpus
+        #: The index is still being checked against the folder: the list may grow.
+        self.checking = checking
 
     def compose(self) -> ComposeResult:
         yield ReaderFooter()  # this dialog's keys, not the main screen's
@@ -35,18 +41,30 @@ class ProblemsScreen(ModalScreen[None]):
             body.border_title = "Index problems"
             body.border_subtitle = "Escape closes"
             count = len(self.problems)
-            summary = (
-                "No problems: every file was indexed."
-                if not count
-                else f"{count} file{'s' if count != 1 else ''} with problems under {self.corpus}"
-            )
+            if not count:
+                summary = (
+                    "Still checking the folder for changes: files that cannot be indexed "
+                    "are listed here when it is done."
+                    if self.checking
+                    else "No problems: every file was indexed."
+                )
+            else:
+                summary = (
+                    f"{count:,} file{'s' if count != 1 else ''} with problems under {self.corpus}"
+                )
+                if count > MAX_ROWS:
+                    summary += (
+                        f"; the first {MAX_ROWS:,} are listed ('reader index' lists them all)"
+                    )
+                if self.checking:
+                    summary += " (still checking for changes)"
             yield Static(Text(one_line(summary)), id="problems-summary")
             yield DataTable(id="problems-table", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns("severity", "file", "reason")
-        for problem in self.problems:
+        for problem in self.problems[:MAX_ROWS]:
             path = Path(problem.path)
             try:
                 shown = str(path.relative_to(self.corpus))

@@ -1,0 +1,81 @@
+"""Read a file only when it is a regular file, without ever blocking on it.
+
+A name that was an article (or a config file) a moment ago can be a FIFO, a
+device or a socket by the time it is opened: ``open()`` on a FIFO with no writer
+blocks for ever, and ``/dev/zero`` never ends. So the file is opened
+non-blocking, and the *opened descriptor* is checked (a check of the name
+before opening could be raced); only then is it read, up to a limit.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+__all__ = ["NotRegularFile", "TooLarge", "read_regular"]
+
+_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+_FLAGS |= getattr(os, "O_CLOEXEC", 0)
+
+
+class NotRegularFile(OSError):
+    """The name is a FIFO, device, socket or folder, not a file with contents."""
+
+    def __init__(self, path: str | Path, kind: str) -> None:
+        super().__init__(f"not a regular file ({kind})")
+        self.filename = str(path)
+        self.kind = kind
+        self.strerror = f"not a regular file ({kind})"
+
+
+class TooLarge(OSError):
+    """The file holds more than the caller's limit."""
+
+    def __init__(self, path: str | Path, limit: int) -> None:
+        super().__init__(f"larger than {limit} bytes")
+        self.filename = str(path)
+        self.limit = limit
+        self.strerror = f"larger than {limit} bytes"
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "not a file"
+
+
+def read_regular(path: str | Path, limit: int) -> bytes:
+    """The bytes of ``path`` when it is a regular file of at most ``limit`` bytes.
+
+    Raises :class:`NotRegularFile` or :class:`TooLarge` (both ``OSError``), or the
+    ``OSError`` of opening or reading. Never blocks on a FIFO or reads a device.
+    """
+    fd = os.open(path, _FLAGS)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegularFile(path, _kind(info.st_mode))
+        if info.st_size > limit:
+            raise TooLarge(path, limit)
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            # The whole file in one read when its size holds; 64 KB more at a time if it grew.
+            want = max(info.st_size + 1 - total, 65536)
+            chunk = os.read(fd, min(want, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:  # grew while being read
+                raise TooLarge(path, limit)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
