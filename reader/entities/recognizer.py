@@ -134,12 +134,21 @@ class Recognizer:
         if len(body) <= WINDOW_CHARS:
             return self._recognize(body, author)
         groups: dict[tuple[str, str], list[Mention]] = {}
+        records: dict[tuple[str, str], object] = {}
         for start, end in windows(body, WINDOW_CHARS):
             for entity in self._recognize(body[start:end], author):
-                groups.setdefault((entity.type, entity.name), []).extend(
+                key = (entity.type, entity.name)
+                groups.setdefault(key, []).extend(
                     Mention(m.start + start, m.end + start, m.text) for m in entity.mentions
                 )
-        entities = [Entity(kind, name, tuple(found)) for (kind, name), found in groups.items()]
+                if entity.record and key not in records:
+                    # An agreement's record, as the first window that names it has it
+                    # (its evidence spans moved to the whole body's offsets).
+                    records[key] = _shifted_record(entity.record, start)
+        entities = [
+            Entity(kind, name, tuple(found), records.get((kind, name)))
+            for (kind, name), found in groups.items()
+        ]
         entities.sort(key=lambda e: (ENTITY_TYPES.index(e.type), e.first, e.name))
         return entities
 
@@ -729,6 +738,14 @@ def _feature_name(gaz: Gazetteer, text: str) -> str:
 def default_recognizer() -> Recognizer:
     """The recognizer with the shipped gazetteer, built once per process."""
     return Recognizer()
+
+
+def _shifted_record(record, offset: int):
+    """``record`` with its ``evidence`` (``[start, end]`` spans) moved by ``offset``."""
+    evidence = record.get("evidence")
+    if not offset or not evidence:
+        return record
+    return {**record, "evidence": [[start + offset, end + offset] for start, end in evidence]}
 
 
 def windows(body: str, size: int) -> list[tuple[int, int]]:

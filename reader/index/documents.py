@@ -99,9 +99,11 @@ def entities_json(entities: list[Any]) -> str:
             f'{{"start": {m.start}, "end": {m.end}, "text": {text(m.text)}}}'
             for m in entity.mentions
         )
+        # An agreement's record (kind, parties, date, evidence…) follows, as in to_dict().
+        record = "".join(f", {text(k)}: {text(v)}" for k, v in (entity.record or {}).items())
         parts.append(
             f'{{"type": {text(entity.type)}, "name": {text(entity.name)}, '
-            f'"mentions": [{mentions}]}}'
+            f'"mentions": [{mentions}]{record}}}'
         )
     return "[" + ", ".join(parts) + "]"
 

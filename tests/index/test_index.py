@@ -183,3 +183,34 @@ def test_entities_json_is_what_json_dumps_writes():
         [e.to_dict() for e in entities], ensure_ascii=False
     )
     assert entities_json([]) == "[]"
+
+
+def test_stored_entities_keep_the_agreement_records(corpus):
+    """The entities stored with an article are what to_dict() says, agreement records
+    included (the streamed JSON once dropped kind, parties, date and evidence)."""
+    import json
+
+    from reader.corpus.articles import load_path
+    from reader.index.documents import entities_json, entities_of
+
+    article = load_path(article_path(corpus, "2021-09-12"), corpus)
+    entities = entities_of(article)
+    assert any(e.record for e in entities)
+    assert json.loads(entities_json(entities)) == [e.to_dict() for e in entities]
+
+
+def test_a_long_body_read_in_windows_keeps_agreement_records(monkeypatch):
+    from reader.entities import recognizer as module
+
+    body = (
+        "Japan and Vietnam signed a defence equipment transfer agreement in Hanoi on "
+        "Saturday. Filler text about the weather follows here.\n\n"
+    ) * 40
+    whole = module.default_recognizer().recognize(body)
+    monkeypatch.setattr(module, "WINDOW_CHARS", 2000)
+    windowed = module.default_recognizer().recognize(body)
+    records = {e.name: e.record for e in whole if e.type == "agreement"}
+    assert records and all(records.values())
+    again = {e.name: e.record for e in windowed if e.type == "agreement"}
+    assert again.keys() == records.keys()
+    assert all(again[name] and again[name]["kind"] == records[name]["kind"] for name in records)
