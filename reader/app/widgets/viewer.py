@@ -166,6 +166,9 @@ class ArticleViewer(ScrollView, can_focus=True):
         #: (Not Textual's ``loading``, which covers the widget and takes its focus.)
         self.awaiting_article = False
         self._queued: list[str] = []
+        #: ``G`` was pressed on the first part of a long article (shown while the rest
+        #: loads): the whole, when it replaces that part, opens at its end too.
+        self._end_of_whole: str | None = None
 
     # -- data in ---------------------------------------------------------------------------------
 
@@ -180,6 +183,8 @@ class ArticleViewer(ScrollView, can_focus=True):
         ``wrapped`` is the body already wrapped (in a worker) to :attr:`measure`;
         a long article then costs the event loop nothing to open.
         """
+        to_end = document is not None and not document.partial and self._end_of_whole == document.id
+        self._end_of_whole = None
         self.document = document
         self._wrapped = wrapped
         self._wrapped_id = id(document) if wrapped is not None else 0
@@ -191,7 +196,9 @@ class ArticleViewer(ScrollView, can_focus=True):
         self.cursor_span = self._sentence_from(offset, 1) if document else None
         self._layout(keep_offset=False)
         top = self._line_for_offset(offset) if offset else 0
-        self.scroll_to(y=top, animate=False, immediate=True, force=True)
+        self.scroll_to(
+            y=self.max_scroll_y if to_end else top, animate=False, immediate=True, force=True
+        )
         self._post_position()
         self.stop_loading()
 
@@ -443,18 +450,22 @@ class ArticleViewer(ScrollView, can_focus=True):
         self._refresh_lines()
 
     def action_scroll_home(self) -> None:
+        self._end_of_whole = None
         if not self._wait_for_article("scroll_home"):
             self.scroll_to(y=0, animate=False, immediate=True, force=True)
 
     def action_scroll_end(self) -> None:
         if not self._wait_for_article("scroll_end"):
             self.scroll_to(y=self.max_scroll_y, animate=False, immediate=True, force=True)
+            if self.document is not None and self.document.partial:
+                self._end_of_whole = self.document.id
 
     def action_page_down(self) -> None:
         if not self._wait_for_article("page_down"):
             super().action_page_down()
 
     def action_page_up(self) -> None:
+        self._end_of_whole = None
         if not self._wait_for_article("page_up"):
             super().action_page_up()
 
@@ -463,6 +474,7 @@ class ArticleViewer(ScrollView, can_focus=True):
             super().action_scroll_down()
 
     def action_scroll_up(self) -> None:
+        self._end_of_whole = None
         if not self._wait_for_article("scroll_up"):
             super().action_scroll_up()
 
