@@ -367,7 +367,7 @@ def test_gazetteer_key_reads_the_versions_that_importlib_metadata_reads():
 
 
 def test_interface_round_trips():
-    assert ENTITY_TYPES == ("person", "place", "agreement")
+    assert ENTITY_TYPES == ("person", "place", "organisation", "agreement")
     assert isinstance(RECOGNIZER_VERSION, str) and RECOGNIZER_VERSION
     entity = Entity("place", "Hanoi", (Mention(3, 8, "Hanoi"),))
     assert Entity.from_dict(entity.to_dict()) == entity
