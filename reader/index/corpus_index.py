@@ -55,6 +55,7 @@ from reader.index.documents import (
     recognizer,
     recognizer_version,
 )
+from reader.index.entity_table import EntityTable, Record, read_table, write_table
 from reader.index.manifest import FILE as _MANIFEST
 from reader.index.manifest import Entries, Manifest, ManifestError, changes, files_fingerprint
 from reader.index.prescan import Scanned
@@ -291,6 +292,56 @@ class CorpusIndex:
                 with suppress(Exception):
                     searcher.close()
 
+    # -- the corpus-wide entity table ------------------------------------------------------------
+
+    def entity_table(self) -> EntityTable:
+        """The corpus-wide entity table: read from its file, or built now and saved.
+
+        Fast when the index has not changed since the table was written (an update
+        writes it); otherwise it reads every article's stored entities once.
+        """
+        key = self._table_key()
+        table = read_table(self.live_dir, key)
+        if table is None:
+            table = self._build_entity_table(key)
+            with suppress(OSError):
+                write_table(self.live_dir, table)
+        return table
+
+    def _table_key(self) -> str:
+        ix = self.ix
+        generation = ix.latest_generation()
+        toc = self.live_dir / f"_{ix.indexname}_{generation}.toc"
+        try:
+            stamp = toc.stat().st_mtime_ns
+        except OSError:
+            stamp = 0
+        return f"{SCHEMA_VERSION}:{recognizer_version()}:{generation}:{stamp}"
+
+    def _build_entity_table(self, key: str) -> EntityTable:
+        records = []
+        with self.searcher() as searcher:
+            for stored in searcher.all_stored_fields():
+                try:
+                    entities = json.loads(stored.get("entities") or "[]")
+                except ValueError:
+                    entities = []
+                date = stored.get("date")
+                records.append(
+                    Record(
+                        str(stored.get("id", "")),
+                        date.date().isoformat() if date is not None else None,
+                        stored.get("title") or corpus.derive_title(stored.get("body", "")),
+                        entities if isinstance(entities, list) else [],
+                    )
+                )
+        return EntityTable.build(key, records, recognizer().gazetteer.place_codes)
+
+    def _refresh_entity_table(self) -> None:
+        """Bring the entity table up to date after a change; an error only costs a later rebuild."""
+        with suppress(Exception):
+            self.entity_table()
+
     def doc_count(self) -> int:
         with self.searcher() as searcher:
             return searcher.doc_count()
@@ -371,6 +422,8 @@ class CorpusIndex:
                 report.added, report.changed, report.removed = [], [], []
                 report.reason = "read-only: changes not indexed"
         report.problems.extend(self._known_problems(scanned, skip={s.id for s in todo}))
+        if report.touched and entities_enabled():
+            self._refresh_entity_table()
         report.total = self._manifest.summary.articles
         report.seconds = time.perf_counter() - started
         return report
@@ -416,6 +469,8 @@ class CorpusIndex:
         self.notice = None
         report.added = self._manifest.article_ids()
         report.total = len(report.added)
+        if entities_enabled():
+            self._refresh_entity_table()
         report.seconds = time.perf_counter() - started
         return report
 

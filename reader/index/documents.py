@@ -21,7 +21,12 @@ from reader.corpus import articles as corpus
 from reader.corpus.articles import Article, ArticleError, Problem, SourceFile
 from reader.support.locations import config_dir
 
-ENTITY_FIELDS = {"person": "people", "place": "places", "agreement": "agreements"}
+ENTITY_FIELDS = {
+    "person": "people",
+    "place": "places",
+    "organisation": "organisations",
+    "agreement": "agreements",
+}
 
 
 def source_key(source: str | None) -> str:
