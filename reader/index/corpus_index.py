@@ -294,14 +294,15 @@ class CorpusIndex:
 
     # -- the corpus-wide entity table ------------------------------------------------------------
 
-    def entity_table(self) -> EntityTable:
-        """The corpus-wide entity table: read from its file, or built now and saved.
+    def entity_table(self, *, summary_only: bool = False) -> EntityTable:
+        """The corpus-wide entity table: read from its files, or built now and saved.
 
         Fast when the index has not changed since the table was written (an update
         writes it); otherwise it reads every article's stored entities once.
+        ``summary_only``: rows and counts only, without each row's articles.
         """
         key = self._table_key()
-        table = read_table(self.live_dir, key)
+        table = read_table(self.live_dir, key, summary_only=summary_only)
         if table is None:
             table = self._build_entity_table(key)
             with suppress(OSError):

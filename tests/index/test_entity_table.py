@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
-from reader.index.entity_table import TABLE_FILE, EntityTable, Record
+from reader.index.entity_table import (
+    SUMMARY_FILE,
+    TABLE_FILE,
+    EntityTable,
+    Record,
+    read_table,
+)
 
 
 def record(article_id, date, *entities):
@@ -44,19 +48,27 @@ def test_rows_count_articles_and_mentions_and_link_surnames_across_articles():
     assert [(r.id, n) for r, n in table.cooccurring("place:JP")] == [("person:nobuo-kishi", 1)]
 
 
-def test_the_file_round_trips_and_a_damaged_one_is_refused():
+def test_the_files_round_trip_and_a_damaged_or_stale_one_is_refused(tmp_path):
     table = EntityTable.build("k", [record("a", "2020-01-01", ("place", "Japan", ["Japan"]))], {})
-    again = EntityTable.from_json(table.to_json())
-    assert again is not None and again.rows == table.rows and again.key == "k"
-    assert EntityTable.from_json("{not json") is None
-    assert EntityTable.from_json(json.dumps({"format": 99})) is None
+    table.write(tmp_path)
+    again = read_table(tmp_path, "k")
+    assert again is not None and again.rows == table.rows and again.by_article == table.by_article
+    summary = read_table(tmp_path, "k", summary_only=True)
+    assert summary is not None and summary.rows["place:japan"].count == 1
+    assert read_table(tmp_path, "other key") is None
+    data = bytearray((tmp_path / TABLE_FILE).read_bytes())
+    data[-3] ^= 0xFF
+    (tmp_path / TABLE_FILE).write_bytes(bytes(data))
+    assert read_table(tmp_path, "k") is None
+    (tmp_path / SUMMARY_FILE).write_text("not a table", encoding="utf-8")
+    assert read_table(tmp_path, "k", summary_only=True) is None
 
 
 def test_index_keeps_the_table_and_rebuilds_it_when_stale(index, corpus):
     table_path = index.live_dir / TABLE_FILE
-    assert table_path.exists()  # written by the update
+    assert table_path.exists() and (index.live_dir / SUMMARY_FILE).exists()  # by the update
     first = index.entity_table()
-    assert first.rows["place:VN"].articles and len(first.rows["place:VN"].articles) == 5
+    assert len(first.rows["place:VN"].articles) == 5
     table_path.write_text("damaged", encoding="utf-8")
     assert index.entity_table().rows.keys() == first.rows.keys()
     # A new article changes the index: the table follows.
