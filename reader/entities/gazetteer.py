@@ -421,6 +421,9 @@ def _build_default_gazetteer() -> Gazetteer:
     for canonical, aliases in (places["features"] or {}).items():
         for alias in [canonical, *(aliases or [])]:
             gaz.add_place(alias, canonical, STRONG)
+    for surface, (canonical, wanted) in list(gaz.places.items()):
+        if surface.startswith("The "):  # "in The Hague" and "in the Hague" alike
+            gaz.add_place(surface[4:], canonical, wanted)
     for name in ambiguous:
         if name in gaz.places:
             canonical, wanted = gaz.places[name]

@@ -188,6 +188,11 @@ class Recognizer:
                     following.start() == end + 3
                     and _has_org_word(following.group())
                     and len([t for t in tokens if t[2] != "The"]) <= 2
+                    # "Kohl's Christian Democratic Union": a party's leader, not its name
+                    and not any(
+                        c.type == _PERSON and c.name.endswith(" " + chunk.group())
+                        for c in doc.cands
+                    )
                     and not any(t[2] in rules.TITLE_HEADS or t[2] in _CONNECTORS for t in tokens)
                 ):
                     whole = fold(chunk.group())
@@ -223,9 +228,13 @@ class Recognizer:
         if fold(" ".join(t[2] for t in tokens)) in gaz.org_names:  # "Al Jazeera", "The Age"
             return self._org(doc, gaz, tokens)
         # Drop words that start the sentence without starting a name.
-        while tokens and (
-            (tokens[0][2].lower() in rules.SENTENCE_WORDS and not _is_acronym(tokens[0][2]))
-            or tokens[0][2].lower() in _CONNECTORS
+        while (
+            tokens
+            and (
+                (tokens[0][2].lower() in rules.SENTENCE_WORDS and not _is_acronym(tokens[0][2]))
+                or tokens[0][2].lower() in _CONNECTORS
+            )
+            and fold(" ".join(t[2] for t in tokens)) not in gaz.places  # "The Gambia"
         ):
             tokens = tokens[1:]
             initial = True
@@ -272,7 +281,8 @@ class Recognizer:
         if title_at is not None:
             head, name = _split_title(tokens, title_at)
             if (
-                any(t[2] in rules.ORG_WORDS for t in name)
+                name
+                and name[-1][2].rstrip(".") in rules.ORG_WORDS
                 and name[0][2] not in gaz.given_names
                 and not any(t[2] in _CONNECTORS for t in name)
             ):  # "General Motors Corp."
@@ -303,6 +313,14 @@ class Recognizer:
                 return self._org(doc, gaz, tokens, known=True)
         if any(word in rules.ORG_WORDS for word in words):
             at = words.index("of") if "of" in words else 0
+            if (
+                at == 1
+                and words[0] not in rules.ORG_WORDS
+                and words[0] not in gaz.given_names
+                and fold(words[0]) not in gaz.places
+                and _has_org_word(" ".join(words[2:]))
+            ):  # "Shares of International Business Machines Corp."
+                return self._org(doc, gaz, tokens[2:])
             if (
                 2 <= at <= 3
                 and words[0] in gaz.given_names
@@ -351,6 +369,20 @@ class Recognizer:
         if len(tokens) == 1 and whole in doc.person_hint:
             doc.leftovers.append(tokens[0])
             return
+        if (
+            2 <= len(tokens) <= 3
+            and not any(
+                gaz.places.get(fold(w), ("", 0))[1] >= AMBIGUOUS
+                or w.lower() in doc.vocab()
+                or w in names.DEMONYMS
+                or w in rules.TITLE_HEADS
+                or w in rules.TITLE_MODIFIERS
+                or w.endswith(_DEMONYM_ENDINGS[:4])  # "Southeast Asian"
+                or any(c.isupper() or c.isdigit() for c in w[1:])  # "PhD", "McDonald's" alike
+                for w in words
+            )
+        ):
+            doc.maybe_people.append(tokens)  # "met Slobodan Milosevic": a person if he recurs
         self._places_in(doc, gaz, tokens, initial)
 
     def _person(
@@ -493,6 +525,10 @@ class Recognizer:
 
     def _link_people(self, doc: _Doc, gaz: Gazetteer) -> None:
         """Short mentions to full names; drop lone surnames nobody introduced."""
+        for tokens in doc.maybe_people:
+            # "Slobodan Milosevic ... Milosevic said": the surname alone confirms the name.
+            if _stands_alone(doc.body, tokens[-1][2], tokens[-1][0]):
+                self._person(doc, gaz, tokens, strength=2)
         aliases: dict[str, str | None] = {}
         full = {c.name for c in doc.cands if c.type == _PERSON and " " in c.name}
         for name in full:
@@ -555,6 +591,23 @@ class Recognizer:
             for match in pattern.finditer(body):
                 kind, name = gaz.cjk[match.group()]
                 doc.cands.append(Candidate(match.start(), match.end(), kind, name, 3))
+
+
+def _stands_alone(body: str, word: str, skip: int) -> bool:
+    """Whether ``word`` occurs, away from ``skip``, with no capitalised word next to it."""
+    for match in re.finditer(rf"(?<![\w'’.-]){re.escape(word)}(?![\w-])", body):
+        if match.start() == skip:
+            continue
+        before = body[max(0, match.start() - 30) : match.start()].split()
+        after = body[match.end() : match.end() + 30].split()
+        if before and before[-1][:1].isupper() and not before[-1].endswith((".", ",", ":")):
+            continue
+        if before and before[-1].lower() in ("the", "a", "an", "this", "that", "its", "their"):
+            continue  # "the Telescope": a thing
+        if after and after[0][:1].isupper() and body[match.end() : match.end() + 1] not in ",.;:":
+            continue
+        return True
+    return False
 
 
 # -- the shared default -------------------------------------------------------------------------

@@ -39,7 +39,16 @@ _DEMONYM_ENDINGS = ("ian", "ese", "ish", "ean", "can", "ern")
 class _Doc:
     """Per-call state: the body and what has been found so far."""
 
-    __slots__ = ("beyond_ascii", "body", "cands", "caps", "leftovers", "lower_vocab", "person_hint")
+    __slots__ = (
+        "beyond_ascii",
+        "body",
+        "cands",
+        "caps",
+        "leftovers",
+        "lower_vocab",
+        "maybe_people",
+        "person_hint",
+    )
 
     def __init__(self, body: str) -> None:
         self.body = body
@@ -48,6 +57,8 @@ class _Doc:
         #: The patterns for capitalised words that suit this body.
         self.caps = rules.capital_patterns(self.beyond_ascii)
         self.cands: list[Candidate] = []
+        #: Two- or three-word runs with no sign of anything: people if the surname recurs.
+        self.maybe_people: list[list[tuple[int, int, str]]] = []
         #: Capitalised tokens no rule claimed, for linking: (start, end, text).
         self.leftovers: list[tuple[int, int, str]] = []
         self.lower_vocab: set[str] | None = None
@@ -80,6 +91,20 @@ def _appositive_re() -> re.Pattern[str]:
     )
 
 
+_POSSESSIVE_RE = re.compile(r"['’]s[ \u00a0]+([a-z]+)(?:[ \u00a0]+([a-z]+))?")
+#: What a person has: "Saddam Hussein's government", "Yeltsin's chief of staff".
+_POSSESSED = frozenset(
+    _words(
+        """
+        government aides aide spokesman spokeswoman spokesperson wife husband son sons daughter
+            daughters mother father brother sister family lawyer lawyers attorney attorneys
+            office administration regime cabinet supporters opponents allies death funeral
+            election re-election campaign visit resignation successor predecessor guards
+            bodyguards doctors physician biographer widow adviser advisers advisor chief
+            presidency premiership leadership tenure rule troops followers home
+        """
+    )
+)
 _SAINTS = frozenset(_words("St St. Saint San Santa Santo Sao São Ste Sainte"))
 _PREPOSITIONS = frozenset(_words("from of at with for in on into to by via"))
 
@@ -173,6 +198,10 @@ def _person_signal(
         return 2 if n >= 2 and n <= 4 else 1
     if body.startswith(", who ", end) or body.startswith(", aged ", end):
         return 2 if n >= 2 else 1
+    possessed = _POSSESSIVE_RE.match(body, end)
+    if possessed and (possessed[1] in _POSSESSED or possessed[2] in _POSSESSED):
+        # "Saddam Hussein's government", "Boris Yeltsin's top aides"
+        return 2 if 2 <= n <= 3 else 1
     if n < 2 or n > 4 or (first_place and first_place[1] >= STRONG):
         return 0
     # "Vasco da Gama", "Ludwig Van Beethoven": a particle inside a name.

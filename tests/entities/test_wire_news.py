@@ -101,3 +101,34 @@ def test_acronym_after_a_name_is_the_same_organisation():
 def test_acronym_of_lower_case_words_is_no_organisation():
     text = "Cells in the orbitofrontal cortex (OFC) fire. The OFC is small; the OFC grows."
     assert not any(kind == "organisation" for kind, _ in found(text))
+
+
+def test_a_full_name_with_no_cue_is_a_person_when_the_surname_recurs():
+    text = (
+        "President Clinton met Slobodan Milosevic and Franjo Tudjman on Tuesday. "
+        "Milosevic, the Serbian president, said Tudjman had agreed."
+    )
+    assert mentions(text, "person", "Slobodan Milosevic") == ["Slobodan Milosevic", "Milosevic"]
+    assert ("person", "Franjo Tudjman") in found(text)
+
+
+def test_things_named_twice_are_not_people():
+    text = (
+        "The Hubble Space Telescope saw the Kuiper Belt. The Belt lies far out, and the "
+        "Telescope will look again."
+    )
+    assert not any(kind == "person" for kind, _ in found(text))
+
+
+def test_a_possessive_with_something_people_have_is_a_person():
+    assert ("person", "Saddam Hussein") in found("Saddam Hussein's government said no.")
+
+
+def test_a_party_after_its_leaders_possessive_is_not_his_name():
+    text = "Helmut Kohl spoke. Kohl's Christian Democratic Union lost ground."
+    assert ("organisation", "Christian Democratic Union") in found(text)
+    assert mentions(text, "person", "Helmut Kohl") == ["Helmut Kohl", "Kohl"]
+
+
+def test_the_hague_keeps_its_article():
+    assert ("place", "Hague") in found("Judges in The Hague indicted him.")
