@@ -107,6 +107,9 @@ def prepare(source: SourceFile) -> Prepared:
         if kind and kind not in entity.name.lower():
             # `agreement:deal` finds the deal an article calls "an agreement allowing ..."
             names[ENTITY_FIELDS[entity.type]].append(str(kind))
+        if entity.type == "organisation":  # org:NATO finds the North Atlantic Treaty Organization
+            forms = {m.text for m in entity.mentions} - {entity.name}
+            names["organisations"].extend(sorted(forms))
     document = {
         "id": article.id,
         "path": str(article.path),

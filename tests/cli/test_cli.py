@@ -235,3 +235,11 @@ def test_entities_all_refuses_paths(capsys, corpus):
     code = main(["--corpus", str(corpus), "entities", "--all", str(corpus)])
     assert code == 2
     assert "--all takes no paths" in capsys.readouterr().err
+
+
+def test_org_field_finds_an_organisation_by_name_or_acronym(capsys, corpus):
+    for query in ('org:"North Atlantic Treaty Organization"', "org:NATO", "org:Kyodo"):
+        code, hits = run_json(capsys, "--corpus", str(corpus), "search", query, "--json")
+        assert code == 0 and hits, query
+    code, hits = run_json(capsys, "--corpus", str(corpus), "search", "org:Hanoi", "--json")
+    assert hits == []
