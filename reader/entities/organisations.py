@@ -250,7 +250,7 @@ def joined_names(body: str, cap: str) -> list[Candidate]:
     return found
 
 
-_ACRONYM_RE = re.compile(r"(?<![\w.&-])([A-Z][A-Z&]{1,6})(?![\w&-]|\.\w)")
+_ACRONYM_RE = re.compile(r"\b([A-Z][A-Z&]{1,6})\b")
 _ROLE_RE = re.compile(rf"\b(?:{_ROLE_AFTER})\b")
 _KIND_RE = re.compile(
     r"\b(?:party|union|group|movement|militia|rebels|newspaper|daily|weekly|magazine|agency|"
@@ -296,6 +296,13 @@ def link_organisations(
     spans: dict[str, list[tuple[int, int]]] = {}
     for match in _ACRONYM_RE.finditer(body):
         word = match.group(1)
+        prev, nxt = body[match.start() - 1 : match.start()], body[match.end() : match.end() + 2]
+        if (
+            prev in (".", "&", "-", "'", "’")
+            or nxt[:1] in ("&", "-")
+            or (nxt[:1] == "." and nxt[1:2].isalnum())
+        ):
+            continue
         counts[word] += 1
         spans.setdefault(word, []).append(match.span(1))
     for word, where in spans.items():

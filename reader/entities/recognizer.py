@@ -56,6 +56,7 @@ from reader.entities.signals import (
     _split_title,
     _title_index,
 )
+from reader.entities.towns import towns
 from reader.entities.us_states import state_abbreviations
 from reader.entities.version import RECOGNIZER_VERSION  # noqa: F401 - re-exported
 
@@ -99,6 +100,7 @@ class Recognizer:
         self._bylines(doc, author)
         doc.cands.extend(state_abbreviations(body))
         doc.cands.extend(organisations.ampersand_names(body))
+        doc.cands.extend(towns(body, gaz))
         self._datelines(doc, gaz)
         self._coordinations(doc, gaz)
         self._place_of(doc, gaz)

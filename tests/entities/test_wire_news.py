@@ -132,3 +132,19 @@ def test_a_party_after_its_leaders_possessive_is_not_his_name():
 
 def test_the_hague_keeps_its_article():
     assert ("place", "Hague") in found("Judges in The Hague indicted him.")
+
+
+@pytest.mark.parametrize(
+    ("text", "town"),
+    [
+        ("SYLVANIA, Ohio _ The plant closed on Friday.", "Sylvania"),
+        ("A barn burned on a farm near Sylvania, Ohio, on Monday.", "Sylvania"),
+        ("Beads were found in Oued Djebbana, Algeria.", "Oued Djebbana"),
+    ],
+)
+def test_small_towns_with_their_state_or_country(text, town):
+    assert ("place", town) in found(text)
+
+
+def test_a_month_before_a_state_is_no_town():
+    assert not any(name == "May" for _, name in found("He was born in May, Texas officials said."))
