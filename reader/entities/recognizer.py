@@ -287,7 +287,9 @@ class Recognizer:
                 and name[-1][2].rstrip(".") in rules.ORG_WORDS
                 and name[0][2] not in gaz.given_names
                 and not any(t[2] in _CONNECTORS for t in name)
-            ):  # "General Motors Corp."
+            ):  # "General Motors Corp."; "Dr X of Massachusetts General Hospital"
+                if head:
+                    return self._segment(doc, gaz, tokens, initial)
                 return self._org(doc, gaz, tokens)
             if head and not any(t[2] in rules.ORG_WORDS for t in head):
                 self._places_in(doc, gaz, head, initial)
@@ -324,12 +326,13 @@ class Recognizer:
             ):  # "Shares of International Business Machines Corp."
                 return self._org(doc, gaz, tokens[2:])
             if (
-                2 <= at <= 3
-                and words[0] in gaz.given_names
+                2 <= at <= 4
+                and (words[0] in gaz.given_names or words[0] in rules.TITLE_HEADS)
                 and not _has_org_word(" ".join(words[:at]))
             ):
                 # "Mike Treder of the Center for Responsible Nanotechnology"
-                self._person(doc, gaz, tokens[:at], strength=2)
+                first = 1 if words[0] in rules.TITLE_HEADS else 0
+                self._person(doc, gaz, tokens[first:at], strength=3 if first else 2)
                 return self._org(doc, gaz, tokens[at + 1 :])
             last_org = max(i for i, word in enumerate(words) if word in rules.ORG_WORDS)
             tail = tokens[last_org + 1 :]

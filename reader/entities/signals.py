@@ -105,6 +105,27 @@ _POSSESSED = frozenset(
         """
     )
 )
+#: Plural nouns that say things in news without being anyone's name.
+_GROUPS = frozenset(
+    _words(
+        """
+        Officials Police Authorities Analysts Witnesses Residents Experts Sources Critics
+            Scientists Researchers Doctors Prosecutors Investigators Diplomats Aides Organizers
+            Organisers Others Both Many Some Most Everyone Nobody Spokesmen Lawyers Economists
+            Traders Dealers Farmers Growers Producers Officers Workers Leaders Members Voters
+            Parents Students Teachers Protesters Rebels Troops Soldiers Survivors Neighbors
+            Neighbours Relatives Friends Observers Participants Delegates Negotiators Executives
+        """
+    )
+)
+
+
+def _after_quote(body: str, start: int) -> bool:
+    """Whether a closing quote, after a comma or full stop, comes just before ``start``."""
+    before = body[max(0, start - 4) : start].rstrip(" \u00a0")
+    return before[-1:] in ('"', "”", "'", "’") and before[-2:-1] in (",", ".", "?", "!")
+
+
 _SAINTS = frozenset(_words("St St. Saint San Santa Santo Sao São Ste Sainte"))
 _PREPOSITIONS = frozenset(_words("from of at with for in on into to by via"))
 
@@ -195,7 +216,14 @@ def _person_signal(
     if previous in rules.ROLE_WORDS and not before[1].endswith(","):
         return 2 if n >= 2 else 1
     if following in rules.SAY_VERBS or (previous in rules.SAY_VERBS and not initial):
+        if n == 1 and following in rules.SAY_VERBS and _after_quote(body, start):
+            # '"We will win," Yeltsin said': a surname alone, in the wire's own shape.
+            word = words[0]
+            if word not in _GROUPS and word.lower() not in doc.vocab() and not word.isupper():
+                return 2
         return 2 if n >= 2 and n <= 4 else 1
+    if n >= 2 and previous in rules.ROLE_WORDS and body.startswith(",", end):
+        return 2  # "its chairman, Juan Perez, resigned"
     if body.startswith(", who ", end) or body.startswith(", aged ", end):
         return 2 if n >= 2 else 1
     possessed = _POSSESSIVE_RE.match(body, end)

@@ -12,7 +12,7 @@ import re
 
 from reader.entities.candidates import Candidate
 from reader.entities.gazetteer import AMBIGUOUS, STRONG, Gazetteer
-from reader.entities.rules import fold
+from reader.entities.rules import ORG_WORDS, fold
 from reader.entities.us_states import STATES
 
 _NAME = r"[A-Z][a-z'’]+(?:[- ](?:[A-Z][a-z'’]+|de|del|la|le|du))*"
@@ -78,6 +78,8 @@ def towns(body: str, gaz: Gazetteer) -> list[Candidate]:
             town = match["town"]
             closed = body[match.end() : match.end() + 1] in ("", ",", ".", ";", ":", "\n")
             if town in _NOT_TOWNS or not _region(gaz, match["region"], closed):
+                continue
+            if any(word in ORG_WORDS for word in town.split()):  # "Cornell University, N.Y."
                 continue
             name = town.title() if town.isupper() else town
             hit = gaz.places.get(fold(name))

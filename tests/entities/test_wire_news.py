@@ -148,3 +148,21 @@ def test_small_towns_with_their_state_or_country(text, town):
 
 def test_a_month_before_a_state_is_no_town():
     assert not any(name == "May" for _, name in found("He was born in May, Texas officials said."))
+
+
+def test_a_lone_surname_after_a_quote_is_a_person():
+    assert ("person", "Yeltsin") in found('"We will win," Yeltsin said on Tuesday.')
+    assert not any(k == "person" for k, _ in found('"It is over," Officials said.'))
+
+
+def test_a_title_inside_an_organisations_name_does_not_take_the_person():
+    text = "Children did better, says Dr Verne Caviness of Massachusetts General Hospital."
+    assert {("person", "Verne Caviness"), ("organisation", "Massachusetts General Hospital")} <= (
+        found(text)
+    )
+
+
+def test_a_university_before_a_state_is_no_town():
+    text = "Dr Paul Soloway of Cornell University, New York, stresses caution."
+    assert ("place", "Cornell University") not in found(text)
+    assert ("organisation", "Cornell University") in found(text)
