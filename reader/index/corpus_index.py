@@ -145,6 +145,7 @@ class CorpusIndex:
         self._manifest = Manifest()
         self._lock = threading.RLock()
         self._searcher: Searcher | None = None
+        self._table_cache: EntityTable | None = None
 
     # -- opening -------------------------------------------------------------------------------
 
@@ -302,11 +303,16 @@ class CorpusIndex:
         ``summary_only``: rows and counts only, without each row's articles.
         """
         key = self._table_key()
+        cached = self._table_cache
+        if cached is not None and cached.key == key:
+            return cached
         table = read_table(self.live_dir, key, summary_only=summary_only)
         if table is None:
             table = self._build_entity_table(key)
             with suppress(OSError):
                 write_table(self.live_dir, table)
+        if not summary_only:
+            self._table_cache = table  # the app asks again for every article it opens
         return table
 
     def _table_key(self) -> str:

@@ -37,7 +37,9 @@ FIELD_ALIASES = {
     "agreement": "agreements",
     "agreements": "agreements",
 }
-QUERY_FIELDS = ("title", "body", "source", "author", "date", "person", "place", "org", "agreement")
+#: The fields the "unknown field" message names (``org:`` works too: the message is kept
+#: short enough for the search status at 120 columns).
+QUERY_FIELDS = ("title", "body", "source", "author", "date", "person", "place", "agreement")
 
 MAX_QUERY_CHARS = 2000
 _FIELD_RE = re.compile(r"(?<![\w.])([A-Za-z_][\w]*):(?!//)")
