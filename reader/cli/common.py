@@ -23,8 +23,14 @@ class CliError(Exception):
 # -- opening the index -------------------------------------------------------------------------
 
 
-def open_index(corpus: Path, *, rebuild: bool = False, quiet: bool = False):
-    """Open the corpus index and bring it up to date, reporting on stderr."""
+def open_index(
+    corpus: Path, *, rebuild: bool = False, quiet: bool = False, entity_table: bool = False
+):
+    """Open the corpus index and bring it up to date, reporting on stderr.
+
+    ``entity_table``: also bring the corpus-wide entity table up to date after a
+    change (``reader index`` does; other commands leave it to whoever reads it).
+    """
     if not corpus.is_dir():
         raise CliError(f"corpus folder not found: {corpus}")
     from reader.index.prescan import Prescan
@@ -46,7 +52,7 @@ def open_index(corpus: Path, *, rebuild: bool = False, quiet: bool = False):
                     if prescan.changed():  # read while the child works out the changes
                         index.read_manifest()
                     scanned = prescan.result()
-                report = index.update(progress=progress, scanned=scanned)
+                report = index.update(progress=progress, scanned=scanned, entity_table=entity_table)
         except IndexUnusable as error:
             raise CliError(str(error)) from None
         except OSError as error:

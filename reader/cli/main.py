@@ -254,7 +254,7 @@ def _date_arg(value: str | None, flag: str):
 
 
 def cmd_index(args: argparse.Namespace, corpus: Path) -> int:
-    index, report = open_index(corpus, rebuild=args.rebuild)
+    index, report = open_index(corpus, rebuild=args.rebuild, entity_table=True)
     if not index.read_only:
         from reader.agreements import catalog
 

@@ -371,13 +371,18 @@ class CorpusIndex:
         on_commit: Callable[[], None] | None = None,
         *,
         scanned: Scanned | None = None,
+        entity_table: bool = True,
     ) -> UpdateReport:
         """Bring the index up to date: only added, changed and removed files are touched.
 
         Work is committed in batches; ``on_commit`` is called after each one so a
         caller can refresh what it shows. A cancelled update keeps what it did.
         ``scanned`` is the corpus folder's scan when the caller already has it, with
-        files it has prepared already (:mod:`reader.index.prescan`).
+        files it has prepared already (:mod:`reader.index.prescan`). With
+        ``entity_table`` (the default) a change also rewrites the corpus-wide entity
+        table, which reads every article's entities (about 1.6 s at 10,000
+        articles); a command that only searches leaves that to the next reader of
+        the table.
         """
         started = time.perf_counter()
         if self._ix is not None and not (self.live_dir / _META).exists():
@@ -429,7 +434,7 @@ class CorpusIndex:
                 report.added, report.changed, report.removed = [], [], []
                 report.reason = "read-only: changes not indexed"
         report.problems.extend(self._known_problems(scanned, skip={s.id for s in todo}))
-        if report.touched and entities_enabled():
+        if report.touched and entity_table and entities_enabled():
             self._refresh_entity_table()
         report.total = self._manifest.summary.articles
         report.seconds = time.perf_counter() - started

@@ -243,3 +243,26 @@ def test_org_field_finds_an_organisation_by_name_or_acronym(capsys, corpus):
         assert code == 0 and hits, query
     code, hits = run_json(capsys, "--corpus", str(corpus), "search", "org:Hanoi", "--json")
     assert hits == []
+
+
+def test_the_entity_table_is_written_by_reader_index_and_built_when_stale(capsys, corpus):
+    from reader.index.entity_table import SUMMARY_FILE
+    from reader.support.locations import LIVE_INDEX, index_dir_for
+
+    summary = index_dir_for(corpus) / LIVE_INDEX / SUMMARY_FILE
+    assert main(["--corpus", str(corpus), "search", "Kishi", "--json"]) == 0
+    assert not summary.exists()  # a search does not pay for the table
+    assert main(["--corpus", str(corpus), "index"]) == 0
+    # Nothing changed since the search indexed the corpus: the table is built when read.
+    capsys.readouterr()
+    code, rows = run_json(capsys, "--corpus", str(corpus), "entities", "--all", "--json")
+    assert code == 0 and summary.exists()
+    (corpus / "norway.md").write_text(
+        "---\ntitle: Norway\ndate: 2022-01-02\n---\nNobuo Kishi visited Norway.\n", encoding="utf-8"
+    )
+    stamp = summary.stat().st_mtime_ns
+    assert main(["--corpus", str(corpus), "index"]) == 0
+    assert summary.stat().st_mtime_ns != stamp  # reader index brought it up to date
+    capsys.readouterr()
+    code, rows = run_json(capsys, "--corpus", str(corpus), "entities", "--all", "--json")
+    assert {row["id"]: row["articles"] for row in rows}["place:NO"] == 1
