@@ -216,6 +216,10 @@ def evaluate(gold_dir: Path, articles_dir: Path, recognizer: Recognizer | None =
 def format_scores(scores: Scores) -> str:
     lines = [f"{scores.articles} articles", f"{'type':12} {'level':8} {'P':>6} {'R':>6} {'F1':>6}"]
     for kind in ENTITY_TYPES:
+        found = scores.entity[kind]
+        if found.tp == found.fn == 0:  # e.g. organisations: the gold names none
+            lines.append(f"{kind:12} not in the gold ({found.fp} found)")
+            continue
         for level, table in (("entity", scores.entity), ("mention", scores.mention)):
             t = table[kind]
             lines.append(
