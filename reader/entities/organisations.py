@@ -252,6 +252,39 @@ def joined_names(body: str, cap: str) -> list[Candidate]:
 
 _ACRONYM_RE = re.compile(r"\b([A-Z][A-Z&]{1,6})\b")
 _ROLE_RE = re.compile(rf"\b(?:{_ROLE_AFTER})\b")
+#: The words the two patterns start with: a body with none of them is not scanned.
+_ROLE_STARTS = (
+    "chair",
+    "chief",
+    "spokes",
+    "managing",
+    "boss",
+    "general",
+    "president",
+    "head",
+    "executive",
+    "director",
+    "secretary",
+    "employees",
+    "workers",
+)
+_KIND_STARTS = (
+    "party",
+    "union",
+    "group",
+    "movement",
+    "militia",
+    "rebels",
+    "newspaper",
+    "daily",
+    "weekly",
+    "magazine",
+    "agency",
+    "airline",
+    "network",
+    "channel",
+)
+_BRACKETED_RE = re.compile(r" \((?P<acr>[A-Z][A-Z&]{1,7})\)")
 _KIND_RE = re.compile(
     r"\b(?:party|union|group|movement|militia|rebels|newspaper|daily|weekly|magazine|agency|"
     r"airline|network|channel)\b"
@@ -290,8 +323,9 @@ def link_organisations(
             inner = body[cand.end + 2 : close] if close > 0 else ""
             if inner.isupper() and inner.replace("&", "").isalpha() and 2 <= len(inner) <= 8:
                 acronyms[inner] = cand.name
-    for match in re.finditer(r"(?<=[a-z]) \((?P<acr>[A-Z][A-Z&]{1,7})\)", body):
-        acronyms.setdefault(match["acr"], None)  # defined after lower-case words: no body
+    for match in _BRACKETED_RE.finditer(body) if " (" in body else ():
+        if body[match.start() - 1 : match.start()].islower():
+            acronyms.setdefault(match["acr"], None)  # defined after lower-case words: no body
     counts: Counter[str] = Counter()
     spans: dict[str, list[tuple[int, int]]] = {}
     for match in _ACRONYM_RE.finditer(body):
@@ -316,7 +350,9 @@ def link_organisations(
         for start, end in where:
             add(start, end, name)
     # "AWI chairman Ian McLachlan", "Rabobank head of rural banking", "the Likud party".
-    for pattern in (_ROLE_RE, _KIND_RE):
+    for pattern, starts in ((_ROLE_RE, _ROLE_STARTS), (_KIND_RE, _KIND_STARTS)):
+        if not any(word in body for word in starts):
+            continue
         for match in pattern.finditer(body):
             end = match.start() - 1
             if end < 1 or body[end] not in " \u00a0" or not body[end - 1].isalnum():

@@ -227,16 +227,17 @@ class Recognizer:
     def _chunk(self, doc: _Doc, gaz: Gazetteer, tokens: list[tuple[int, int, str]]) -> None:
         body = doc.body
         initial = sentence_initial(body, tokens[0][0])
-        if fold(" ".join(t[2] for t in tokens)) in gaz.org_names:  # "Al Jazeera", "The Age"
+        full = fold(" ".join(t[2] for t in tokens))
+        if full in gaz.org_names:  # "Al Jazeera", "The Age"
             return self._org(doc, gaz, tokens)
-        # Drop words that start the sentence without starting a name.
+        # Drop words that start the sentence without starting a name ("The Gambia" is one).
         while (
             tokens
             and (
                 (tokens[0][2].lower() in rules.SENTENCE_WORDS and not _is_acronym(tokens[0][2]))
                 or tokens[0][2].lower() in _CONNECTORS
             )
-            and fold(" ".join(t[2] for t in tokens)) not in gaz.places  # "The Gambia"
+            and full not in gaz.places
         ):
             tokens = tokens[1:]
             initial = True

@@ -16,10 +16,9 @@ from reader.entities.rules import ORG_WORDS, fold
 from reader.entities.us_states import STATES
 
 _NAME = r"[A-Z][a-z'’]+(?:[- ](?:[A-Z][a-z'’]+|de|del|la|le|du))*"
-_TOWN_RE = re.compile(
-    rf"\b(?:in|at|near|from|outside|of)[ \u00a0](?P<town>{_NAME}),[ \u00a0]"
-    r"(?P<region>[A-Z][\w.]*(?:[ \u00a0][A-Z][\w.]*)?)"
-)
+#: A comma and what may be a state or a country after it; the town is looked for before.
+_REGION_RE = re.compile(r",[ \u00a0](?P<region>[A-Z][\w.]*(?:[ \u00a0][A-Z][\w.]*)?)")
+_TOWN_BEFORE_RE = re.compile(rf"\b(?:in|at|near|from|outside|of)[ \u00a0](?P<town>{_NAME})\Z")
 _DATELINE_RE = re.compile(
     r"^(?P<town>[A-Z]{3,}(?:[ -][A-Z]{2,}){0,2}),[ \u00a0]"
     r"(?P<region>[A-Z][\w.]*(?:[ \u00a0][A-Z][\w.]*)?)",
@@ -73,9 +72,15 @@ def towns(body: str, gaz: Gazetteer) -> list[Candidate]:
     if ", " not in body:
         return []
     found = []
-    for pattern in (_TOWN_RE, _DATELINE_RE):
+    for pattern in (_REGION_RE, _DATELINE_RE):
         for match in pattern.finditer(body):
-            town = match["town"]
+            if pattern is _REGION_RE:
+                town_match = _TOWN_BEFORE_RE.search(body, max(0, match.start() - 60), match.start())
+                if town_match is None:
+                    continue
+                town, start, end = town_match["town"], town_match.start("town"), match.start()
+            else:
+                town, start, end = match["town"], match.start("town"), match.end("town")
             closed = body[match.end() : match.end() + 1] in ("", ",", ".", ";", ":", "\n")
             if town in _NOT_TOWNS or not _region(gaz, match["region"], closed):
                 continue
@@ -85,5 +90,5 @@ def towns(body: str, gaz: Gazetteer) -> list[Candidate]:
             hit = gaz.places.get(fold(name))
             if hit is not None and hit[1] >= STRONG:
                 continue  # a known place: the other layers find it, with its canonical name
-            found.append(Candidate(match.start("town"), match.end("town"), "place", fold(name), 3))
+            found.append(Candidate(start, end, "place", fold(name), 3))
     return found
