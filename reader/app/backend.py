@@ -291,8 +291,13 @@ class CorpusService:
             url=one_line(stored.get("url") or ""),
             content_hash=str(stored.get("content_hash") or ""),
             hits=hits,
-            entities=() if partial else entities_from_stored(stored_entities(stored), len(body)),
+            entities=(
+                entities := ()
+                if partial
+                else entities_from_stored(stored_entities(stored), len(body))
+            ),
             partial=partial,
+            corpus_counts=self._corpus_counts(article_id, entities) if entities else {},
         )
 
     def agreement_record(self, article_id: str, name: str) -> AgreementView | None:
@@ -332,6 +337,24 @@ class CorpusService:
                     )
                 )
         return AgreementView(record.id, record.name, tuple(record_lines(record)), tuple(articles))
+
+    def _corpus_counts(self, article_id: str, entities: Sequence[Any]) -> dict[str, int]:
+        """How many articles mention each entity, from the index's entity table.
+
+        Empty when the table cannot be read or built: the panel then shows the
+        article's own counts only.
+        """
+        try:
+            table = self.index.entity_table()
+        except Exception:
+            return {}
+        counts = {}
+        for entity in entities:
+            ident = table.id_of(article_id, entity.kind, entity.name)
+            row = table.rows.get(ident) if ident else None
+            if row is not None:
+                counts[entity.key] = row.count
+        return counts
 
     def entity_details(self, kind: str, name: str) -> EntityDetails:
         from reader.search.entity_queries import articles_mentioning, co_occurring

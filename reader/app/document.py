@@ -2,7 +2,7 @@
 
 Nothing here draws: :class:`ArticleDocument` holds the body exactly as the index
 stored it (already neutralised) and a sorted list of :class:`Span` ranges into
-it, each with a *kind* (``hit``, ``person``, ``place``, ``agreement``,
+it, each with a *kind* (``hit``, ``person``, ``place``, ``organisation``, ``agreement``,
 ``highlight``). The viewer turns a wrapped line plus the spans that overlap it
 into styled text. A highlight span's ``key`` is the highlight's id.
 """
@@ -17,9 +17,14 @@ from dataclasses import dataclass, field
 from rich.cells import cell_len
 
 #: The entity types the core recognises, in the order the panel lists them.
-ENTITY_KINDS = ("person", "place", "agreement")
+ENTITY_KINDS = ("person", "place", "organisation", "agreement")
 #: Plural headings for the entity panel and the legend.
-KIND_LABELS = {"person": "People", "place": "Places", "agreement": "Agreements"}
+KIND_LABELS = {
+    "person": "People",
+    "place": "Places",
+    "organisation": "Organisations",
+    "agreement": "Agreements",
+}
 
 Range = tuple[int, int]
 #: The kind of span a user's highlight is drawn as.
@@ -78,6 +83,8 @@ class ArticleDocument:
     entities: tuple[Entity, ...] = ()
     #: Only the beginning of the body (a preview of a long article, no entities).
     partial: bool = False
+    #: Entity key -> how many articles of the corpus mention it (the index's entity table).
+    corpus_counts: dict[str, int] = field(default_factory=dict)
     spans: list[Span] = field(default_factory=list)
     _starts: list[int] = field(default_factory=list, repr=False)
     _longest: int = field(default=0, repr=False)

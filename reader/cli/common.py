@@ -33,14 +33,21 @@ def check_corpus(corpus: Path) -> None:
 
 
 def open_index(
-    corpus: Path, *, rebuild: bool = False, quiet: bool = False, list_problems: bool = False
+    corpus: Path,
+    *,
+    rebuild: bool = False,
+    quiet: bool = False,
+    list_problems: bool = False,
+    entity_table: bool = False,
 ):
     """Open the corpus index and bring it up to date, reporting on stderr.
 
     Files that could not be read are listed one a line with ``list_problems``
     (``reader index``); any other command says how many in one line, however
     many there are (a folder of 100,000 broken files printed 100,000 lines at
-    every search).
+    every search). ``entity_table``: also bring the corpus-wide entity table up
+    to date after a change (``reader index`` does; other commands leave it to
+    whoever reads it).
     """
     check_corpus(corpus)
     from reader.index.prescan import Prescan
@@ -62,7 +69,7 @@ def open_index(
                     if prescan.changed():  # read while the child works out the changes
                         index.read_manifest()
                     scanned = prescan.result()
-                report = index.update(progress=progress, scanned=scanned)
+                report = index.update(progress=progress, scanned=scanned, entity_table=entity_table)
         except IndexUnusable as error:
             raise CliError(str(error)) from None
         except OSError as error:

@@ -78,9 +78,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_index)
     p.add_argument("--rebuild", action="store_true", help="rebuild it from scratch")
 
-    p = add("entities", help="people, places and agreements in articles")
+    p = add("entities", help="people, places, organisations and agreements in articles")
     p.set_defaults(handler=cmd_entities)
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files (default: corpus)")
+    p.add_argument(
+        "--all", action="store_true", help="one row per entity across the corpus, with counts"
+    )
+    p.add_argument(
+        "--type",
+        choices=("person", "place", "organisation", "agreement"),
+        help="only this type (with --all)",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = add("entity", help="one entity's articles and the entities it appears with")
+    p.set_defaults(handler=cmd_entity)
+    p.add_argument("id", metavar="ID", help="an id from reader entities --all, e.g. place:US")
+    p.add_argument("--limit", type=int, default=20, metavar="N", help="co-occurring (default 20)")
     p.add_argument("--json", action="store_true", help="print JSON")
 
     from reader.cli import highlights as highlight_commands
@@ -255,7 +269,7 @@ def _date_arg(value: str | None, flag: str):
 def cmd_index(args: argparse.Namespace, corpus: Path) -> int:
     from reader.support.textsafe import one_line
 
-    index, report = open_index(corpus, rebuild=args.rebuild, list_problems=True)
+    index, report = open_index(corpus, rebuild=args.rebuild, list_problems=True, entity_table=True)
     if not index.read_only:
         from reader.agreements import catalog
 
@@ -297,6 +311,12 @@ def cmd_entities(args: argparse.Namespace, corpus: Path) -> int:
     from reader.cli.entities import entities_command
 
     return entities_command(args, corpus)
+
+
+def cmd_entity(args: argparse.Namespace, corpus: Path) -> int:
+    from reader.cli.entities import entity_command
+
+    return entity_command(args, corpus)
 
 
 def cmd_bench(args: argparse.Namespace, corpus: Path) -> int:

@@ -1,4 +1,4 @@
-"""Named entities in articles: people, places and agreements.
+"""Named entities in articles: people, places, organisations and agreements.
 
 A layered recognizer (gazetteers, then pattern rules, then linking of short
 mentions to full names) behind one small interface, so a statistical pipeline

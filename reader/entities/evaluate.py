@@ -214,12 +214,16 @@ def evaluate(gold_dir: Path, articles_dir: Path, recognizer: Recognizer | None =
 
 
 def format_scores(scores: Scores) -> str:
-    lines = [f"{scores.articles} articles", f"{'type':10} {'level':8} {'P':>6} {'R':>6} {'F1':>6}"]
+    lines = [f"{scores.articles} articles", f"{'type':12} {'level':8} {'P':>6} {'R':>6} {'F1':>6}"]
     for kind in ENTITY_TYPES:
+        found = scores.entity[kind]
+        if found.tp == found.fn == 0:  # e.g. organisations: the gold names none
+            lines.append(f"{kind:12} not in the gold ({found.fp} found)")
+            continue
         for level, table in (("entity", scores.entity), ("mention", scores.mention)):
             t = table[kind]
             lines.append(
-                f"{kind:10} {level:8} {t.precision:6.3f} {t.recall:6.3f} {t.f1:6.3f}"
+                f"{kind:12} {level:8} {t.precision:6.3f} {t.recall:6.3f} {t.f1:6.3f}"
                 f"   (tp {t.tp}, fp {t.fp}, fn {t.fn})"
             )
     return "\n".join(lines)

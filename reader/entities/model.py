@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-ENTITY_TYPES = ("person", "place", "agreement")
+ENTITY_TYPES = ("person", "place", "organisation", "agreement")
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +27,9 @@ class Mention:
 
 @dataclass(frozen=True, slots=True)
 class Entity:
-    """A person, place or agreement: its canonical name and every mention, sorted by start.
+    """A person, place, organisation or agreement: its canonical name and every mention.
+
+    Mentions are sorted by start.
 
     The canonical name is the same across articles for people and places
     ("U.S." and "the United States" are both "United States"), so it can key a

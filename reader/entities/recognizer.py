@@ -1,17 +1,23 @@
 """The layered recognizer: gazetteers, pattern rules, then linking.
 
+0. Shapes found before the runs: US state abbreviations ("Ark.", "D-Mass.",
+   :mod:`reader.entities.us_states`) and names joined by "&" ("Procter & Gamble").
+
 1. Capitalised runs are found with one compiled regex and each is read as a
    whole: a known organisation (or a run ending in "Ministry", "Times", ...) is
    skipped, a title splits it ("Japanese Defense Minister | Nobuo Kishi"), known
    places are matched longest first, and a person needs a sign: a title or
    honorific, a byline, a role word before ("counterpart ..."), a verb of saying
-   next to it, or a listed given name in front.
+   next to it, or a listed given name in front. A run with an organisation's
+   head word is an organisation (:mod:`reader.entities.organisations`); the
+   signs themselves live in :mod:`reader.entities.signals`.
 2. Short mentions ("Kishi", "Mr Geary") are linked to the full name found in
    the same article; a name in CJK script in brackets after a person is an alias.
 3. Agreements are noun phrases around an agreement noun ("the 2011 memorandum of
    understanding"); a definite one ("the deal") refers back to the latest one.
-4. Overlaps are resolved (people and places win over agreement modifiers), and
-   mentions are grouped by canonical name.
+4. Overlaps are resolved (people and places win over agreement modifiers),
+   organisations only the whole article reveals are added (acronyms, short
+   forms), and mentions are grouped by canonical name.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ import functools
 import re
 from pathlib import Path
 
-from reader.entities import rules
+from reader.entities import names, organisations, rules
 from reader.entities.agreements import with_agreements
 from reader.entities.candidates import (
     Candidate,
@@ -31,67 +37,35 @@ from reader.entities.candidates import (
 from reader.entities.gazetteer import AMBIGUOUS, COUNTRY, STRONG, Gazetteer, load_gazetteer
 from reader.entities.model import ENTITY_TYPES, Entity, Mention
 from reader.entities.rules import fold
-from reader.entities.rules import words as _words
+from reader.entities.signals import (
+    _AGREEMENT,
+    _CONNECTORS,
+    _DEMONYM_ENDINGS,
+    _FEATURE_AFTER_RE,
+    _NAME_PARTICLES,
+    _OCEANS,
+    _PERSON,
+    _PLACE,
+    _SURNAME_FIRST,
+    _Doc,
+    _feature_name,
+    _has_org_word,
+    _is_acronym,
+    _person_signal,
+    _place_ok,
+    _split_title,
+    _title_index,
+)
+from reader.entities.towns import towns
+from reader.entities.us_states import state_abbreviations
 from reader.entities.version import RECOGNIZER_VERSION  # noqa: F401 - re-exported
 
-_LOCATIVE = frozenset(
-    _words(
-        """
-        in at from near to around outside across towards toward via into of north south east
-            west northern southern eastern western central between and visiting visit
-        """
-    )
-)
-_CONNECTORS = frozenset(
-    _words(
-        """
-        of the de da del della di du van von der den dos bin ibn al y la le
-        """
-    )
-)
-_NAME_PARTICLES = frozenset(
-    _words(
-        """
-        de da del della di du van von der den dos bin ibn al y la le
-        """
-    )
-)
-_FEATURE_AFTER_RE = re.compile(
-    r"[ \u00a0]+(islands|island chain|island|sea|seas|river|mountains|strait|peninsula)(?![\w-])"
-)
-_PERSON, _PLACE, _AGREEMENT = "person", "place", "agreement"
 #: Bodies longer than this are recognised a window of about this size at a time.
 WINDOW_CHARS = 256 * 1024
-#: "Indonesian island" is no island's name.
-_DEMONYM_ENDINGS = ("ian", "ese", "ish", "ean", "can", "ern")
-
-
-class _Doc:
-    """Per-call state: the body and what has been found so far."""
-
-    __slots__ = ("beyond_ascii", "body", "cands", "caps", "leftovers", "lower_vocab", "person_hint")
-
-    def __init__(self, body: str) -> None:
-        self.body = body
-        #: The distinct characters beyond ASCII: whether there is CJK, which capitals.
-        self.beyond_ascii = rules.beyond_ascii(body)
-        #: The patterns for capitalised words that suit this body.
-        self.caps = rules.capital_patterns(self.beyond_ascii)
-        self.cands: list[Candidate] = []
-        #: Capitalised tokens no rule claimed, for linking: (start, end, text).
-        self.leftovers: list[tuple[int, int, str]] = []
-        self.lower_vocab: set[str] | None = None
-        #: Single words a title or role marked as a person ("Mr Geary").
-        self.person_hint: set[str] = set()
-
-    def vocab(self) -> set[str]:
-        if self.lower_vocab is None:
-            self.lower_vocab = set(rules.LOWER_WORD_RE.findall(self.body))
-        return self.lower_vocab
 
 
 class Recognizer:
-    """Finds people, places and agreements in article text.
+    """Finds people, places, organisations and agreements in article text.
 
     ``extra_gazetteer`` is a user YAML file of names and aliases (format in
     :mod:`reader.entities.gazetteer`). The gazetteer is built on first use and
@@ -156,13 +130,20 @@ class Recognizer:
         doc = _Doc(body)
         gaz = self.gazetteer
         self._bylines(doc, author)
+        doc.cands.extend(state_abbreviations(body))
+        doc.cands.extend(organisations.ampersand_names(body))
+        doc.cands.extend(towns(body, gaz))
         self._datelines(doc, gaz)
         self._coordinations(doc, gaz)
         self._place_of(doc, gaz)
         self._chunks(doc, gaz)
+        doc.cands.extend(organisations.joined_names(body, doc.caps.cap_token))
         self._link_people(doc, gaz)
         self._cjk(doc, gaz)
         kept = resolve(doc.cands)
+        kept.extend(
+            organisations.link_organisations(kept, body, gaz, doc.caps.cap_token, doc.vocab())
+        )
         return with_agreements(body, kept)
 
     # -- layer 1: patterns and capitalised runs ---------------------------------------------
@@ -240,12 +221,20 @@ class Recognizer:
                 if (
                     following.start() == end + 3
                     and _has_org_word(following.group())
-                    and len(tokens) <= 2
+                    and len([t for t in tokens if t[2] != "The"]) <= 2
+                    # "Kohl's Christian Democratic Union": a party's leader, not its name
+                    and not any(
+                        c.type == _PERSON and c.name.endswith(" " + chunk.group())
+                        for c in doc.cands
+                    )
                     and not any(t[2] in rules.TITLE_HEADS or t[2] in _CONNECTORS for t in tokens)
                 ):
                     whole = fold(chunk.group())
                     if whole not in gaz.places:
                         skip_next = True
+                        self._org(
+                            doc, gaz, [(start, following.end(), body[start : following.end()])]
+                        )
                         continue
             if index + 1 < len(chunks) and body.startswith((" and ", " & "), end):
                 following = chunks[index + 1]
@@ -256,18 +245,31 @@ class Recognizer:
                     and head_words.split()[0] not in rules.TITLE_HEADS
                     and fold(chunk.group()) not in gaz.places
                     and fold(following.group()) not in gaz.places
+                ) or (  # "Meat and Livestock Australia"
+                    following.start() == end + 5
+                    and len(following.group().split()) == 2
+                    and gaz.places.get(fold(following.group().split()[-1]), ("", 0))[1] == COUNTRY
+                    and fold(chunk.group()) not in gaz.places
                 ):
                     skip_next = True
+                    self._org(doc, gaz, [(start, following.end(), body[start : following.end()])])
                     continue
             self._chunk(doc, gaz, tokens)
 
     def _chunk(self, doc: _Doc, gaz: Gazetteer, tokens: list[tuple[int, int, str]]) -> None:
         body = doc.body
         initial = sentence_initial(body, tokens[0][0])
-        # Drop words that start the sentence without starting a name.
-        while tokens and (
-            (tokens[0][2].lower() in rules.SENTENCE_WORDS and not _is_acronym(tokens[0][2]))
-            or tokens[0][2].lower() in _CONNECTORS
+        full = fold(" ".join(t[2] for t in tokens))
+        if full in gaz.org_names:  # "Al Jazeera", "The Age"
+            return self._org(doc, gaz, tokens)
+        # Drop words that start the sentence without starting a name ("The Gambia" is one).
+        while (
+            tokens
+            and (
+                (tokens[0][2].lower() in rules.SENTENCE_WORDS and not _is_acronym(tokens[0][2]))
+                or tokens[0][2].lower() in _CONNECTORS
+            )
+            and full not in gaz.places
         ):
             tokens = tokens[1:]
             initial = True
@@ -282,6 +284,7 @@ class Recognizer:
             and len(tokens) > 2
             and tokens[0][2] not in gaz.given_names
             and tokens[0][2] not in rules.TITLE_HEADS
+            and tokens[0][2] not in _SURNAME_FIRST
             and tokens[1][2] in gaz.given_names
             and fold(tokens[0][2]) not in gaz.places
         ):
@@ -302,6 +305,8 @@ class Recognizer:
                 tokens = tokens[1:]
         whole = fold(" ".join(t[2] for t in tokens))
         if whole in gaz.organisations:
+            if not (initial and len(tokens) == 1 and whole.lower() in doc.vocab()):
+                self._org(doc, gaz, tokens)  # not "Science" starting a sentence
             return
         if whole in gaz.people:
             doc.cands.append(Candidate(tokens[0][0], tokens[-1][1], _PERSON, gaz.people[whole], 3))
@@ -310,8 +315,19 @@ class Recognizer:
         title_at = _title_index(tokens)
         if title_at is not None:
             head, name = _split_title(tokens, title_at)
+            if (
+                name
+                and name[-1][2].rstrip(".") in rules.ORG_WORDS
+                and name[0][2] not in gaz.given_names
+                and not any(t[2] in _CONNECTORS for t in name)
+            ):  # "General Motors Corp."; "Dr X of Massachusetts General Hospital"
+                if head:
+                    return self._segment(doc, gaz, tokens, initial)
+                return self._org(doc, gaz, tokens)
             if head and not any(t[2] in rules.ORG_WORDS for t in head):
                 self._places_in(doc, gaz, head, initial)
+            elif head:
+                self._org(doc, gaz, head)  # "Labor Premier Peter Beattie"
             if name:
                 self._person(doc, gaz, name, strength=3)
             return
@@ -330,18 +346,43 @@ class Recognizer:
         if len(words) >= 2 and words[0] not in gaz.given_names:
             last = gaz.places.get(fold(words[-1]))
             if last and last[1] == COUNTRY and fold(words[0]) not in gaz.places:
-                return  # "Renewable Fuels Australia", "Tourism Australia": an organisation
+                # "Renewable Fuels Australia", "Tourism Australia": an organisation
+                return self._org(doc, gaz, tokens, known=True)
         if any(word in rules.ORG_WORDS for word in words):
+            at = words.index("of") if "of" in words else 0
+            if (
+                at == 1
+                and words[0] not in rules.ORG_WORDS
+                and words[0] not in gaz.given_names
+                and fold(words[0]) not in gaz.places
+                and _has_org_word(" ".join(words[2:]))
+            ):  # "Shares of International Business Machines Corp."
+                return self._org(doc, gaz, tokens[2:])
+            if (
+                2 <= at <= 4
+                and (words[0] in gaz.given_names or words[0] in rules.TITLE_HEADS)
+                and not _has_org_word(" ".join(words[:at]))
+            ):
+                # "Mike Treder of the Center for Responsible Nanotechnology"
+                first = 1 if words[0] in rules.TITLE_HEADS else 0
+                self._person(doc, gaz, tokens[first:at], strength=3 if first else 2)
+                return self._org(doc, gaz, tokens[at + 1 :])
             last_org = max(i for i, word in enumerate(words) if word in rules.ORG_WORDS)
             tail = tokens[last_org + 1 :]
             if 2 <= len(tail) <= 3 and tail[0][2] in gaz.given_names:
                 # "Horticulture Australia Council Kris Newton": affiliation, then name.
                 self._person(doc, gaz, tail, strength=2)
-                return
+                return self._org(doc, gaz, tokens[: last_org + 1])
             if words[-1] in rules.AGREEMENT_TITLE_WORDS and len(words) > 1:
                 doc.cands.append(Candidate(start, end, _AGREEMENT, whole, 3))
             elif words[-1] in rules.PLACE_HEAD_WORDS or words[0] in rules.FEATURE_PREFIXES:
                 self._places_in(doc, gaz, tokens, initial)
+            else:
+                self._org(doc, gaz, tokens)
+            return
+        club = organisations.team(words, gaz)
+        if club:  # "Dallas Cowboys"
+            doc.cands.append(Candidate(start, end, organisations.ORGANISATION, club, 3))
             return
         signal = _person_signal(doc, gaz, tokens, initial)
         if signal and whole not in gaz.not_people and (hit is None or signal >= 2):
@@ -350,6 +391,8 @@ class Recognizer:
         if hit:
             if _place_ok(doc, hit[1], tokens, initial):
                 self._add_place(doc, gaz, tokens, hit[0])
+            elif len(tokens) == 1:  # "Maria Sylvania ... Sylvania said": maybe her surname
+                doc.leftovers.append(tokens[0])
             return
         for i in range(1, len(tokens) - 1):
             # "Queensland Independent Bob Katter": affiliation, then a given name and surname.
@@ -364,6 +407,20 @@ class Recognizer:
         if len(tokens) == 1 and whole in doc.person_hint:
             doc.leftovers.append(tokens[0])
             return
+        if (
+            2 <= len(tokens) <= 3
+            and not any(
+                gaz.places.get(fold(w), ("", 0))[1] >= AMBIGUOUS
+                or w.lower() in doc.vocab()
+                or w in names.DEMONYMS
+                or w in rules.TITLE_HEADS
+                or w in rules.TITLE_MODIFIERS
+                or w.endswith(_DEMONYM_ENDINGS[:4])  # "Southeast Asian"
+                or any(c.isupper() or c.isdigit() for c in w[1:])  # "PhD", "McDonald's" alike
+                for w in words
+            )
+        ):
+            doc.maybe_people.append(tokens)  # "met Slobodan Milosevic": a person if he recurs
         self._places_in(doc, gaz, tokens, initial)
 
     def _person(
@@ -371,7 +428,11 @@ class Recognizer:
     ) -> None:
         # Leave out leading words that belong to no name ("Japanese" in
         # "Japanese Prime Minister"): a name never starts with a place or an org word.
-        while tokens and (tokens[0][2] in rules.ORG_WORDS or tokens[0][2] in _CONNECTORS):
+        while tokens and (
+            tokens[0][2] in rules.ORG_WORDS
+            or tokens[0][2] in _CONNECTORS
+            or (tokens[0][2] in names.DEMONYMS and len(tokens) > 2)  # "German Anna Weber"
+        ):
             tokens = tokens[1:]
         for index, token in enumerate(tokens):
             if token[2] in _CONNECTORS and token[2] not in _NAME_PARTICLES:
@@ -380,6 +441,8 @@ class Recognizer:
                     rest = tokens[index + 1 :]
                     if rest and not any(t[2] in rules.ORG_WORDS for t in rest):
                         self._places_in(doc, gaz, rest, False)
+                    elif rest:
+                        self._org(doc, gaz, rest)
                     tokens = tokens[:index]
                 break
         org_at = [i for i, t in enumerate(tokens) if t[2] in rules.ORG_WORDS]
@@ -391,7 +454,7 @@ class Recognizer:
         if not tokens or len(tokens) > 5:
             return
         words = [t[2] for t in tokens]
-        if any(len(w) > 1 and w.isupper() and not w.endswith(".") for w in words):
+        if any(_is_acronym(w) and not w.endswith(".") and not names.is_suffix(w) for w in words):
             return
         if any(w in rules.ORG_WORDS for w in words):
             return
@@ -403,6 +466,13 @@ class Recognizer:
         if len(tokens) == 1:
             doc.person_hint.add(name)
         doc.cands.append(Candidate(tokens[0][0], tokens[-1][1], _PERSON, name, strength))
+
+    def _org(
+        self, doc: _Doc, gaz: Gazetteer, tokens: list[tuple[int, int, str]], known: bool = False
+    ) -> None:
+        found = organisations.classify(" ".join(t[2] for t in tokens).split(), gaz, known=known)
+        if found:
+            doc.cands.append(Candidate(tokens[0][0], tokens[-1][1], found[0], found[1], 3))
 
     def _add_place(
         self, doc: _Doc, gaz: Gazetteer, tokens: list[tuple[int, int, str]], canonical: str
@@ -474,10 +544,16 @@ class Recognizer:
 
     def _hyphen_places(self, doc: _Doc, gaz: Gazetteer, token: tuple[int, int, str]) -> None:
         start, _end, word = token
+        parts = word.split("-")
+        hits = [gaz.places.get(fold(part)) for part in parts]
+        # "Georgia-Pacific": a compound of a place and an ocean is a company's name.
+        if all(p[:1].isupper() for p in parts) and any(h and h[0] in _OCEANS for h in hits):
+            return self._org(doc, gaz, [token], known=True)
+        # "Denver-based", "Moscow-backed": a lower-case part makes the other one a place.
+        least = AMBIGUOUS if any(p[:1].islower() for p in parts) else STRONG
         offset = 0
-        for part in word.split("-"):
-            hit = gaz.places.get(fold(part))
-            if hit and hit[1] >= STRONG:
+        for part, hit in zip(parts, hits, strict=True):
+            if hit and hit[1] >= least:
                 doc.cands.append(
                     Candidate(start + offset, start + offset + len(part), _PLACE, hit[0], 2)
                 )
@@ -487,6 +563,10 @@ class Recognizer:
 
     def _link_people(self, doc: _Doc, gaz: Gazetteer) -> None:
         """Short mentions to full names; drop lone surnames nobody introduced."""
+        for tokens in doc.maybe_people:
+            # "Slobodan Milosevic ... Milosevic said": the surname alone confirms the name.
+            if _stands_alone(doc.body, tokens[-1][2], tokens[-1][0]):
+                self._person(doc, gaz, tokens, strength=2)
         aliases: dict[str, str | None] = {}
         full = {c.name for c in doc.cands if c.type == _PERSON and " " in c.name}
         for name in full:
@@ -551,184 +631,21 @@ class Recognizer:
                 doc.cands.append(Candidate(match.start(), match.end(), kind, name, 3))
 
 
-# -- helpers for layer 1 -------------------------------------------------------------------------
-
-_SURNAME_FIRST = frozenset(
-    _words(
-        """
-        Wang Li Zhang Liu Chen Yang Huang Zhao Wu Zhou Xu Zhu Hu Guo Lin Luo Zheng Liang Xie
-            Tang Feng Deng Cao Zeng Xiao Tian Dong Pan Yuan Cai Jiang Du Cheng Su Ding Ren Shen
-            Yao Xi Qin Kim Choi Kang Cho Jang Park Lee Nguyen Tran Pham Phan Hoang Huynh Vu Vo
-            Dang Bui Ngo Duong Truong Dinh Lam Dao Hun Hwang Kwon Yoon Jeon Baek Seo Ahn Jeong
-            Ryu Kwak Jung
-        """
-    )
-)
-
-
-@functools.cache
-def _appositive_re() -> re.Pattern[str]:
-    """An age or a role after a name: ", 45,", ", a researcher at", ", the group's spokeswoman".
-
-    Compiled on first use: the alternation of role words is slow to compile, and
-    most articles never need it.
-    """
-    roles = "|".join(sorted(map(re.escape, rules.ROLE_WORDS), key=len, reverse=True))
-    return re.compile(
-        r",[ \u00a0]+(?:\d{1,3}[ \u00a0]*,|(?:a|an|the)[ \u00a0]+(?:\d{1,3}-year-old|"
-        r"(?:[\w'’-]+[ \u00a0]+){0,4}?"
-        rf"(?:{roles})s?(?![\w-])))"
-    )
-
-
-_SAINTS = frozenset(_words("St St. Saint San Santa Santo Sao São Ste Sainte"))
-_PREPOSITIONS = frozenset(_words("from of at with for in on into to by via"))
-
-
-#: Organisations people are "of" or "from" ("Jane Doe of the National University").
-_INSTITUTIONS = frozenset(
-    _words(
-        """
-        University College Institute Museum Hospital Academy Centre Center Laboratory
-            Department Ministry Council Association Society Foundation Agency Company
-            Corporation Bureau Commission Authority Federation School Union Organisation
-            Organization Board Group Service Services Trust Observatory Survey Zoo Gardens
-            Federation Chamber Party Bank Fund Network Alliance Coalition Commission Office
-        """
-    )
-)
-
-
-def _has_org_word(text: str) -> bool:
-    return any(word in rules.ORG_WORDS for word in text.split())
-
-
-def _title_index(tokens: list[tuple[int, int, str]]) -> int | None:
-    """Index of the last title word with a name after it, or None."""
-    found = None
-    for index, (_s, _e, word) in enumerate(tokens[:-1]):
-        if word in rules.TITLE_HEADS or (
-            "-" in word and word.rsplit("-", 1)[1] in rules.TITLE_HEADS
-        ):
-            found = index
-    return found
-
-
-def _is_acronym(word: str) -> bool:
-    return len(word) > 1 and word.isupper()
-
-
-def _split_title(
-    tokens: list[tuple[int, int, str]], at: int
-) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]]]:
-    begin = at
-    while begin > 0 and (
-        tokens[begin - 1][2] in rules.TITLE_MODIFIERS or tokens[begin - 1][2] in rules.TITLE_HEADS
-    ):
-        begin -= 1
-    name = tokens[at + 1 :]
-    # "Minister of Defence Nobuo Kishi": the portfolio is not the name.
-    while name and name[0][2] in ("of", "of the", "for"):
-        name = name[1:]
-        while name and (name[0][2] in rules.TITLE_MODIFIERS or name[0][2] in rules.ORG_WORDS):
-            name = name[1:]
-    return tokens[:begin], name
-
-
-def _person_signal(
-    doc: _Doc, gaz: Gazetteer, tokens: list[tuple[int, int, str]], initial: bool
-) -> int:
-    """0 for no sign of a person, 1 for a weak sign, 2 for a strong one."""
-    body = doc.body
-    start, end = tokens[0][0], tokens[-1][1]
-    words = [t[2] for t in tokens]
-    if any(len(w) > 1 and w.isupper() and not w.endswith(".") for w in words):
-        return 0
-    if any(w in rules.FEATURE_SUFFIXES for w in words):
-        return 0
-    n = len(words)
-    before = rules.LEFT_WORD_RE.search(body, max(0, start - 40), start)
-    previous = before[1].rstrip(",").lower() if before else ""
-    after = body[end : end + 24].lstrip(" ,\u00a0").split(" ", 1)
-    following = after[0].rstrip('.,;:"”') if after else ""
-    if n >= 2 and words[0] in gaz.given_names and fold(words[0]) not in gaz.places:
-        return 2
-    first_place = gaz.places.get(fold(words[0]))
-    if n >= 2 and (words[0] in gaz.given_names or (first_place and first_place[1] == AMBIGUOUS)):
-        last = gaz.places.get(fold(words[-1]))
-        if last is None or last[1] < STRONG:
-            return 2
-    if previous in rules.ROLE_WORDS and not before[1].endswith(","):
-        return 2 if n >= 2 else 1
-    if following in rules.SAY_VERBS or (previous in rules.SAY_VERBS and not initial):
-        return 2 if n >= 2 and n <= 4 else 1
-    if body.startswith(", who ", end) or body.startswith(", aged ", end):
-        return 2 if n >= 2 else 1
-    if n < 2 or n > 4 or (first_place and first_place[1] >= STRONG):
-        return 0
-    # "Vasco da Gama", "Ludwig Van Beethoven": a particle inside a name.
-    if (
-        n >= 3
-        and words[0] not in _SAINTS
-        and any(w.lower() in _NAME_PARTICLES for w in words[1:-1])
-    ):
-        return 2
-    if previous == "to" and body[max(0, start - 14) : start].lower().endswith("according to "):
-        return 2
-    if previous in _PREPOSITIONS:  # "Greg Pankhurst from Agrogiri Perkasa": a firm
-        return 0
-    last_place = gaz.places.get(fold(words[-1]))
-    if last_place and last_place[1] >= STRONG:
-        return 0
-    # "Jane Doe, 45,", "Jane Doe, a researcher at", "Jane Doe, the group's spokeswoman".
-    if _appositive_re().match(body, end):
-        return 2
-    # "Jane Doe of the National University", "Jane Doe from the Institute of ...".
-    org = doc.caps.of_org.match(body, end)
-    if org and any(word in _INSTITUTIONS for word in org["org"].split()):
-        return 2
-    return 0
-
-
-def _place_ok(doc: _Doc, strength: int, tokens: list[tuple[int, int, str]], initial: bool) -> bool:
-    if strength >= STRONG:
+def _stands_alone(body: str, word: str, skip: int) -> bool:
+    """Whether ``word`` occurs, away from ``skip``, with no capitalised word next to it."""
+    for match in re.finditer(rf"(?<![\w'’.-]){re.escape(word)}(?![\w-])", body):
+        if match.start() == skip:
+            continue
+        before = body[max(0, match.start() - 30) : match.start()].split()
+        after = body[match.end() : match.end() + 30].split()
+        if before and before[-1][:1].isupper() and not before[-1].endswith((".", ",", ":")):
+            continue
+        if before and before[-1].lower() in ("the", "a", "an", "this", "that", "its", "their"):
+            continue  # "the Telescope": a thing
+        if after and after[0][:1].isupper() and body[match.end() : match.end() + 1] not in ",.;:":
+            continue
         return True
-    words = [t[2] for t in tokens]
-    if fold(" ".join(words)) in doc.person_hint:
-        return False
-    if strength >= AMBIGUOUS:
-        return True
-    # A small town: only where a place is expected ("in Mildura", "near Moree").
-    body = doc.body
-    if initial or (len(words) == 1 and words[0].lower() in doc.vocab()):
-        return False
-    before = rules.LEFT_WORD_RE.search(body, max(0, tokens[0][0] - 30), tokens[0][0])
-    return bool(before) and before[1].lower() in _LOCATIVE
-
-
-def _feature_name(gaz: Gazetteer, text: str) -> str:
-    """Canonical name of a geographic feature: known form, else title-cased words."""
-    words = text.split()
-    if not words:
-        return text
-    last = words[-1]
-    lowered = last.lower()
-    if lowered in ("seas", "sea"):
-        words[-1] = "Sea"
-    elif lowered in ("islands", "island", "chain"):
-        if lowered == "chain":
-            words = words[:-1]
-        words[-1] = "Islands" if lowered != "island" else "Island"
-    elif last.islower():
-        words[-1] = last.capitalize()
-    name = fold(" ".join(words))
-    for candidate in (name, name + "s", name[:-1] if name.endswith("s") else name):
-        hit = gaz.places.get(candidate)
-        if hit:
-            return hit[0]
-    if name.endswith(" Island chain"):
-        return name[: -len(" chain")] + "s"
-    return name
+    return False
 
 
 # -- the shared default -------------------------------------------------------------------------

@@ -72,7 +72,10 @@ def is_cjk(char: str) -> bool:
 _ABBREV = (
     r"(?:Mr|Mrs|Ms|Dr|Prof|Gen|Sen|Rep|Gov|Lt|Col|Capt|Sgt|Cpl|Adm|Maj|Rev|Fr|St|Mt|Ft|Jr|Sr)\."
 )
-_CONNECTOR = r"(?:of(?:[ \u00a0]the)?|de|da|del|della|di|du|van|von|der|den|dos|bin|ibn|al|y|la|le)"
+_CONNECTOR = (
+    r"(?:of(?:[ \u00a0]the)?|de|da|del|della|dei|degli|di|du|van|von|der|den|dos|ter|zu|bin|ibn|"
+    r"al|el|arap|y|la|le)"
+)
 
 
 class CapitalPatterns:
@@ -104,7 +107,8 @@ class CapitalPatterns:
         self.token = re.compile(cap_token + r"|\S+")
         #: A dateline at the start of a line: "TOKYO (Kyodo) –", "WASHINGTON, June 3 -".
         self.dateline = re.compile(
-            rf"^(?P<place>{upper}{{2,}}(?:[ \u00a0]{upper}{{2,}})*)(?=[ \u00a0]*(?:\(|,|—|–|-))",
+            rf"^(?P<place>{upper}{{2,}}(?:[ \u00a0]{upper}{{2,}})*)"
+            r"(?=[ \u00a0]*(?:\(|,|—|–|-|_[ \u00a0]))",
             re.MULTILINE,
         )
         #: A byline line: "By Aldgra Fredly".
@@ -317,7 +321,7 @@ ORG_WORDS = frozenset(
             Agreement Treaty Accord Pact Convention Charter Declaration Memorandum Partnership
             Deal Dialogue Initiative Framework Statement Communique Communiqué Sciences Science
             Studies Research Medicine Engineering Technology Systems Global International
-            Worldwide Australia-wide Nations States
+            Worldwide Australia-wide Nations States Brothers Bros. Sons
         """
     )
 )

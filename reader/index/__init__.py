@@ -7,6 +7,7 @@ of one file, entities included), :mod:`~reader.index.manifest` (which file
 versions the index holds), :mod:`~reader.index.prescan` (the scan in a child
 process at start-up), :mod:`~reader.index.segments` and
 :mod:`~reader.index.writers` (parallel builds), :mod:`~reader.index.analysis`
-(tokens and folding) and :mod:`~reader.index.whoosh_patches`.
+(tokens and folding), :mod:`~reader.index.entity_table` (the corpus-wide entity
+table, one row per entity id) and :mod:`~reader.index.whoosh_patches`.
 May import: :mod:`reader.support`, :mod:`reader.corpus`, :mod:`reader.entities`.
 """

@@ -55,6 +55,7 @@ from reader.index.documents import (
     recognizer,
     recognizer_version,
 )
+from reader.index.entity_table import EntityTable, Record, read_table, write_table
 from reader.index.manifest import FILE as _MANIFEST
 from reader.index.manifest import Entries, Manifest, ManifestError, changes, files_fingerprint
 from reader.index.prescan import Scanned
@@ -167,6 +168,7 @@ class CorpusIndex:
         self._manifest = Manifest()
         self._lock = threading.RLock()
         self._searcher: Searcher | None = None
+        self._table_cache: EntityTable | None = None
 
     # -- opening -------------------------------------------------------------------------------
 
@@ -314,6 +316,62 @@ class CorpusIndex:
                 with suppress(Exception):
                     searcher.close()
 
+    # -- the corpus-wide entity table ------------------------------------------------------------
+
+    def entity_table(self, *, summary_only: bool = False) -> EntityTable:
+        """The corpus-wide entity table: read from its files, or built now and saved.
+
+        Fast when the index has not changed since the table was written (an update
+        writes it); otherwise it reads every article's stored entities once.
+        ``summary_only``: rows and counts only, without each row's articles.
+        """
+        key = self._table_key()
+        cached = self._table_cache
+        if cached is not None and cached.key == key:
+            return cached
+        table = read_table(self.live_dir, key, summary_only=summary_only)
+        if table is None:
+            table = self._build_entity_table(key)
+            with suppress(OSError):
+                write_table(self.live_dir, table)
+        if not summary_only:
+            self._table_cache = table  # the app asks again for every article it opens
+        return table
+
+    def _table_key(self) -> str:
+        ix = self.ix
+        generation = ix.latest_generation()
+        toc = self.live_dir / f"_{ix.indexname}_{generation}.toc"
+        try:
+            stamp = toc.stat().st_mtime_ns
+        except OSError:
+            stamp = 0
+        return f"{SCHEMA_VERSION}:{recognizer_version()}:{generation}:{stamp}"
+
+    def _build_entity_table(self, key: str) -> EntityTable:
+        records = []
+        with self.searcher() as searcher:
+            for stored in searcher.all_stored_fields():
+                try:
+                    entities = json.loads(stored.get("entities") or "[]")
+                except ValueError:
+                    entities = []
+                date = stored.get("date")
+                records.append(
+                    Record(
+                        str(stored.get("id", "")),
+                        date.date().isoformat() if date is not None else None,
+                        stored.get("title") or corpus.derive_title(stored.get("body", "")),
+                        entities if isinstance(entities, list) else [],
+                    )
+                )
+        return EntityTable.build(key, records, recognizer().gazetteer.place_codes)
+
+    def _refresh_entity_table(self) -> None:
+        """Bring the entity table up to date after a change; an error only costs a later rebuild."""
+        with suppress(Exception):
+            self.entity_table()
+
     def doc_count(self) -> int:
         with self.searcher() as searcher:
             return searcher.doc_count()
@@ -336,13 +394,18 @@ class CorpusIndex:
         on_commit: Callable[[], None] | None = None,
         *,
         scanned: Scanned | None = None,
+        entity_table: bool = True,
     ) -> UpdateReport:
         """Bring the index up to date: only added, changed and removed files are touched.
 
         Work is committed in batches; ``on_commit`` is called after each one so a
         caller can refresh what it shows. A cancelled update keeps what it did.
         ``scanned`` is the corpus folder's scan when the caller already has it, with
-        files it has prepared already (:mod:`reader.index.prescan`).
+        files it has prepared already (:mod:`reader.index.prescan`). With
+        ``entity_table`` (the default) a change also rewrites the corpus-wide entity
+        table, which reads every article's entities (about 1.6 s at 10,000
+        articles); a command that only searches leaves that to the next reader of
+        the table.
         """
         started = time.perf_counter()
         if self._ix is not None and not (self.live_dir / _META).exists():
@@ -394,6 +457,8 @@ class CorpusIndex:
                 report.added, report.changed, report.removed = [], [], []
                 report.reason = "read-only: changes not indexed"
         report.remembered = self._known_problems(scanned, skip={s.id for s in todo})
+        if report.touched and entity_table and entities_enabled():
+            self._refresh_entity_table()
         report.total = self._manifest.summary.articles
         report.seconds = time.perf_counter() - started
         return report
@@ -439,6 +504,8 @@ class CorpusIndex:
         self.notice = None
         report.added = self._manifest.article_ids()
         report.total = len(report.added)
+        if entities_enabled():
+            self._refresh_entity_table()
         report.seconds = time.perf_counter() - started
         return report
 

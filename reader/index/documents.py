@@ -21,7 +21,12 @@ from reader.corpus import articles as corpus
 from reader.corpus.articles import Article, ArticleError, Problem, SourceFile
 from reader.support.locations import config_dir
 
-ENTITY_FIELDS = {"person": "people", "place": "places", "agreement": "agreements"}
+ENTITY_FIELDS = {
+    "person": "people",
+    "place": "places",
+    "organisation": "organisations",
+    "agreement": "agreements",
+}
 
 
 def source_key(source: str | None) -> str:
@@ -122,6 +127,9 @@ def prepare(source: SourceFile) -> Prepared:
         if kind and kind not in entity.name.lower():
             # `agreement:deal` finds the deal an article calls "an agreement allowing ..."
             names[ENTITY_FIELDS[entity.type]].append(str(kind))
+        if entity.type == "organisation":  # org:NATO finds the North Atlantic Treaty Organization
+            forms = {m.text for m in entity.mentions} - {entity.name}
+            names["organisations"].extend(sorted(forms))
     document = {
         "id": article.id,
         "path": str(article.path),

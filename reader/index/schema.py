@@ -11,7 +11,7 @@ from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 from reader.index.analysis import name_analyzer, text_analyzer
 
 #: Bump when the schema or what goes into the fields changes: old indexes rebuild.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: Scratch folders of a parallel build, inside the index folder (see reader.index.segments).
 SCRATCH_PREFIX = ".scratch-"
@@ -32,6 +32,7 @@ def make_schema() -> Schema:
         url=STORED(),
         people=TEXT(analyzer=names),
         places=TEXT(analyzer=names),
+        organisations=TEXT(analyzer=names),
         agreements=TEXT(analyzer=names),
         entities=STORED(),
         content_hash=STORED(),

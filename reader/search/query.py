@@ -1,7 +1,7 @@
 """Parse the user's query with Whoosh's query language, and explain a bad one.
 
 The language: words (all must match), ``AND``/``OR``/``NOT``, ``"phrases"``,
-``field:value`` (title, body, source, author, date, person, place, agreement),
+``field:value`` (title, body, source, author, date, person, place, org, agreement),
 ``prefix*``, ``fuzzy~`` (or ``fuzzy~2``), and date ranges such as
 ``date:[2021-01-01 to 2021-12-31]`` or ``date:2014``.
 
@@ -31,9 +31,14 @@ FIELD_ALIASES = {
     "people": "people",
     "place": "places",
     "places": "places",
+    "org": "organisations",
+    "organisation": "organisations",
+    "organisations": "organisations",
     "agreement": "agreements",
     "agreements": "agreements",
 }
+#: The fields the "unknown field" message names (``org:`` works too: the message is kept
+#: short enough for the search status at 120 columns).
 QUERY_FIELDS = ("title", "body", "source", "author", "date", "person", "place", "agreement")
 
 MAX_QUERY_CHARS = 2000

@@ -27,7 +27,7 @@ SNIPPET_CHARS = 160
 #: Snippets are looked for in this much of a body; a 20 MB article still answers fast.
 SNIPPET_SCAN_CHARS = 400_000
 PROSE_FIELDS = {"title", "body"}
-NAME_FIELDS = {"people", "places", "agreements", "source", "author"}
+NAME_FIELDS = {"people", "places", "organisations", "agreements", "source", "author"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -262,4 +262,5 @@ def test_entities_json_keeps_its_shape_and_adds_the_record(run, corpus):
     assert agreement["parties"] == ["Japan", "Vietnam"]
     assert all(isinstance(start, int) for start, _ in agreement["evidence"])
     people = [e for e in article["entities"] if e["type"] == "person"]
-    assert people and all(set(e) == {"type", "name", "mentions"} for e in people)
+    # Issue 16 gives every entity its id across the corpus.
+    assert people and all(set(e) == {"id", "type", "name", "mentions"} for e in people)

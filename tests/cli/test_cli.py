@@ -192,3 +192,93 @@ def test_skipped_files_are_counted_in_one_line_and_listed_by_index(capsys, corpu
     captured = capsys.readouterr()
     assert "30 files skipped" in captured.out
     assert len([line for line in captured.err.splitlines() if "empty-" in line]) == 30
+
+
+def test_entities_json_carries_ids_the_same_in_every_article(capsys, corpus):
+    code, records = run_json(capsys, "--corpus", str(corpus), "entities", "--json")
+    assert code == 0
+    ids = {(e["type"], e["name"]): e["id"] for r in records for e in r["entities"]}
+    assert ids[("place", "United States")] == "place:US"
+    assert ids[("person", "Nobuo Kishi")] == "person:nobuo-kishi"
+    kishi_articles = [
+        r for r in records if any(e["id"] == "person:nobuo-kishi" for e in r["entities"])
+    ]
+    assert len(kishi_articles) == 4
+    assert any(e["type"] == "organisation" for r in records for e in r["entities"])
+
+
+def test_entities_all_gives_one_row_per_id(capsys, corpus):
+    code, rows = run_json(capsys, "--corpus", str(corpus), "entities", "--all", "--json")
+    assert code == 0
+    by_id = {row["id"]: row for row in rows}
+    assert len(by_id) == len(rows)
+    vietnam = by_id["place:VN"]
+    assert set(vietnam) == {
+        "id", "type", "name", "aliases", "articles", "mentions", "first", "last"
+    }  # fmt: skip
+    assert (vietnam["articles"], vietnam["first"], vietnam["last"]) == (
+        5,
+        "2014-03-19",
+        "2021-11-24",
+    )
+    code, people = run_json(
+        capsys, "--corpus", str(corpus), "entities", "--all", "--type", "person", "--json"
+    )
+    assert {row["type"] for row in people} == {"person"}
+    assert people[0]["id"] == "person:nobuo-kishi"
+
+
+def test_entity_gives_its_articles_and_company(capsys, corpus):
+    code, found = run_json(
+        capsys, "--corpus", str(corpus), "entity", "person:nobuo-kishi", "--json"
+    )
+    assert code == 0
+    assert found["name"] == "Nobuo Kishi" and len(found["article_ids"]) == 4
+    company = {c["id"]: c["shared"] for c in found["cooccurring"]}
+    assert company["place:VN"] == 4 and company["person:phan-van-giang"] == 4
+    shared = [c["shared"] for c in found["cooccurring"]]
+    assert shared == sorted(shared, reverse=True)
+
+
+def test_unknown_entity_is_one_line_and_valid_json(capsys, corpus):
+    code = main(["--corpus", str(corpus), "entity", "person:nobody", "--json"])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert "no entity" in json.loads(captured.out)["error"]
+
+
+def test_entities_all_refuses_paths(capsys, corpus):
+    code = main(["--corpus", str(corpus), "entities", "--all", str(corpus)])
+    assert code == 2
+    assert "--all takes no paths" in capsys.readouterr().err
+
+
+def test_org_field_finds_an_organisation_by_name_or_acronym(capsys, corpus):
+    for query in ('org:"North Atlantic Treaty Organization"', "org:NATO", "org:Kyodo"):
+        code, hits = run_json(capsys, "--corpus", str(corpus), "search", query, "--json")
+        assert code == 0 and hits, query
+    code, hits = run_json(capsys, "--corpus", str(corpus), "search", "org:Hanoi", "--json")
+    assert hits == []
+
+
+def test_the_entity_table_is_written_by_reader_index_and_built_when_stale(capsys, corpus):
+    from reader.index.entity_table import SUMMARY_FILE
+    from reader.support.locations import LIVE_INDEX, index_dir_for
+
+    summary = index_dir_for(corpus) / LIVE_INDEX / SUMMARY_FILE
+    assert main(["--corpus", str(corpus), "search", "Kishi", "--json"]) == 0
+    assert not summary.exists()  # a search does not pay for the table
+    assert main(["--corpus", str(corpus), "index"]) == 0
+    # Nothing changed since the search indexed the corpus: the table is built when read.
+    capsys.readouterr()
+    code, rows = run_json(capsys, "--corpus", str(corpus), "entities", "--all", "--json")
+    assert code == 0 and summary.exists()
+    (corpus / "norway.md").write_text(
+        "---\ntitle: Norway\ndate: 2022-01-02\n---\nNobuo Kishi visited Norway.\n", encoding="utf-8"
+    )
+    stamp = summary.stat().st_mtime_ns
+    assert main(["--corpus", str(corpus), "index"]) == 0
+    assert summary.stat().st_mtime_ns != stamp  # reader index brought it up to date
+    capsys.readouterr()
+    code, rows = run_json(capsys, "--corpus", str(corpus), "entities", "--all", "--json")
+    assert {row["id"]: row["articles"] for row in rows}["place:NO"] == 1

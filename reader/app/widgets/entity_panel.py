@@ -1,4 +1,8 @@
-"""The side panel: people, places and agreements of the open article."""
+"""The side panel: people, places, organisations and agreements of the open article.
+
+Each entity shows its mentions in the article and, when the index's entity table
+knows it, how many articles of the corpus mention it ("5× · 12 articles").
+"""
 
 from __future__ import annotations
 
@@ -42,6 +46,7 @@ class Legend(Static):
         "legend--hit",
         "legend--person",
         "legend--place",
+        "legend--organisation",
         "legend--agreement",
         "legend--highlight",
         "legend--off",
@@ -64,7 +69,7 @@ class Legend(Static):
         text = Text()
         labels = [
             ("hit", "hit"),
-            *((kind, kind) for kind in ENTITY_KINDS),
+            *((kind, "org" if kind == "organisation" else kind) for kind in ENTITY_KINDS),
             ("highlight", "highlight"),
         ]
         for index, (kind, label) in enumerate(labels):
@@ -114,9 +119,11 @@ class EntityList(ThemedOptionList):
                 label = Text(f"{KIND_LABELS[kind]} ({len(entities)})", style=heading)
                 options.append(Option(label, id=f"heading:{kind}", disabled=True))
                 for entity in entities:
-                    prompt = Text.assemble(
-                        entity.name, " ", (str(len(entity.mentions)), count_style)
-                    )
+                    count = f"{len(entity.mentions)}×"
+                    corpus = document.corpus_counts.get(entity.key)
+                    if corpus:
+                        count += f" · {corpus} article{'s' if corpus != 1 else ''}"
+                    prompt = Text.assemble(entity.name, " ", (count, count_style))
                     if entity.detail:  # an agreement: its date and parties
                         prompt.append(" · " + entity.detail, style=count_style)
                     options.append(Option(hanging("  ", prompt), id=_ENTITY + entity.key))

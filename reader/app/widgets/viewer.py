@@ -52,6 +52,7 @@ class ArticleViewer(ScrollView, can_focus=True):
         "article-viewer--hit",
         "article-viewer--person",
         "article-viewer--place",
+        "article-viewer--organisation",
         "article-viewer--agreement",
         "article-viewer--selected",
         "article-viewer--current",
