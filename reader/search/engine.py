@@ -283,6 +283,11 @@ def _filter_query(filters: Filters | None) -> wq.Query | None:
     return wq.And(parts) if parts else None
 
 
+#: The restriction a search's filters make, for other questions over the same results
+#: (:mod:`reader.search.facets`, :mod:`reader.search.kwic`).
+filter_query = _filter_query
+
+
 def _as_datetime(day: dt.date, end: bool = False) -> dt.datetime:
     if end:
         return dt.datetime(day.year, day.month, day.day, 23, 59, 59)
