@@ -95,3 +95,30 @@ def test_kwic_limit_says_lines_were_left_out(searcher):
     found = concordance(searcher, "japan", limit=7)
     assert len(found.lines) == 7 and not found.complete
     assert concordance(searcher, "").lines == ()
+
+
+FINDER_QUERIES = [
+    "japan",
+    "agreements",
+    "kishi OR giang",
+    "defen*",
+    "person:kishi",
+    "u.s",
+    "phan văn",
+    "kishy~",
+]
+
+
+@pytest.mark.parametrize("query", FINDER_QUERIES)
+def test_hit_finder_finds_what_match_spans_finds(searcher, query):
+    from reader.search.kwic import HitFinder
+    from reader.search.query import parse
+    from reader.search.snippets import match_spans, query_terms
+
+    terms = query_terms(parse(query, searcher.schema), searcher)
+    bodies = [stored.get("body", "") for _, stored in searcher.reader().iter_docs()]
+    bodies.append("...japan, u.s.japan x.japan _japan Japan's JAPANESE defence.defended Kishi")
+    bodies.append("Phan Văn Giang and Phan Van Giang; naïve Japón, Japan")
+    finder = HitFinder(terms)
+    for body in bodies:
+        assert finder.spans(body) == match_spans(body, terms)
