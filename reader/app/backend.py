@@ -44,6 +44,8 @@ class SearchRequest:
     date_to: dt.date | None = None
     #: ``(agreement name, article ids)``: only the articles that report one agreement.
     record: tuple[str, tuple[str, ...]] | None = None
+    #: More entities stacked on ``entity`` (from the Explore facets).
+    also: tuple[tuple[str, str], ...] = ()
 
     def filters(self) -> Filters:
         from reader.search.engine import Filters
@@ -54,6 +56,7 @@ class SearchRequest:
             date_to=self.date_to,
             entity=self.entity,
             record=self.record,
+            also=self.also,
         )
 
     def describe_filters(self) -> str:
