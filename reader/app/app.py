@@ -92,7 +92,7 @@ class ReaderApp(WorkersMixin, App[int]):
         Binding("p", "problems", "Index problems", show=False, id="reader.problems"),
         Binding("v", "highlights", "Highlights", id="reader.highlights"),
         Binding("x", "export", "Export", id="reader.export"),
-        Binding("E", "explore", "Explore", id="reader.explore"),
+        Binding("E", "explore", "Explore", show=False, id="reader.explore"),
         Binding("o", "open_link", "Open the article's link", show=False, id="reader.open_link"),
         Binding("u,ctrl+z", "undo_delete", "Undo delete", show=False, id="reader.undo_delete"),
         Binding("question_mark", "help", "Help", id="reader.help"),

@@ -385,9 +385,8 @@ class EntityPageScreen(Screen[None]):
 
     def show_entity(self, kind: str, name: str) -> None:
         self.entity_kind, self.entity_name = kind, name
-        label = kind_label(kind).rstrip("s").lower()
         self.query_one("#entity-page-title", Static).update(
-            Text(f"Entity · {one_line(name)} ({label}) · loading…")
+            Text(f"Entity · {one_line(name)} ({kind}) · loading…")
         )
         self.page_worker(kind, name)
 
@@ -400,7 +399,7 @@ class EntityPageScreen(Screen[None]):
     @on(EntityPageLoaded)
     def _loaded(self, event: EntityPageLoaded) -> None:
         page = self.page = event.page
-        label = kind_label(page.kind).rstrip("s").lower()
+        label = page.kind
         count = len(page.articles)
         self.query_one("#entity-page-title", Static).update(
             Text(
