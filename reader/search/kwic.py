@@ -18,11 +18,12 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from reader.corpus.articles import derive_title
+from reader.index.analysis import _TERM_CACHE, analyze_token
 from reader.search.engine import Filters
 from reader.search.facets import corpus_table, matching_docnums
 from reader.search.query import parse
 from reader.search.rewrites import expand_fuzzy
-from reader.search.snippets import Terms, match_spans, query_terms
+from reader.search.snippets import _MISSING, Terms, _folded, match_spans, query_terms
 
 #: Characters of context kept on each side of a hit.
 CONTEXT = 60
@@ -96,10 +97,12 @@ class HitFinder:
         terms = self.terms
         if not terms:
             return []
-        if self._slow or _NON_ASCII_LETTER.search(text):
+        if self._slow or _has_non_ascii_letter(text):
             # Folding may turn a non-ASCII letter into the first letters of a term.
             return match_spans(text, terms)
         found: list[tuple[int, int]] = []
+        prose, names = terms.prose, terms.names
+        cache = _TERM_CACHE
         # Lower-cased, an ASCII-letter text keeps every offset (no letter changes length).
         lowered = text.lower()
         for match in self._candidates.finditer(lowered):
@@ -113,8 +116,23 @@ class HitFinder:
                 and (lowered[start - 2].isalnum() or lowered[start - 2] == "_")
             ):
                 continue  # "u.s": one token
-            found.extend(match_spans(text, terms, start, end))
+            # The candidate is one whole token: match_spans's test, on it alone.
+            token = text[start:end]
+            term = cache.get(token, _MISSING) if prose else None
+            if term is _MISSING:
+                term = analyze_token(token)
+            if (term is not None and term in prose) or (names and _folded(token) in names):
+                found.append((start, end))
         return found
+
+
+_ASCII = frozenset(chr(n) for n in range(128))
+
+
+def _has_non_ascii_letter(text: str) -> bool:
+    if text.isascii():
+        return False
+    return _NON_ASCII_LETTER.search("".join(set(text) - _ASCII)) is not None
 
 
 def lines_in(
