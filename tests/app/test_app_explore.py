@@ -136,6 +136,11 @@ async def test_every_pane_maximises_and_restores(app):
             assert screen.maximized.id == f"{view}-pane"
             await pilot.press("m")
             assert screen.maximized is None
+        # / goes back to reading, in the query box.
+        await pilot.press("slash")
+        await settle(pilot)
+        assert app.screen is app.main
+        assert app.focused is app.main.search_pane.query_input
 
 
 @run_async
