@@ -122,3 +122,30 @@ def test_hit_finder_finds_what_match_spans_finds(searcher, query):
     finder = HitFinder(terms)
     for body in bodies:
         assert finder.spans(body) == match_spans(body, terms)
+
+
+def test_any_entity_type_the_index_holds_becomes_a_facet():
+    """An ``organisation`` type (not recognised yet) is counted as soon as it is stored."""
+    import json as json_module
+
+    from whoosh.filedb.filestore import RamStorage
+
+    from reader.index.schema import make_schema
+
+    ix = RamStorage().create_index(make_schema())
+    writer = ix.writer()
+    for n, orgs in enumerate((["Kyodo News", "NATO"], ["NATO"], [])):
+        entities = [{"type": "organisation", "name": o, "mentions": []} for o in orgs]
+        entities.append({"type": "place", "name": "Japan", "mentions": []})
+        writer.add_document(
+            id=f"a{n}",
+            body="Japan",
+            date=dt.datetime(2021, 9, 10 + n),
+            entities=json_module.dumps(entities),
+        )
+    writer.commit()
+    with ix.searcher() as s:
+        found = facets(CorpusTable(s), None)
+    assert list(found) == ["place", "organisation"]
+    assert counts(found, "organisation") == {"NATO": 2, "Kyodo News": 1}
+    assert counts(found, "place") == {"Japan": 3}

@@ -247,17 +247,7 @@ class ExploreScreen(Screen[None]):
         self.reader.focus_now(self.query_one(f"#{view}"))
 
     def action_maximise(self) -> None:
-        if self.maximized is not None:
-            self.minimize()
-            return
-        focused = self.focused
-        pane = (
-            next((a for a in focused.ancestors if isinstance(a, ExplorePane)), None)
-            if (focused is not None)
-            else None
-        )
-        if pane is not None:
-            self.maximize(pane, container=False)
+        maximise_toggle(self)
 
     def action_clear_filters(self) -> None:
         self.reader.search.clear_filters()
@@ -295,6 +285,19 @@ class ExploreScreen(Screen[None]):
         facets = self.query_one(FacetList)
         columns = ("type", "name", "articles")
         return ViewTable("Facets", query, filters, columns, tuple(facets.rows()))
+
+
+def maximise_toggle(screen: Screen) -> None:
+    """Restore the maximised pane, or maximise the pane that holds the focus."""
+    if screen.maximized is not None:
+        screen.minimize()
+        return
+    focused = screen.focused
+    if focused is None:
+        return
+    pane = next((a for a in focused.ancestors if isinstance(a, ExplorePane)), None)
+    if pane is not None:
+        screen.maximize(pane, container=False)
 
 
 def open_in_reader(app: ReaderApp, article_id: str, offset: int) -> None:
@@ -460,7 +463,7 @@ class EntityPageScreen(Screen[None]):
         self.action_close()
 
     def action_maximise(self) -> None:
-        ExploreScreen.action_maximise(self)  # type: ignore[arg-type]
+        maximise_toggle(self)
 
     def action_export_view(self) -> None:
         from reader.app.explore.export import ExportViewDialog

@@ -174,7 +174,8 @@ class TimelineList(OptionList):
         self.anchor = None
         self.post_message(self.Marked(""))
 
-    def watch_highlighted(self, value: int | None) -> None:
+    def watch_highlighted(self, highlighted: int | None) -> None:
+        super().watch_highlighted(highlighted)  # scrolls to it
         if self.anchor is not None:
             self.post_message(self.Marked(self.range_label()))
 
