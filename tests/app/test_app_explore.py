@@ -230,3 +230,21 @@ async def test_views_are_in_the_palette_and_the_help(app):
         await settle(pilot)
         assert isinstance(app.screen, ExploreScreen)
         assert isinstance(app.focused, KwicView)
+
+
+@run_async
+async def test_explore_counts_again_when_the_index_is_updated(app):
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        screen = await explore(pilot)
+        assert "5 articles" in str(screen.query_one("#explore-title").render())
+        (app.corpus / "2022-01-05-new.md").write_text(
+            "---\ntitle: New\ndate: 2022-01-05\n---\n\nJapan and Vietnam met again in Hanoi.\n"
+        )
+        app.start_indexing()
+        await settle(pilot)
+        await pilot.pause(0.7)  # the screen looks at the search every half second
+        await settle(pilot)
+        assert "6 articles" in str(screen.query_one("#explore-title").render())
+        assert ("place", "Japan", 6) in facet_rows(screen)
+        assert screen.query_one(TimelineList).rows()[-1][0] == "2022"

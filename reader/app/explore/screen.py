@@ -111,6 +111,22 @@ class ExploreScreen(Screen[None]):
         panes.set_class(wide, "-wide")
         panes.set_class(not wide, "-narrow")
 
+    def on_mount(self) -> None:
+        self._seen_results = self.reader.search.results
+        self.set_interval(0.5, self._check_index)
+
+    def _check_index(self) -> None:
+        """The search answered again for the same request while Explore is shown: the
+        index changed (the reading mode searches again after every update), so count
+        again."""
+        search = self.reader.search
+        results = search.results
+        if results is self._seen_results or search.pending or self.app.screen is not self:
+            return
+        self._seen_results = results
+        if search.request == self.request:
+            self.load(force=True)
+
     def on_screen_resume(self) -> None:
         self.load()
         if self.focused is None:
@@ -207,6 +223,8 @@ class ExploreScreen(Screen[None]):
             parts.append(f"filters: {filters} (c clears)")
         if articles is not None:
             parts.append(f"{articles:,} articles")
+        if self.reader.indexing:
+            parts.append("indexing: counts grow when it ends")
         self.query_one("#explore-title", Static).update(Text(one_line(" · ".join(parts))))
 
     # -- what the views post ---------------------------------------------------------------------
