@@ -234,6 +234,12 @@ class ExploreScreen(Screen[None]):
         if event.what == "page":
             self.app.push_screen(EntityPageScreen(event.kind, event.name))
             return
+        from reader.index.documents import ENTITY_FIELDS
+
+        if event.kind not in ENTITY_FIELDS:
+            # A type the index stores but cannot search by field yet: say so.
+            self.notify(f"The search cannot filter by {event.kind} yet.", timeout=4)
+            return
         self.reader.search.add_entity_filter(event.kind, event.name)
         self.load()
 
