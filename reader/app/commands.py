@@ -87,6 +87,7 @@ def reader_commands(app: ReaderApp) -> Iterator[SystemCommand]:
 
 def explore_help() -> list[tuple[str, list[Binding]]]:
     """The Explore mode's keys, by view (its module loads when help opens)."""
+    from reader.app.explore.agreements import AgreementsScreen
     from reader.app.explore.screen import EntityPageList, EntityPageScreen, ExploreScreen
     from reader.app.explore.widgets import FacetList, KwicView, TimelineList
 
@@ -96,6 +97,7 @@ def explore_help() -> list[tuple[str, list[Binding]]]:
         ("Explore · timeline", TimelineList.BINDINGS),
         ("Explore · keyword in context", KwicView.BINDINGS),
         ("Entity page", [*EntityPageScreen.BINDINGS, *EntityPageList.BINDINGS]),
+        ("Agreements table", AgreementsScreen.BINDINGS),
     ]  # type: ignore[list-item]
 
 
@@ -105,6 +107,7 @@ def explore_commands(app: ReaderApp) -> Iterator[SystemCommand]:
         "Explore": "Facets of the results: top people, places and agreements",
         "Timeline": "The results by publication date; choose a range to filter",
         "Keyword in context": "Every hit of the query on one line, aligned on the hit",
+        "Agreements": "The corpus's agreement records: sort, filter by party, open reports",
     }
     for name, help_text in views.items():
         yield SystemCommand(name, help_text, lambda name=name: app.action_explore(name))

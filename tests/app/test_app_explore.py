@@ -248,3 +248,52 @@ async def test_explore_counts_again_when_the_index_is_updated(app):
         assert "6 articles" in str(screen.query_one("#explore-title").render())
         assert ("place", "Japan", 6) in facet_rows(screen)
         assert screen.query_one(TimelineList).rows()[-1][0] == "2022"
+
+
+@run_async
+async def test_agreements_table_sorts_filters_by_party_and_opens_a_report(app):
+    from textual.widgets import DataTable
+
+    from reader.app.explore.agreements import AgreementsScreen
+
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await explore(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        table_screen = app.screen
+        assert isinstance(table_screen, AgreementsScreen)
+        table = table_screen.query_one(DataTable)
+        assert [str(c.label) for c in table.columns.values()] == [
+            "Date",
+            "Kind",
+            "Parties",
+            "Name",
+            "Articles",
+            "Status",
+        ]
+        names = {row.name for row in table_screen.shown}
+        assert "defence equipment and technology transfer agreement" in names
+        assert table.row_count == len(table_screen.rows) >= 5
+        # 5 sorts by the number of articles, 5 again the other way.
+        await pilot.press("5")
+        counts = [row.articles for row in table_screen.shown]
+        assert counts == sorted(counts)
+        await pilot.press("5")
+        counts = [row.articles for row in table_screen.shown]
+        assert counts == sorted(counts, reverse=True) and counts[0] == 4
+        # Filter by party.
+        await pilot.press("slash", *"japan", "enter")
+        assert table_screen.shown and all("Japan" in r.parties for r in table_screen.shown)
+        assert table.row_count == len(table_screen.shown) < len(table_screen.rows)
+        # Enter lists the reporting articles; Enter on one opens it at the mention.
+        table.move_cursor(row=0)
+        chosen = table_screen.shown[0]
+        await pilot.press("enter")
+        articles = table_screen.query_one("#agreement-articles")
+        assert articles.option_count == len(chosen.reports)
+        await pilot.press("enter")
+        await settle(pilot)
+        article_id, _, _, offset = chosen.reports[0]
+        assert app.screen is app.main and app.document.id == article_id
+        assert app.main.viewer.top_offset <= offset

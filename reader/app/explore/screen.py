@@ -75,6 +75,7 @@ class ExploreScreen(Screen[None]):
         Binding("m", "maximise", "Maximise", id="explore.maximise"),
         Binding("x", "export_view", "Export view", id="explore.export"),
         Binding("c", "clear_filters", "Clear filters", id="explore.clear_filters"),
+        Binding("a", "agreements", "Agreements", id="explore.agreements"),
         Binding("slash", "search", "Search", show=False, id="explore.search"),
     ]
 
@@ -272,6 +273,11 @@ class ExploreScreen(Screen[None]):
 
     def action_maximise(self) -> None:
         maximise_toggle(self)
+
+    def action_agreements(self) -> None:
+        from reader.app.explore.agreements import AgreementsScreen
+
+        self.app.push_screen(AgreementsScreen())
 
     def action_clear_filters(self) -> None:
         self.reader.search.clear_filters()
@@ -528,6 +534,8 @@ def toggle_explore(app: ReaderApp, view: str | None = None) -> None:
     else:
         while not isinstance(app.screen, ExploreScreen):
             app.pop_screen()
-    if view is not None:
+    if view == "Agreements":
+        app.call_after_refresh(app.get_screen("explore").action_agreements)
+    elif view is not None:
         explore = app.get_screen("explore")
         app.call_after_refresh(explore.focus_view, VIEWS.get(view, "facets"))
