@@ -84,10 +84,12 @@ class CorpusTable:
         self.keys: list[tuple[str, str]] = []
         self.docs: list[tuple[int, ...]] = [()] * size
         self.days = array("i", bytes(4 * size))
-        #: The documents not deleted, ascending.
+        #: The documents not deleted, ascending; ``ids[docnum]`` the article's id.
         self.live: list[int] = []
+        self.ids: list[str] = [""] * size
         for docnum, stored in reader.iter_docs():
             self.live.append(docnum)
+            self.ids[docnum] = str(stored.get("id", ""))
             self.docs[docnum] = self._entity_ids(stored.get("entities"), ids)
             date = stored.get("date")
             if isinstance(date, dt.datetime):

@@ -112,6 +112,10 @@ async def test_timeline_range_filters_the_search(app):
         timeline = screen.query_one(TimelineList)
         labels = [row[0] for row in timeline.rows()]
         assert labels[0] == "2014" and labels[-1] == "2021"
+        # The agreements' own dates, from their records, on the row of their period.
+        drawn = [timeline.get_option_at_index(n).prompt.plain for n in range(len(labels))]
+        assert "◆ 2014-03-18 agreement to expand maritime security relations" in drawn[0]
+        assert "◆ 2021-09-11 defence equipment and technology transfer agreement" in drawn[-1]
         pilot.app.set_focus(timeline)
         await pilot.press("end", "space", "up")  # 2020 to 2021
         assert "2020 to 2021: 4 articles" in str(screen.query_one("#timeline-title").render())

@@ -20,6 +20,9 @@ class Overview:
     articles: int
     facets: dict[str, list[FacetValue]]
     timeline: Timeline
+    #: ``(date, name)`` of the agreement records these articles report that have a
+    #: date (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``), for the timeline.
+    dated_agreements: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +52,30 @@ def overview(service: CorpusService, request: SearchRequest, limit: int = 50) ->
             articles = len(docnums)
         else:
             docnums, articles = None, len(table.live)
-        return Overview(request, articles, facets(table, docnums, limit), timeline(table, docnums))
+        ids = None if docnums is None else {table.ids[n] for n in docnums}
+    return Overview(
+        request,
+        articles,
+        facets(table, docnums, limit),
+        timeline(table, docnums),
+        dated_agreements(service, ids),
+    )
+
+
+def dated_agreements(service: CorpusService, ids: set[str] | None) -> tuple[tuple[str, str], ...]:
+    """The dated agreement records reported by the articles ``ids`` (None: any)."""
+    from reader.agreements import catalog
+    from reader.agreements.corrections import CorrectionError
+
+    try:
+        records = catalog.load(service.index)
+    except CorrectionError:
+        return ()  # the agreements table says what is wrong with the corrections file
+    return tuple(
+        (record.date, record.name)
+        for record in records
+        if record.date and (ids is None or any(m.article_id in ids for m in record.members))
+    )
 
 
 def concordance(service: CorpusService, request: SearchRequest, order: KwicOrder) -> Concordance:

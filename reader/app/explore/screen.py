@@ -181,7 +181,7 @@ class ExploreScreen(Screen[None]):
         self._set_title(event.overview.request, event.overview.articles)
         self.query_one(FacetList).show(event.overview.facets)
         timeline = event.overview.timeline
-        self.query_one(TimelineList).show(timeline)
+        self.query_one(TimelineList).show(timeline, event.overview.dated_agreements)
         self.query_one("#timeline-title", Static).update(
             f"Timeline · by {timeline.granularity} · space marks, Enter filters"
         )

@@ -123,7 +123,9 @@ class TimelineList(OptionList):
         self.timeline: Timeline | None = None
         self.anchor: int | None = None
 
-    def show(self, timeline: Timeline) -> None:
+    def show(self, timeline: Timeline, events: Sequence[tuple[str, str]] = ()) -> None:
+        """Draw ``timeline``; ``events`` are ``(date, name)`` (agreement dates) shown on
+        the row of their period."""
         self.timeline = timeline
         self.anchor = None
         self.clear_options()
@@ -133,15 +135,13 @@ class TimelineList(OptionList):
             size = round(BAR_WIDTH * bucket.articles / peak) if peak else 0
             if bucket.articles and not size:
                 size = 1
-            options.append(
-                Option(
-                    Text.assemble(
-                        (f"{bucket.label:<10} ", "bold"),
-                        BAR * size,
-                        f" {bucket.articles}",
-                    )
-                )
-            )
+            row = Text.assemble((f"{bucket.label:<10} ", "bold"), BAR * size, f" {bucket.articles}")
+            dated = [(d, n) for d, n in events if d.startswith(bucket.label)]
+            for date, name in dated[:2]:
+                row.append(f"  ◆ {date} {' '.join(name.split())}", "italic")
+            if len(dated) > 2:
+                row.append(f"  +{len(dated) - 2} more", "italic")
+            options.append(Option(row))
         if timeline.undated:
             options.append(Option(Text(f"(no date)  {timeline.undated}"), disabled=True))
         if not options:
