@@ -67,6 +67,7 @@ SCENES = (
     Scene("explore", (140, 40), (*_typed("Japan"), "escape", "E", "tab", "tab", "down", "down")),
     Scene("explore-narrow", (80, 24), (*_typed("Kishi"), "escape", "E")),
     Scene("entity-page", (140, 40), ("escape", "E", "down", "i")),
+    Scene("agreements", (140, 40), ("escape", "E", "a", "enter")),
 )
 
 

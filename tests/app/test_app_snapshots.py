@@ -127,3 +127,10 @@ def test_entity_page(snap_compare, snapshot_corpus):
     assert snap_compare(
         _app(snapshot_corpus), terminal_size=(140, 40), run_before=_explore_script(*keys)
     )
+
+
+def test_agreements_table(snap_compare, snapshot_corpus):
+    keys = ("escape", "E", "a", "enter")
+    assert snap_compare(
+        _app(snapshot_corpus), terminal_size=(140, 40), run_before=_explore_script(*keys)
+    )
