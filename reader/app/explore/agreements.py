@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from reader.app.explore.navigation import open_in_reader
 from reader.app.explore.widgets import ExplorePane
 from reader.app.widgets.footer import ReaderFooter
 from reader.support.textsafe import one_line
@@ -208,8 +209,6 @@ class AgreementsScreen(Screen[None]):
 
     @on(OptionList.OptionSelected, "#agreement-articles")
     def _article_chosen(self, event: OptionList.OptionSelected) -> None:
-        from reader.app.explore.screen import open_in_reader
-
         article_id, _, _, offset = self._reports[event.option_index]
         open_in_reader(self.reader, article_id, offset)
 

@@ -26,6 +26,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from reader.app.explore import data
+from reader.app.explore.navigation import open_in_reader
 from reader.app.explore.widgets import (
     ExplorePane,
     FacetList,
@@ -328,14 +329,6 @@ def maximise_toggle(screen: Screen) -> None:
     pane = next((a for a in focused.ancestors if isinstance(a, ExplorePane)), None)
     if pane is not None:
         screen.maximize(pane, container=False)
-
-
-def open_in_reader(app: ReaderApp, article_id: str, offset: int) -> None:
-    """Back to the reading mode with ``article_id`` open at ``offset``."""
-    while len(app.screen_stack) > 1:
-        app.pop_screen()
-    app.reading.open(article_id, offset=offset)
-    app.focus_now(app.main.viewer)
 
 
 # -- the entity page ----------------------------------------------------------------------------
