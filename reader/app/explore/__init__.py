@@ -5,6 +5,6 @@
 is the mode itself (one screen, kept while the reader reads, so each mode keeps its
 state) and the entity page, :mod:`~reader.app.explore.agreements` the agreements
 table, :mod:`~reader.app.explore.navigation` the way back to an article, and
-:mod:`~reader.app.explore.export` the export dialog of a view. The counting is the core's (:mod:`reader.search.facets`,
-:mod:`reader.search.kwic`); nothing here counts.
+:mod:`~reader.app.explore.export` the export dialog of a view. The counting is the
+core's (:mod:`reader.search.facets`, :mod:`reader.search.kwic`); nothing here counts.
 """
