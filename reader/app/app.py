@@ -93,6 +93,7 @@ class ReaderApp(WorkersMixin, App[int]):
         Binding("p", "problems", "Index problems", show=False, id="reader.problems"),
         Binding("v", "highlights", "Highlights", id="reader.highlights"),
         Binding("x", "export", "Export", id="reader.export"),
+        Binding("E", "explore", "Explore", show=False, id="reader.explore"),
         Binding("o", "open_link", "Open the article's link", show=False, id="reader.open_link"),
         Binding("u,ctrl+z", "undo_delete", "Undo delete", show=False, id="reader.undo_delete"),
         Binding("question_mark", "help", "Help", id="reader.help"),
@@ -454,6 +455,13 @@ class ReaderApp(WorkersMixin, App[int]):
 
     def action_highlights(self) -> None:
         self.highlighting.open_view()
+
+    def action_explore(self, view: str | None = None) -> None:
+        """Reading ↔ exploring (facets, timeline, keyword in context); see
+        :mod:`reader.app.explore.screen`."""
+        from reader.app.explore.screen import toggle_explore  # only when asked: startup
+
+        toggle_explore(self, view)
 
     def action_problems(self) -> None:
         from reader.app.screens.problems import ProblemsScreen  # only when asked: startup

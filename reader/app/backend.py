@@ -44,6 +44,8 @@ class SearchRequest:
     date_to: dt.date | None = None
     #: ``(agreement name, article ids)``: only the articles that report one agreement.
     record: tuple[str, tuple[str, ...]] | None = None
+    #: More entities stacked on ``entity`` (from the Explore facets).
+    also: tuple[tuple[str, str], ...] = ()
     #: The query is still being typed: its last word is searched as a prefix (see
     #: :func:`reader.search.query.while_typing`); Enter runs it exactly.
     typing: bool = False
@@ -65,6 +67,7 @@ class SearchRequest:
             date_to=self.date_to,
             entity=self.entity,
             record=self.record,
+            also=self.also,
         )
 
     def describe_filters(self) -> str:

@@ -40,6 +40,7 @@ def help_sections(app: ReaderApp) -> list[HelpSection]:
         ("Article", ArticleViewer.BINDINGS),
         ("Entities", [*EntityList.BINDINGS, *EntityDetailsList.BINDINGS]),
         ("Highlights view", HighlightsScreen.BINDINGS),
+        *explore_help(),
     ]
     sections = [HelpSection(title, help_rows(app, b, keymap)) for title, b in parts]
     palette = Binding(app.COMMAND_PALETTE_BINDING, "command_palette", "Commands")
@@ -110,4 +111,33 @@ def reader_commands(app: ReaderApp) -> Iterator[SystemCommand]:
     yield SystemCommand("Index problems", "Files that could not be indexed", app.action_problems)
     yield SystemCommand("Clear filters", "Search the whole corpus again", app.action_clear_filters)
     yield SystemCommand("Entity panel", "Show or hide the side panel", app.action_toggle_entities)
+    yield from explore_commands(app)
     yield SystemCommand("Help", "Every key, by pane", app.action_help)
+
+
+def explore_help() -> list[tuple[str, list[Binding]]]:
+    """The Explore mode's keys, by view (its module loads when help opens)."""
+    from reader.app.explore.agreements import AgreementsScreen
+    from reader.app.explore.screen import EntityPageList, EntityPageScreen, ExploreScreen
+    from reader.app.explore.widgets import FacetList, KwicView, TimelineList
+
+    return [
+        ("Explore (E)", ExploreScreen.BINDINGS),
+        ("Explore · facets", FacetList.BINDINGS),
+        ("Explore · timeline", TimelineList.BINDINGS),
+        ("Explore · keyword in context", KwicView.BINDINGS),
+        ("Entity page", [*EntityPageScreen.BINDINGS, *EntityPageList.BINDINGS]),
+        ("Agreements table", AgreementsScreen.BINDINGS),
+    ]  # type: ignore[list-item]
+
+
+def explore_commands(app: ReaderApp) -> Iterator[SystemCommand]:
+    """Each Explore view by its name in the palette."""
+    views = {
+        "Explore": "Facets of the results: top people, places and agreements",
+        "Timeline": "The results by publication date; choose a range to filter",
+        "Keyword in context": "Every hit of the query on one line, aligned on the hit",
+        "Agreements": "The corpus's agreement records: sort, filter by party, open reports",
+    }
+    for name, help_text in views.items():
+        yield SystemCommand(name, help_text, lambda name=name: app.action_explore(name))

@@ -8,6 +8,7 @@ answer down into the search pane. The app forwards the workers' messages to it.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -150,9 +151,21 @@ class SearchFlow:
 
     def clear_filters(self) -> None:
         request = self.request
-        if request.entity or request.sources or request.date_from or request.record:
+        if (
+            request.entity
+            or request.sources
+            or request.date_from
+            or request.date_to
+            or (request.record or request.also)
+        ):
             self.request = replace(
-                request, entity=None, sources=(), date_from=None, date_to=None, record=None
+                request,
+                entity=None,
+                also=(),
+                sources=(),
+                date_from=None,
+                date_to=None,
+                record=None,
             )
             self.now()
 
@@ -165,6 +178,20 @@ class SearchFlow:
     def filter_by_entity(self, kind: str, name: str) -> None:
         self.request = replace(self.request, entity=(kind, name))
         self.app.notify(f"Only articles that mention {one_line(name)} ({kind}). Press c to clear.")
+        self.now()
+
+    def add_entity_filter(self, kind: str, name: str) -> None:
+        """Keep only articles that also mention (kind, name): filters stack (Explore)."""
+        request = self.request
+        if request.entity is None:
+            self.request = replace(request, entity=(kind, name))
+        elif (kind, name) != request.entity and (kind, name) not in request.also:
+            self.request = replace(request, also=(*request.also, (kind, name)))
+        self.now()
+
+    def filter_dates(self, start: dt.date, end: dt.date) -> None:
+        """Keep only articles published from ``start`` to ``end`` (the Explore timeline)."""
+        self.request = replace(self.request, date_from=start, date_to=end)
         self.now()
 
     # -- answers ---------------------------------------------------------------------------------

@@ -64,6 +64,10 @@ SCENES = (
     Scene("help", (120, 40), ("escape", "question_mark")),
     Scene("reading-highlights", (140, 40), (*_HIGHLIGHT, "right_parenthesis")),
     Scene("highlights", (140, 40), (*_HIGHLIGHT, "v")),
+    Scene("explore", (140, 40), (*_typed("Japan"), "escape", "E", "tab", "tab", "down", "down")),
+    Scene("explore-narrow", (80, 24), (*_typed("Kishi"), "escape", "E")),
+    Scene("entity-page", (140, 40), ("escape", "E", "down", "i")),
+    Scene("agreements", (140, 40), ("escape", "E", "a", "enter")),
 )
 
 
@@ -93,19 +97,20 @@ async def take(
     return path
 
 
-async def take_all(corpus: Path, out: Path) -> list[Path]:
+async def take_all(corpus: Path, out: Path, only: set[str] | None = None) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
-    return [await take(scene, corpus, out) for scene in SCENES]
+    return [await take(scene, corpus, out) for scene in SCENES if not only or scene.name in only]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m reader.bench.screenshots", description=__doc__)
     parser.add_argument("--out", type=Path, default=Path("screenshots"), help="folder for SVGs")
     parser.add_argument("--corpus", type=Path, default=bundled_corpus(), help="articles folder")
+    parser.add_argument("--only", nargs="+", metavar="NAME", help="only these scenes")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="reader-shots-") as home:
         os.environ["READER_HOME"] = home
-        for path in asyncio.run(take_all(args.corpus.resolve(), args.out)):
+        for path in asyncio.run(take_all(args.corpus.resolve(), args.out, set(args.only or ()))):
             print(path)
     return 0
 

@@ -80,9 +80,18 @@ class Filters:
     #: An agreement record across the corpus: ``(its name, the ids of the articles
     #: that report it)`` (:mod:`reader.agreements`).
     record: tuple[str, tuple[str, ...]] | None = None
+    #: More entities every article must mention too (filters stacked from Explore).
+    also: tuple[tuple[str, str], ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.sources or self.date_from or self.date_to or self.entity or self.record)
+        return bool(
+            self.sources
+            or self.date_from
+            or self.date_to
+            or self.entity
+            or self.record
+            or self.also
+        )
 
     def describe(self) -> str:
         parts = []
@@ -92,8 +101,8 @@ class Filters:
             start = self.date_from.isoformat() if self.date_from else "…"
             end = self.date_to.isoformat() if self.date_to else "…"
             parts.append(f"date: {start} to {end}")
-        if self.entity:
-            parts.append(f"{self.entity[0]}: {self.entity[1]}")
+        for kind, name in (self.entity, *self.also) if self.entity else self.also:
+            parts.append(f"{kind}: {name}")
         if self.record:
             parts.append(f"agreement record: {self.record[0]}")
         return "; ".join(parts)
@@ -275,8 +284,7 @@ def _filter_query(filters: Filters | None) -> wq.Query | None:
         end = _as_datetime(filters.date_to, end=True) if filters.date_to else None
         dates = wq.DateRange("date", start, end)
         parts.append(ColumnRange("date", dates.start, dates.end))
-    if filters.entity:
-        kind, name = filters.entity
+    for kind, name in (filters.entity, *filters.also) if filters.entity else filters.also:
         words = fold(name).split()
         if words:
             parts.append(
@@ -288,6 +296,11 @@ def _filter_query(filters: Filters | None) -> wq.Query | None:
         ids = filters.record[1]
         parts.append(wq.Or([wq.Term("id", i) for i in ids]) if ids else wq.NullQuery)
     return wq.And(parts) if parts else None
+
+
+#: The restriction a search's filters make, for other questions over the same results
+#: (:mod:`reader.search.facets`, :mod:`reader.search.kwic`).
+filter_query = _filter_query
 
 
 def _as_datetime(day: dt.date, end: bool = False) -> dt.datetime:

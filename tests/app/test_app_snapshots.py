@@ -92,3 +92,45 @@ def test_viewer_with_highlights_and_cursor(snap_compare, snapshot_corpus):
 def test_highlights_view(snap_compare, snapshot_corpus):
     keys = (*_HIGHLIGHT, "v")
     assert snap_compare(_app(snapshot_corpus), terminal_size=(140, 40), run_before=_script(*keys))
+
+
+def _explore_script(*keys: str):
+    """Type keys in the reading mode, then E, then ``keys`` after the | marker."""
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        pilot.app.clear_notifications()
+        await pilot.pause()
+
+    return run_before
+
+
+def test_explore_screen(snap_compare, snapshot_corpus):
+    keys = (*_typed("Japan"), "escape", "E", "tab", "tab", "down", "down")
+    assert snap_compare(
+        _app(snapshot_corpus), terminal_size=(140, 40), run_before=_explore_script(*keys)
+    )
+
+
+def test_explore_narrow_terminal(snap_compare, snapshot_corpus):
+    keys = (*_typed("Kishi"), "escape", "E")
+    assert snap_compare(
+        _app(snapshot_corpus), terminal_size=(80, 24), run_before=_explore_script(*keys)
+    )
+
+
+def test_entity_page(snap_compare, snapshot_corpus):
+    keys = ("escape", "E", "down", "i")
+    assert snap_compare(
+        _app(snapshot_corpus), terminal_size=(140, 40), run_before=_explore_script(*keys)
+    )
+
+
+def test_agreements_table(snap_compare, snapshot_corpus):
+    keys = ("escape", "E", "a", "enter")
+    assert snap_compare(
+        _app(snapshot_corpus), terminal_size=(140, 40), run_before=_explore_script(*keys)
+    )

@@ -32,3 +32,15 @@ def test_bench_json_on_the_bundled_corpus(capsys, corpus, reader_home):
         p.name for p in corpus.iterdir() if p.suffix == ".md"
     )
     assert not (reader_home / "cache" / "indexes").exists()
+
+
+def test_explore_bench_measures_every_query(capsys, corpus):
+    from reader.bench.explore import main as explore_main
+
+    assert explore_main([str(corpus), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["articles"] == 5 and report["table_ms"] > 0
+    rows = {row["query"]: row for row in report["queries"]}
+    assert rows[""]["articles"] == 5 and "kwic_ms" not in rows[""]
+    assert rows["said"]["kwic_hits"] > 0 and rows["said"]["kwic_ms"] > 0
+    assert all(row["facets_timeline_ms"] > 0 for row in rows.values())
