@@ -23,8 +23,9 @@ if TYPE_CHECKING:
 
     from reader.export import ExcerptSet, Scope
     from reader.highlights.store import Highlight
-    from reader.index.corpus_index import CorpusIndex, UpdateReport
+    from reader.index.corpus_index import CorpusIndex
     from reader.index.prescan import Prescan
+    from reader.index.update_report import UpdateReport
     from reader.search.engine import Filters, SearchResults
     from reader.search.entity_queries import CoOccurrence, EntityArticle
 

@@ -1,7 +1,10 @@
 """Where articles are stored: the Whoosh index of a corpus, kept up to date.
 
 Owns: :mod:`~reader.index.corpus_index` (open, update, rebuild; the one
-:class:`~reader.index.corpus_index.CorpusIndex`), :mod:`~reader.index.schema`
+:class:`~reader.index.corpus_index.CorpusIndex`),
+:mod:`~reader.index.index_writing` (writing documents under the write lock, in
+batches or in segments), :mod:`~reader.index.update_report` (what an update
+did), :mod:`~reader.index.schema`
 (fields and shared names), :mod:`~reader.index.documents` (what the index stores
 of one file, entities included), :mod:`~reader.index.manifest` (which file
 versions the index holds), :mod:`~reader.index.prescan` (the scan in a child

@@ -13,28 +13,25 @@ Whoosh's own files it keeps two small JSON files:
     (:mod:`reader.index.manifest`).
 
 A full rebuild is written to a fresh folder and swapped in, so an interrupted
-rebuild never leaves a half-written index behind. A build into an empty index
-(a rebuild, or the first update) of many files runs in worker processes that
-each write whole segments (:mod:`reader.index.segments`); other updates are written
-here, in batches. Only one process writes, and it holds Whoosh's write lock for
-the whole update: when another holds it, the index is opened read-only and
-:attr:`CorpusIndex.notice` says so in one line.
+rebuild never leaves a half-written index behind. The documents themselves are
+written by :mod:`reader.index.index_writing`: a build into an empty index (a
+rebuild, or the first update) of many files in worker processes that each write
+whole segments (:mod:`reader.index.segments`), other updates in batches. Only one
+process writes, and it holds Whoosh's write lock for the whole update: when
+another holds it, the index is opened read-only and :attr:`CorpusIndex.notice`
+says so in one line. What an update did is an
+:class:`~reader.index.update_report.UpdateReport`.
 """
 
 from __future__ import annotations
 
-import itertools
 import json
-import multiprocessing
 import os
 import shutil
 import threading
 import time
-from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,29 +41,26 @@ from whoosh.searching import Searcher
 from whoosh.writing import LockError
 
 from reader.corpus import articles as corpus
-from reader.corpus.articles import Problem, SourceFile
+from reader.corpus.articles import SourceFile
 from reader.index import whoosh_patches
 from reader.index.documents import (
-    Prepared,
     entities_enabled,
     gazetteer_problem,
-    manifest_entry,
-    prepare,
     recognizer,
     recognizer_version,
 )
 from reader.index.entity_table import EntityTable, Record, read_table, write_table
+from reader.index.index_writing import write
 from reader.index.manifest import FILE as _MANIFEST
 from reader.index.manifest import Entries, Manifest, ManifestError, changes, files_fingerprint
 from reader.index.prescan import Scanned
 from reader.index.schema import (
     SCHEMA_VERSION,
-    SCRATCH_PREFIX,
     IndexDamaged,
     IndexUnusable,
     make_schema,
 )
-from reader.index.writers import segment_writer
+from reader.index.update_report import Cancelled, Progress, UpdateReport
 from reader.support.atomic import write_atomic
 from reader.support.locations import LIVE_INDEX, index_dir_for
 
@@ -74,75 +68,7 @@ _META = "reader-meta.json"
 #: Written in the live folder when reading the index failed during a search: the
 #: next open rebuilds it (a damaged segment is not seen by opening alone).
 _DAMAGED = "reader-damaged.txt"
-#: A batch is committed after this many documents or seconds, whichever comes first.
-_BATCH_DOCS = 2000
-_BATCH_SECONDS = 5.0
-#: Files a worker process prepares per task.
-_CHUNK = 32
-#: Below this many files to (re)read, a process pool costs more than it saves.
-_PARALLEL_THRESHOLD = 200
 whoosh_patches.apply()
-
-Progress = Callable[[int, int], None]
-Cancelled = Callable[[], bool]
-
-
-@dataclass(slots=True)
-class UpdateReport:
-    """What an update or rebuild did.
-
-    ``problems`` are the files that could not be read (or read with a caveat).
-    Those remembered from earlier updates (unchanged broken files) are kept as
-    plain pairs in ``remembered`` and become :class:`Problem` objects only when
-    ``problems`` is read: a folder of 100,000 broken files must not cost every
-    search 100,000 objects it only counts (:meth:`counts`).
-    """
-
-    added: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    found: list[Problem] = field(default_factory=list)
-    total: int = 0
-    rebuilt: bool = False
-    reason: str = ""
-    seconds: float = 0.0
-    cancelled: bool = False
-    #: (location, reason) of unchanged files that failed to load before.
-    remembered: list[tuple[str, str]] = field(default_factory=list)
-    _problems: list[Problem] | None = None
-
-    @property
-    def problems(self) -> list[Problem]:
-        """Every problem: those found by this update, then the remembered ones."""
-        if self._problems is None:
-            remembered = (Problem(Path(at), why) for at, why in self.remembered)
-            self._problems = [*self.found, *remembered]
-        return self._problems
-
-    def counts(self) -> tuple[int, int]:
-        """(errors, warnings) among the problems, without making them."""
-        errors = sum(1 for p in self.found if p.severity == "error") + len(self.remembered)
-        return errors, len(self.found) + len(self.remembered) - errors
-
-    @property
-    def touched(self) -> int:
-        return len(self.added) + len(self.changed) + len(self.removed)
-
-    def summary(self) -> str:
-        verb = "rebuilt" if self.rebuilt else "updated"
-        if not self.touched and not self.rebuilt:
-            text = f"index up to date: {self.total} articles"
-        else:
-            text = (
-                f"index {verb}: {len(self.added)} added, {len(self.changed)} changed, "
-                f"{len(self.removed)} removed; {self.total} articles"
-            )
-        errors, _ = self.counts()
-        if errors:
-            text += f"; {errors} file{'s' if errors != 1 else ''} skipped"
-        if self.reason:
-            text += f" ({self.reason})"
-        return text
 
 
 class CorpusIndex:
@@ -440,7 +366,7 @@ class CorpusIndex:
             todo, report.added, report.changed, report.removed = [], [], [], []
         if todo or report.removed:
             try:
-                self._write(
+                write(
                     self.ix,
                     self.live_dir,
                     todo,
@@ -450,6 +376,8 @@ class CorpusIndex:
                     on_commit,
                     removed=report.removed,
                     manifest=dict(entries),
+                    publish=self._publish,
+                    live_searcher=self.searcher,
                     scanned=scanned,
                 )
             except LockError:
@@ -484,8 +412,17 @@ class CorpusIndex:
                 files, problems = corpus.scan(self.corpus_dir)
                 report = UpdateReport(found=list(problems), rebuilt=True, reason=reason)
                 report.added = [f.id for f in files]
-                manifest = self._write(
-                    ix, build_dir, files, report, progress, cancelled, None, removed=[], manifest={}
+                manifest = write(
+                    ix,
+                    build_dir,
+                    files,
+                    report,
+                    progress,
+                    cancelled,
+                    None,
+                    removed=[],
+                    manifest={},
+                    publish=self._publish,
                 )
                 if report.cancelled:
                     shutil.rmtree(build_dir, ignore_errors=True)
@@ -508,154 +445,6 @@ class CorpusIndex:
             self._refresh_entity_table()
         report.seconds = time.perf_counter() - started
         return report
-
-    def _write(
-        self,
-        ix: whoosh_index.Index,
-        folder: Path,
-        sources: list[SourceFile],
-        report: UpdateReport,
-        progress: Progress | None,
-        cancelled: Cancelled | None,
-        on_commit: Callable[[], None] | None,
-        *,
-        removed: list[str],
-        manifest: Entries,
-        scanned: Scanned | None = None,
-    ) -> Entries:
-        """Write the documents, holding the write lock; return the manifest of what was committed.
-
-        A big build into an empty index runs on every core (:mod:`reader.index.segments`);
-        anything else is written here, in batches. ``scanned`` is the scan an update
-        brings the index up to: its fingerprint and the files it has prepared.
-        """
-        lock = ix.lock("WRITELOCK")
-        if not lock.acquire(blocking=False):
-            raise LockError
-        try:
-            _remove_scratch_leftovers(folder)
-            # Asked with the lock held: on an empty index nothing can be replaced, so
-            # add_document skips update_document's per-document lookup of the old version.
-            toc = whoosh_index.TOC.read(ix.storage, ix.indexname)
-            fresh = not any(segment.doc_count_all() for segment in toc.segments)
-            args = (ix, folder, sources, report, progress, cancelled, on_commit, fresh, removed)
-            if fresh and _parallel_pays(len(sources)):
-                return self._write_segments(*args, manifest)
-            return self._write_batches(*args, manifest, scanned)
-        finally:
-            lock.release()
-
-    def _write_batches(
-        self,
-        ix: whoosh_index.Index,
-        folder: Path,
-        sources: list[SourceFile],
-        report: UpdateReport,
-        progress: Progress | None,
-        cancelled: Cancelled | None,
-        on_commit: Callable[[], None] | None,
-        fresh: bool,
-        removed: list[str],
-        manifest: Entries,
-        scanned: Scanned | None,
-    ) -> Entries:
-        """Write in this process, committing every few thousand documents or seconds."""
-        live = folder == self.live_dir
-        ready = {p.source: p for p in scanned.prepared} if scanned is not None else {}
-        writer = segment_writer(ix)
-        pending = 0
-        last_commit = time.monotonic()
-
-        def delete(article_id: str) -> None:
-            # Whoosh's writer opens a searcher of its own to find the old version; the
-            # live index's searcher, when it reads the same generation, saves that.
-            if live:
-                with self.searcher() as searcher:
-                    if searcher.reader().generation() == writer.generation - 1:
-                        writer.delete_by_term("id", article_id, searcher=searcher)
-                        return
-            writer.delete_by_term("id", article_id)
-
-        def commit(fingerprint: str | None = None) -> None:
-            nonlocal writer, pending, last_commit
-            writer.commit()
-            self._publish(folder, manifest, on_commit, fingerprint)
-            pending = 0
-            last_commit = time.monotonic()
-
-        try:
-            for article_id in removed:
-                delete(article_id)
-                manifest.pop(article_id, None)
-                pending += 1
-            total = len(sources)
-            for done, prepared in enumerate(_prepare_all(sources, ready), start=1):
-                if cancelled is not None and cancelled():
-                    report.cancelled = True
-                    break
-                report.found.extend(prepared.problems)
-                manifest[prepared.source.id] = manifest_entry(prepared)
-                if not fresh:
-                    delete(prepared.source.id)
-                if prepared.document is not None:
-                    writer.add_document(**prepared.document)
-                pending += 1
-                if progress is not None and (done % 25 == 0 or done == total):
-                    progress(done, total)
-                if pending >= _BATCH_DOCS or (
-                    pending and time.monotonic() - last_commit > _BATCH_SECONDS
-                ):
-                    commit()
-                    writer = segment_writer(ix)
-            if report.cancelled:
-                # What was done is valid work: keep it, unless this is a throw-away build.
-                if live:
-                    commit()
-                else:
-                    writer.cancel()
-                return manifest
-            # All done: the manifest now holds exactly the scan's files and versions.
-            commit(scanned.fingerprint if scanned is not None else None)
-        except BaseException:
-            with suppress(Exception):
-                writer.cancel()
-            raise
-        return manifest
-
-    def _write_segments(
-        self,
-        ix: whoosh_index.Index,
-        folder: Path,
-        sources: list[SourceFile],
-        report: UpdateReport,
-        progress: Progress | None,
-        cancelled: Cancelled | None,
-        on_commit: Callable[[], None] | None,
-        fresh: bool,
-        removed: list[str],
-        manifest: Entries,
-    ) -> Entries:
-        """Build an empty index in worker processes, committing each segment as it comes.
-
-        A cancelled build keeps the segments already committed (a throw-away
-        rebuild folder is discarded by the caller).
-        """
-        from reader.index.segments import SegmentBuild, adopt
-
-        for article_id in removed:  # the index is empty: only the manifest knows them
-            manifest.pop(article_id, None)
-        with SegmentBuild(folder, sources, _worker_count(), progress, cancelled) as build:
-            # The workers start meanwhile; the gazetteer must be cached before they load it.
-            _warm_up_recognizer()
-            for job in build.jobs():
-                adopt(folder, job, ix.indexname)
-                manifest.update(job.entries)
-                report.found.extend(job.problems)
-                self._publish(folder, manifest, on_commit)
-            report.cancelled = build.was_cancelled
-        if removed:
-            self._publish(folder, manifest, None)
-        return manifest
 
     def _publish(
         self,
@@ -706,78 +495,6 @@ class CorpusIndex:
     def _become_read_only(self) -> None:
         self.read_only = True
         self.notice = "another reader process is updating this index; opened read-only"
-
-
-class _Cancelled(Exception):
-    pass
-
-
-def _prepare_chunk(sources: list[SourceFile]) -> list[Prepared]:
-    return [prepare(source) for source in sources]
-
-
-def _remove_scratch_leftovers(folder: Path) -> None:
-    """Remove the scratch folders of parallel builds that were killed (call with the
-    write lock held: no build of this index is running then)."""
-    with suppress(OSError):
-        for entry in os.scandir(folder):
-            if entry.name.startswith(SCRATCH_PREFIX):
-                shutil.rmtree(entry.path, ignore_errors=True)
-
-
-def _parallel_pays(count: int) -> bool:
-    """Whether worker processes are worth starting for ``count`` files."""
-    return count >= _PARALLEL_THRESHOLD and (os.cpu_count() or 1) >= 2
-
-
-def _worker_count() -> int:
-    return min(os.cpu_count() or 2, 8)
-
-
-def _warm_up_recognizer() -> None:
-    """Build (or load) the gazetteer before starting workers: it is then cached on
-    disk, and each worker loads it in milliseconds instead of building it again."""
-    if entities_enabled():
-        recognizer().recognize("Warm up in Canberra.")
-
-
-def _prepare_all(
-    sources: list[SourceFile], ready: dict[SourceFile, Prepared] | None = None
-) -> Iterator[Prepared]:
-    """Prepared documents in order; in worker processes when there are many.
-    Those in ``ready`` are not prepared again.
-
-    Work is handed out in chunks with a bounded number in flight, so that a
-    cancelled update (the user quits while a big corpus is indexed) stops at
-    once instead of waiting for every queued file.
-    """
-    if ready:
-        rest = _prepare_all([source for source in sources if source not in ready])
-        for source in sources:
-            yield ready[source] if source in ready else next(rest)
-        return
-    if not _parallel_pays(len(sources)):
-        for source in sources:
-            yield prepare(source)
-        return
-    workers = _worker_count()
-    _warm_up_recognizer()
-    chunks = [sources[i : i + _CHUNK] for i in range(0, len(sources), _CHUNK)]
-    # "spawn": forking a process that runs threads (the app's workers) can deadlock.
-    context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
-    try:
-        pending: deque[Any] = deque()
-        next_chunk = iter(chunks)
-        for chunk in itertools.islice(next_chunk, workers * 3):
-            pending.append(pool.submit(_prepare_chunk, chunk))
-        while pending:
-            done = pending.popleft().result()
-            for chunk in itertools.islice(next_chunk, 1):
-                pending.append(pool.submit(_prepare_chunk, chunk))
-            yield from done
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _read_json(path: Path) -> Any:

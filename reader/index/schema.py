@@ -1,7 +1,8 @@
 """The index's schema and the names every index module shares.
 
-Imported by :mod:`reader.index.corpus_index` and :mod:`reader.index.segments`
-(which writes whole segments in worker processes); it imports neither.
+Imported by :mod:`reader.index.corpus_index`, :mod:`reader.index.index_writing`
+and :mod:`reader.index.segments` (which writes whole segments in worker
+processes); it imports none of them.
 """
 
 from __future__ import annotations

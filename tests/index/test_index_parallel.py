@@ -16,7 +16,7 @@ import pytest
 from test_hardening_index import assert_consistent, hits
 
 from reader.index import corpus_index as index_module
-from reader.index import segments
+from reader.index import index_writing, segments
 from reader.index.corpus_index import CorpusIndex
 from reader.index.manifest import Manifest
 from reader.search.engine import search
@@ -97,9 +97,9 @@ def snapshot(ix: CorpusIndex) -> dict:
 def build(corpus: Path, root: Path, *, parallel: bool, **kwargs):
     ix = CorpusIndex(corpus, root)
     ix.open()
-    threshold = index_module._PARALLEL_THRESHOLD if parallel else 10**9
+    threshold = index_writing._PARALLEL_THRESHOLD if parallel else 10**9
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(index_module, "_PARALLEL_THRESHOLD", threshold)
+        patch.setattr(index_writing, "_PARALLEL_THRESHOLD", threshold)
         report = ix.update(**kwargs)
     return ix, report
 
