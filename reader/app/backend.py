@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from reader.export import ExcerptSet, Scope
-    from reader.highlights.store import Highlight
+    from reader.highlights.model import Highlight
     from reader.index.corpus_index import CorpusIndex
     from reader.index.prescan import Prescan
     from reader.index.update_report import UpdateReport
@@ -371,7 +371,7 @@ class CorpusService:
     @property
     def corpus_key(self) -> str:
         """The name the corpus's highlights keep of it (they belong to one corpus)."""
-        from reader.highlights.store import corpus_key
+        from reader.highlights.model import corpus_key
 
         return corpus_key(self.corpus)
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from reader.app import messages as msg
     from reader.app.screens.highlights import HighlightsScreen
     from reader.app.screens.note import NoteAndTags
-    from reader.highlights.store import Highlight, Placed
+    from reader.highlights.model import Highlight, Placed
 
 
 #: The :class:`reader.app.app.ReaderApp`; not imported, even for type checking, since it

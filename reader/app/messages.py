@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from reader.corpus.articles import Problem
     from reader.export import ExcerptSet
-    from reader.highlights.store import Highlight, Placed
+    from reader.highlights.model import Highlight, Placed
     from reader.search.engine import SearchResults
 
 

@@ -25,7 +25,8 @@ from reader.app.processes import start_resource_tracker
 if TYPE_CHECKING:
     from textual.app import App
 
-    from reader.highlights.store import Highlight, HighlightStore, Placed
+    from reader.highlights.model import Highlight, Placed
+    from reader.highlights.store import HighlightStore
 
     _Base = App
 else:
@@ -220,7 +221,7 @@ class WorkersMixin(_Base):
         Re-anchoring saves highlights whose passage moved; if the store cannot be
         written (busy, read-only) they are still placed, just not saved.
         """
-        from reader.highlights.store import HighlightError
+        from reader.highlights.model import HighlightError
 
         store = self.highlight_store
         args = (document.id, document.body, document.content_hash, self.service.corpus_key)
@@ -256,7 +257,7 @@ class WorkersMixin(_Base):
         ``document`` is the open article, whose highlights are placed afresh
         afterwards.
         """
-        from reader.highlights.store import HighlightError
+        from reader.highlights.model import HighlightError
 
         store = self.highlight_store
         deleted = None
@@ -296,7 +297,7 @@ class WorkersMixin(_Base):
     def highlights_list_worker(self) -> None:
         """Every highlight with its article, placed in the current text (for the view)."""
         from reader.export import ExportError, Scope
-        from reader.highlights.store import HighlightError
+        from reader.highlights.model import HighlightError
 
         try:
             excerpts = self.service.collect(
@@ -332,7 +333,7 @@ class WorkersMixin(_Base):
     @work(thread=True, exclusive=True, group="export", exit_on_error=False, name="export")
     def export_worker(self, request: ExportRequest) -> None:
         from reader.export import DestinationExists, ExportCancelled, ExportError
-        from reader.highlights.store import HighlightError
+        from reader.highlights.model import HighlightError
 
         worker = get_current_worker()
         try:

@@ -22,7 +22,8 @@ from reader.support.textsafe import one_line
 EXPORT_FORMATS = ("markdown", "json", "yaml", "csv", "w3c")
 
 if TYPE_CHECKING:
-    from reader.highlights.store import HighlightStore, Placed
+    from reader.highlights.model import Placed
+    from reader.highlights.store import HighlightStore
 
 QUOTE_CHARS = 70
 
@@ -177,7 +178,7 @@ def _short(text: str, limit: int = QUOTE_CHARS) -> str:
 def _store_errors() -> Iterator[None]:
     """Turn store failures into one-line CLI errors."""
     from reader.cli.common import CliError
-    from reader.highlights.store import HighlightError
+    from reader.highlights.model import HighlightError
 
     try:
         yield
@@ -189,8 +190,8 @@ def _store_errors() -> Iterator[None]:
 
 def _claim(store: HighlightStore, index: Any) -> None:
     """Highlights from before highlights knew their corpus become this corpus's when
-    they are of its articles' text (the store's migration; see its docstring)."""
-    from reader.highlights.store import HighlightError, corpus_key
+    they are of its articles' text (the store's migration; see :mod:`reader.highlights.model`)."""
+    from reader.highlights.model import HighlightError, corpus_key
 
     def text_of(article_id: str) -> tuple[str, str] | None:
         stored = index.stored(article_id)
@@ -212,7 +213,7 @@ def _placed_dict(placed: Placed) -> dict[str, Any]:
 
 def cmd_highlights_add(args: argparse.Namespace, corpus: Path) -> int:
     from reader.cli.common import CliError, open_index
-    from reader.highlights.store import QuoteNotFound, corpus_key, locate_quote
+    from reader.highlights.model import QuoteNotFound, corpus_key, locate_quote
 
     if args.occurrence is not None and args.occurrence < 1:
         raise CliError("--occurrence counts from 1")
@@ -259,7 +260,7 @@ def cmd_highlights_add(args: argparse.Namespace, corpus: Path) -> int:
 
 def cmd_highlights_list(args: argparse.Namespace, corpus: Path) -> int:
     from reader.cli.common import CliError, open_index
-    from reader.highlights.store import corpus_key, place_highlight
+    from reader.highlights.model import corpus_key, place_highlight
 
     index, _ = open_index(corpus, quiet=True)
     key = corpus_key(index.corpus_dir)

@@ -12,7 +12,7 @@ import csv
 import io
 
 from reader.export.model import ArticleInfo, Excerpt, ExcerptSet
-from reader.highlights.store import format_time
+from reader.highlights.model import format_time
 from reader.support.textsafe import one_line
 
 COLUMNS = (

@@ -18,14 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from reader.highlights.store import (
-    Highlight,
-    Placed,
-    belongs,
-    corpus_key,
-    place_highlight,
-    utc_now,
-)
+from reader.highlights.model import Highlight, Placed, belongs, corpus_key, place_highlight, utc_now
 from reader.support.textsafe import neutralize, one_line
 
 if TYPE_CHECKING:
@@ -226,7 +219,7 @@ class Excerpt:
     entities: tuple[Mention, ...] = ()
     #: Query hits inside the quote, as body offsets.
     hits: tuple[Span, ...] = ()
-    #: The corpus the highlight belongs to (:func:`reader.highlights.store.corpus_key`).
+    #: The corpus the highlight belongs to (:func:`reader.highlights.model.corpus_key`).
     corpus: str = ""
 
     @property
@@ -544,7 +537,7 @@ def collect_from(
 ) -> ExcerptSet:
     """:func:`collect` on a searcher the caller holds and a list of highlights.
 
-    Given ``corpus`` (:func:`reader.highlights.store.corpus_key`), a highlight that
+    Given ``corpus`` (:func:`reader.highlights.model.corpus_key`), a highlight that
     is not of that corpus's article is exported orphaned, under its article id
     alone: never cited with the title of an article it was not made on.
     """

@@ -48,7 +48,7 @@ from reader.export.model import (
     Scope,
 )
 from reader.highlights.anchoring import Anchor
-from reader.highlights.store import Highlight, format_time, parse_time
+from reader.highlights.model import Highlight, format_time, parse_time
 
 FORMAT_NAME = "reader-excerpts"
 FORMAT_VERSION = 1

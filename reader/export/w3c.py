@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from reader.export.model import ArticleInfo, Excerpt, ExcerptSet
-from reader.highlights.store import format_time
+from reader.highlights.model import format_time
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 _HIT_NAMESPACE = uuid.UUID("6f1d3c52-8a0e-4d59-9a57-3b7c2f9e1a40")

@@ -33,7 +33,8 @@ from reader.export import (
 from reader.export.csv_format import safe_cell
 from reader.export.markdown import blockquote, escape
 from reader.highlights.anchoring import Anchor
-from reader.highlights.store import Highlight, HighlightStore, corpus_key, locate_quote
+from reader.highlights.model import Highlight, corpus_key, locate_quote
+from reader.highlights.store import HighlightStore
 from reader.index.analysis import analyze_token
 from reader.index.corpus_index import CorpusIndex
 from reader.search.snippets import Terms

@@ -15,14 +15,8 @@ import pytest
 
 from reader.corpus.articles import content_hash, load_path
 from reader.highlights import store as hl
-from reader.highlights.store import (
-    HighlightNotFound,
-    HighlightStore,
-    QuoteNotFound,
-    StoreBusy,
-    StoreReadOnly,
-    locate_quote,
-)
+from reader.highlights.model import QuoteNotFound, locate_quote
+from reader.highlights.store import HighlightNotFound, HighlightStore, StoreBusy, StoreReadOnly
 from reader.support.locations import bundled_corpus, data_dir
 
 EPOCH = "2021-11-24-japan-vietnam-oppose-bids-to-change-status-quo"
