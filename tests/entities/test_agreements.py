@@ -315,7 +315,7 @@ def test_names_the_run_layer_took_for_agreements_get_records():
 
 
 def test_the_fast_head_finder_finds_what_the_pattern_finds(corpus):
-    from reader.entities.agreements import HEAD_RE, _heads
+    from reader.entities.agreement_mentions import HEAD_RE, _heads
 
     texts = [a.body for a in corpus.values()] + [
         "İstanbul agreement; the Deal, a MoU, cease-fire and codes of conduct. agreements",
