@@ -24,13 +24,13 @@ import contextlib
 import datetime as dt
 import json
 import os
-import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from reader.support.atomic import write_atomic
 from reader.support.locations import data_dir
+from reader.support.locking import locked
 
 FORMAT_VERSION = 1
 EDITABLE = ("name", "date", "parties", "signatories", "place", "status", "kind")
@@ -110,49 +110,13 @@ def _set_aside(path: Path) -> None:
         os.replace(path, path.with_name(f"{path.name}.damaged-{stamp}"))
 
 
-@contextlib.contextmanager
-def _locked(lock_path: Path) -> Iterator[None]:
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        deadline = time.monotonic() + _LOCK_TIMEOUT
-        while not _try_lock(fd):
-            if time.monotonic() > deadline:
-                raise CorrectionError(f"{lock_path} is held by another process")
-            time.sleep(0.05)
-        try:
-            yield
-        finally:
-            _unlock(fd)
-    finally:
-        os.close(fd)
-
-
-try:
-    import fcntl
-
-    def _try_lock(fd: int) -> bool:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False
-        return True
-
-    def _unlock(fd: int) -> None:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-
-except ImportError:  # pragma: no cover - Windows
-    import msvcrt
-
-    def _try_lock(fd: int) -> bool:
-        try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-        except OSError:
-            return False
-        return True
-
-    def _unlock(fd: int) -> None:
-        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+def _locked(lock_path: Path):
+    return locked(
+        lock_path,
+        _LOCK_TIMEOUT,
+        lambda: CorrectionError(f"{lock_path} is held by another process"),
+        poll=0.05,
+    )
 
 
 # -- applying them ----------------------------------------------------------------------------

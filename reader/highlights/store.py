@@ -39,7 +39,6 @@ import contextlib
 import datetime as dt
 import json
 import os
-import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -57,6 +56,7 @@ from reader.highlights.model import (
     utc_now,
 )
 from reader.support.atomic import write_atomic
+from reader.support.locking import locked
 from reader.support.textsafe import one_line
 
 FORMAT_NAME = "reader-highlights"
@@ -86,55 +86,17 @@ class StoreBusy(HighlightError):
 # -- the file lock ------------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def _locked(lock_path: Path, timeout: float | None = None) -> Iterator[None]:
+def _locked(lock_path: Path, timeout: float | None = None):
     """An exclusive lock between processes (and between store objects in one process)."""
     timeout = LOCK_TIMEOUT if timeout is None else timeout
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        deadline = time.monotonic() + timeout
-        while not _try_lock(fd):
-            if time.monotonic() > deadline:
-                raise StoreBusy(
-                    f"another reader process has been changing the highlights for over "
-                    f"{timeout:.0f} s; try again"
-                )
-            time.sleep(0.01)
-        try:
-            yield
-        finally:
-            _unlock(fd)
-    finally:
-        os.close(fd)
 
+    def busy() -> StoreBusy:
+        return StoreBusy(
+            f"another reader process has been changing the highlights for over "
+            f"{timeout:.0f} s; try again"
+        )
 
-try:
-    import fcntl
-
-    def _try_lock(fd: int) -> bool:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False
-        return True
-
-    def _unlock(fd: int) -> None:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-
-except ImportError:  # pragma: no cover - Windows
-    import msvcrt
-
-    def _try_lock(fd: int) -> bool:
-        try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-        except OSError:
-            return False
-        return True
-
-    def _unlock(fd: int) -> None:
-        os.lseek(fd, 0, os.SEEK_SET)
-        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+    return locked(lock_path, timeout, busy)
 
 
 # -- the store ---------------------------------------------------------------------------------
