@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 
 from rich.cells import cell_len
 
+from reader.entities.model import ENTITY_TYPES
+
 #: The entity types the core recognises, in the order the panel lists them.
-ENTITY_KINDS = ("person", "place", "organisation", "agreement")
+ENTITY_KINDS = ENTITY_TYPES
 #: Plural headings for the entity panel and the legend.
 KIND_LABELS = {
     "person": "People",

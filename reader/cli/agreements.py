@@ -16,29 +16,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reader.entities.model import AGREEMENT_KINDS
 from reader.support.textsafe import neutralize, one_line
 
 if TYPE_CHECKING:
     from reader.agreements.records import AgreementRecord
 
-KINDS = (
-    "treaty",
-    "agreement",
-    "accord",
-    "pact",
-    "deal",
-    "contract",
-    "memorandum",
-    "letter-of-intent",
-    "settlement",
-    "arrangement",
-    "protocol",
-    "convention",
-    "charter",
-    "partnership",
-    "ceasefire",
-    "code",
-)
+#: The kinds as command-line words (``letter-of-intent``).
+KINDS = tuple(kind.replace(" ", "-") for kind in AGREEMENT_KINDS)
 CSV_COLUMNS = (
     "id",
     "name",

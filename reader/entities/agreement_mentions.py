@@ -28,6 +28,7 @@ from reader.entities.agreement_phrases import (
     walk_left,
 )
 from reader.entities.candidates import Candidate, Occupied, sentence_initial
+from reader.entities.model import AGREEMENT_KINDS
 
 AGREEMENT = "agreement"
 _S = r"[ \u00a0]+"
@@ -40,24 +41,7 @@ HEAD_RE = re.compile(
     rf"partnerships?|cease-?fires?|truces?|codes?(?:{_S}of{_S}(?:conduct|practice))?)(?![\w-])",
     re.IGNORECASE,
 )
-KINDS = (
-    "treaty",
-    "agreement",
-    "accord",
-    "pact",
-    "deal",
-    "contract",
-    "memorandum",
-    "letter of intent",
-    "settlement",
-    "arrangement",
-    "protocol",
-    "convention",
-    "charter",
-    "partnership",
-    "ceasefire",
-    "code",
-)
+KINDS = AGREEMENT_KINDS
 #: Heads too common as other words to stand alone: they need a name, a telling
 #: modifier, or a verb of agreeing in their sentence.
 _AMBIGUOUS = frozenset(

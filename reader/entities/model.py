@@ -7,6 +7,25 @@ from dataclasses import dataclass, field
 from typing import Any
 
 ENTITY_TYPES = ("person", "place", "organisation", "agreement")
+#: The kinds of agreement the recognizer tells apart (an agreement record's ``kind``).
+AGREEMENT_KINDS = (
+    "treaty",
+    "agreement",
+    "accord",
+    "pact",
+    "deal",
+    "contract",
+    "memorandum",
+    "letter of intent",
+    "settlement",
+    "arrangement",
+    "protocol",
+    "convention",
+    "charter",
+    "partnership",
+    "ceasefire",
+    "code",
+)
 
 
 @dataclass(frozen=True, slots=True)
