@@ -29,7 +29,7 @@ def _script(*keys: str):
         for key in keys:
             await pilot.press(key)
             await settle(pilot)
-        # Toasts expire on a timer: keep them out of the picture.
+        # And any toast posted before the script began.
         pilot.app.clear_notifications()
         # Hide the text cursor's blink phase from the picture.
         pilot.app.query_one("#query").cursor_blink = False
