@@ -24,10 +24,10 @@ async def settle(pilot: Pilot, timeout: float = 30.0) -> None:
     app: ReaderApp = pilot.app  # type: ignore[assignment]
     deadline = time.monotonic() + timeout
     while True:
-        await pilot.pause(0.05)
+        await pilot.pause(0.01)
         if is_idle(app):
             # One more round: messages posted by the last worker are handled now.
-            await pilot.pause(0.05)
+            await pilot.pause(0.01)
             if is_idle(app):
                 break
         if time.monotonic() > deadline:
