@@ -120,7 +120,9 @@ def _doc_freq(index: Any, word: str) -> int:
 START_UP_ROUNDS = 7
 
 
-def _time_start_ups(corpus: Path, small: Path, env: dict[str, str]) -> tuple[float, float, float]:
+def _time_start_ups(
+    corpus: Path, small: Path, env: dict[str, str], rounds_wanted: int = START_UP_ROUNDS
+) -> tuple[float, float, float]:
     """Median wall times of ``reader index`` in a fresh process: on ``corpus`` with nothing
     changed, on the five-article ``small`` corpus with nothing changed, and on ``corpus``
     after one file changed.
@@ -138,7 +140,7 @@ def _time_start_ups(corpus: Path, small: Path, env: dict[str, str]) -> tuple[flo
 
     timed(small)  # the small corpus's index is built here, not timed
     rounds: list[tuple[float, float, float]] = []
-    for n in range(START_UP_ROUNDS):
+    for n in range(rounds_wanted):
         nochange, nochange_small = timed(corpus), timed(small)
         with open(changed_file, "a", encoding="utf-8") as handle:
             handle.write(f"\nBenchmark edit {n}.\n")
@@ -163,7 +165,12 @@ def _build_seconds(corpus: Path, home: Path, entities: bool) -> float:
 
 
 def run(
-    corpus: Path, *, queries: int = 120, progress: Any = None, compare_entities: bool = False
+    corpus: Path,
+    *,
+    queries: int = 120,
+    progress: Any = None,
+    compare_entities: bool = False,
+    rounds: int = START_UP_ROUNDS,
 ) -> dict[str, Any]:
     """Run the benchmark on a scratch copy of ``corpus``; return the figures."""
     from reader.index.corpus_index import CorpusIndex
@@ -196,7 +203,7 @@ def run(
             without_entities_s = _build_seconds(copy, scratch / "home-plain", entities=False)
 
         say("timing start-up with nothing changed, and after one file changed")
-        nochange, nochange_small, incremental = _time_start_ups(copy, small, env)
+        nochange, nochange_small, incremental = _time_start_ups(copy, small, env, rounds)
 
         say("timing searches")
         index = CorpusIndex(copy)
@@ -242,6 +249,7 @@ def run(
             "nochange_start_ratio": round(nochange / nochange_small, 2),
             "incremental_s": round(incremental, 3),
             "incremental_ratio": round(incremental / nochange, 2),
+            "start_up_rounds": rounds,
             "search_p50_ms": round(statistics.median(all_ms), 2),
             "search_p95_ms": round(_percentile(all_ms, 0.95), 2),
             "search_by_kind_p95_ms": {
@@ -279,7 +287,7 @@ def format_report(figures: dict[str, Any]) -> str:
         ),
         f"start-up, nothing changed: {figures['nochange_start_s']} s "
         f"(five-article corpus: {figures['nochange_start_five_s']} s, "
-        f"{figures['nochange_start_ratio']}x), median of {START_UP_ROUNDS} rounds",
+        f"{figures['nochange_start_ratio']}x), median of {figures['start_up_rounds']} rounds",
         f"update after one file changed: {figures['incremental_s']} s "
         f"({figures['incremental_ratio']}x nothing changed)",
         f"search with top-10 snippets: p50 {figures['search_p50_ms']} ms, "

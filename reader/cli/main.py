@@ -116,6 +116,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also build without entity recognition, to measure what it adds",
     )
+    p.add_argument(
+        "--rounds",
+        type=int,
+        default=7,
+        metavar="N",
+        help="rounds of the start-up timings (each figure is their median; default 7)",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(handler=cmd_bench)
 
@@ -325,10 +332,16 @@ def cmd_bench(args: argparse.Namespace, corpus: Path) -> int:
     check_corpus(corpus)
     if args.queries < 6:
         raise CliError("--queries must be at least 6")
+    if args.rounds < 1:
+        raise CliError("--rounds must be at least 1")
     say = None if args.json else (lambda message: print(f"… {message}", file=sys.stderr))
     try:
         figures = bench.run(
-            corpus, queries=args.queries, progress=say, compare_entities=args.compare_entities
+            corpus,
+            queries=args.queries,
+            progress=say,
+            compare_entities=args.compare_entities,
+            rounds=args.rounds,
         )
     except (OSError, ValueError, subprocess.CalledProcessError) as error:
         raise CliError(f"benchmark failed: {error}") from None

@@ -9,7 +9,19 @@ from reader.cli.main import main
 
 def test_bench_json_on_the_bundled_corpus(capsys, corpus, reader_home):
     assert (
-        main(["bench", "--corpus", str(corpus), "--json", "--queries", "12", "--compare-entities"])
+        main(
+            [
+                "bench",
+                "--corpus",
+                str(corpus),
+                "--json",
+                "--queries",
+                "12",
+                "--rounds",
+                "1",
+                "--compare-entities",
+            ]
+        )
         == 0
     )
     figures = json.loads(capsys.readouterr().out)
@@ -26,6 +38,7 @@ def test_bench_json_on_the_bundled_corpus(capsys, corpus, reader_home):
     ):
         assert isinstance(figures[key], int | float) and figures[key] > 0, key
     assert figures["articles"] == 5 and figures["queries"] == 12
+    assert figures["start_up_rounds"] == 1
     assert figures["search_p50_ms"] <= figures["search_p95_ms"]
     # The user's corpus and per-user folders are untouched: the bench works on copies.
     assert sorted(p.name for p in corpus.iterdir()) == sorted(
