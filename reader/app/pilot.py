@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import TYPE_CHECKING
 
@@ -20,14 +21,19 @@ def is_idle(app: ReaderApp) -> bool:
 
 
 async def settle(pilot: Pilot, timeout: float = 30.0) -> None:
-    """Wait until the app is idle and has repainted; raise TimeoutError after ``timeout``."""
+    """Wait until the app is idle and has repainted; raise TimeoutError after ``timeout``.
+
+    It polls with plain sleeps (the app's message loop runs meanwhile) and asks the
+    pilot to process messages and repaint only once the app looks idle: every
+    ``pilot.pause`` repaints the whole screen.
+    """
     app: ReaderApp = pilot.app  # type: ignore[assignment]
     deadline = time.monotonic() + timeout
     while True:
-        await pilot.pause(0.01)
+        await asyncio.sleep(0.01)
         if is_idle(app):
             # One more round: messages posted by the last worker are handled now.
-            await pilot.pause(0.01)
+            await pilot.pause()
             if is_idle(app):
                 break
         if time.monotonic() > deadline:
