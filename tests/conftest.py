@@ -117,3 +117,10 @@ def pytest_configure(config):
 
     textual._wait.SLEEP_GRANULARITY = 0.005
     textual._wait.SLEEP_IDLE = 0.005 / 20
+
+
+def pytest_xdist_auto_num_workers(config):
+    """``-n auto`` (in addopts): two test processes a core. Many app tests spend much of
+    their time waiting (for a worker thread, a child process, the pilot's idle checks),
+    so a second process a core keeps the cores busy."""
+    return 2 * (os.cpu_count() or 1)

@@ -42,10 +42,9 @@ async def test_search_as_you_type_treats_the_last_word_as_a_prefix(app):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         totals = []
-        for end in range(2, len("government") + 1):
-            box = app.query_one(QueryInput)
-            box.value = ""
-            await type_query(pilot, "government"[:end])
+        await type_query(pilot, "g")
+        for letter in "overnment":  # typed letter by letter, the list after each
+            await type_query(pilot, letter)
             assert "Query error" not in status_text(app)
             totals.append(shown_total(app))
         # Each letter narrows the list, and the unfinished word never matches nothing.
@@ -436,7 +435,7 @@ async def test_keys_pressed_while_an_article_loads_apply_to_it(tmp_path, monkeyp
     (corpus / "a.md").write_text("---\ntitle: Small zebra\ndate: 2021-01-02\n---\n\nA zebra.\n")
     paragraph = "The zebra herd moved across the plain in the morning light. " * 12
     (corpus / "b.md").write_text(
-        "---\ntitle: Big zebra\ndate: 2021-01-01\n---\n\n" + (paragraph + "\n\n") * 3000
+        "---\ntitle: Big zebra\ndate: 2021-01-01\n---\n\n" + (paragraph + "\n\n") * 300
     )
     app = make_app(corpus, restore=False, settings=Settings())
     async with app.run_test(size=(120, 40)) as pilot:
