@@ -20,14 +20,17 @@ def _app(corpus):
     return app
 
 
-def _script(*keys: str):
+def _script(*steps: str | tuple[str, ...]):
+    """Press each step's keys (a text typed into a box is one step), then wait until
+    the app is idle."""
+
     async def run_before(pilot) -> None:
         # Toasts expire on a timer, and one posted by a worker can land after the last
         # settle on a loaded machine: the pictures never show them.
         pilot.app.notify = lambda *args, **kwargs: None
         await settle(pilot)
-        for key in keys:
-            await pilot.press(key)
+        for step in steps:
+            await pilot.press(*((step,) if isinstance(step, str) else step))
             await settle(pilot)
         # And any toast posted before the script began.
         pilot.app.clear_notifications()
@@ -48,7 +51,7 @@ def snapshot_corpus(corpus):
 
 
 def test_main_screen(snap_compare, snapshot_corpus):
-    keys = (*_typed("Kishi"), "enter", "tab", "enter", "n")
+    keys = (_typed("Kishi"), "enter", "tab", "enter", "n")
     assert snap_compare(_app(snapshot_corpus), terminal_size=(140, 40), run_before=_script(*keys))
 
 
@@ -58,17 +61,17 @@ def test_help_screen(snap_compare, snapshot_corpus):
 
 
 def test_narrow_terminal(snap_compare, snapshot_corpus):
-    keys = (*_typed("cybersecurity"), "enter")
+    keys = (_typed("cybersecurity"), "enter")
     assert snap_compare(_app(snapshot_corpus), terminal_size=(80, 24), run_before=_script(*keys))
 
 
 def test_narrow_terminal_with_entity_panel(snap_compare, snapshot_corpus):
-    keys = (*_typed("cybersecurity"), "enter", "e")
+    keys = (_typed("cybersecurity"), "enter", "e")
     assert snap_compare(_app(snapshot_corpus), terminal_size=(80, 24), run_before=_script(*keys))
 
 
 _HIGHLIGHT = (
-    *_typed("Kishi"),
+    _typed("Kishi"),
     "enter",
     "right_parenthesis",
     "h",
@@ -77,9 +80,9 @@ _HIGHLIGHT = (
     "shift+down",
     "h",
     "a",
-    *_typed("Joint stance"),
+    _typed("Joint stance"),
     "tab",
-    *_typed("japan"),
+    _typed("japan"),
     "enter",
 )
 
@@ -94,13 +97,13 @@ def test_highlights_view(snap_compare, snapshot_corpus):
     assert snap_compare(_app(snapshot_corpus), terminal_size=(140, 40), run_before=_script(*keys))
 
 
-def _explore_script(*keys: str):
-    """Type keys in the reading mode, then E, then ``keys`` after the | marker."""
+def _explore_script(*steps: str | tuple[str, ...]):
+    """Press each step's keys (typed text is one step), waiting for the app after each."""
 
     async def run_before(pilot) -> None:
         await settle(pilot)
-        for key in keys:
-            await pilot.press(key)
+        for step in steps:
+            await pilot.press(*((step,) if isinstance(step, str) else step))
             await settle(pilot)
         pilot.app.clear_notifications()
         await pilot.pause()
@@ -109,14 +112,14 @@ def _explore_script(*keys: str):
 
 
 def test_explore_screen(snap_compare, snapshot_corpus):
-    keys = (*_typed("Japan"), "escape", "E", "tab", "tab", "down", "down")
+    keys = (_typed("Japan"), "escape", "E", "tab", "tab", "down", "down")
     assert snap_compare(
         _app(snapshot_corpus), terminal_size=(140, 40), run_before=_explore_script(*keys)
     )
 
 
 def test_explore_narrow_terminal(snap_compare, snapshot_corpus):
-    keys = (*_typed("Kishi"), "escape", "E")
+    keys = (_typed("Kishi"), "escape", "E")
     assert snap_compare(
         _app(snapshot_corpus), terminal_size=(80, 24), run_before=_explore_script(*keys)
     )
