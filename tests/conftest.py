@@ -23,19 +23,34 @@ ABC_ZIP = SHARED / "corpora" / "abc-news-2006.zip"
 
 @pytest.fixture(scope="session")
 def warm_gazetteer_cache(tmp_path_factory) -> Path:
-    """The gazetteer cache, built once per test process (about a second of work).
+    """The gazetteer cache, built once per test run (about a second of work).
 
     Every test gets a fresh per-user folder, so without a copy of this each
     command a test runs in a child process, and each worker of a parallel build,
-    would build the gazetteer again from its sources.
+    would build the gazetteer again from its sources. The test processes of a
+    parallel run (pytest-xdist) share one base folder: the first builds the cache
+    there, under a lock, and the others copy it.
     """
-    home = tmp_path_factory.mktemp("gazetteer-home")
-    subprocess.run(
-        [sys.executable, "-c", "from reader.entities.gazetteer import default_gazetteer as d; d()"],
-        env={**os.environ, "READER_HOME": str(home), "PYTHONPATH": str(REPO)},
-        check=True,
-    )
-    return home / "cache" / "gazetteer"
+    from reader.support.locking import locked
+
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # shared by the run's test processes
+    home = base / "gazetteer-home"
+    cache = home / "cache" / "gazetteer"
+    with locked(base / "gazetteer.lock", 120, lambda: TimeoutError("gazetteer lock")):
+        if not (home / "built").exists():
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-c",
+                    "from reader.entities.gazetteer import default_gazetteer as d; d()",
+                ],
+                env={**os.environ, "READER_HOME": str(home), "PYTHONPATH": str(REPO)},
+                check=True,
+            )
+            (home / "built").touch()
+    return cache
 
 
 @pytest.fixture(autouse=True)
@@ -113,10 +128,12 @@ def pytest_configure(config):
     """Textual's pilot waits for the process to go idle after every key by sleeping in
     steps of 20 ms (at least two steps a key). Steps of 5 ms tell idle from busy as
     well for these tests and make the app tests about twice as fast."""
-    import textual._wait
-
-    textual._wait.SLEEP_GRANULARITY = 0.005
-    textual._wait.SLEEP_IDLE = 0.005 / 20
+    try:
+        from textual import _wait
+    except ImportError:  # a Textual without it: its own pace, slower but right
+        return
+    _wait.SLEEP_GRANULARITY = 0.005
+    _wait.SLEEP_IDLE = 0.005 / 20
 
 
 def pytest_xdist_auto_num_workers(config):
