@@ -127,7 +127,8 @@ def kill_9_reader_when(
 def pytest_configure(config):
     """Textual's pilot waits for the process to go idle after every key by sleeping in
     steps of 20 ms (at least two steps a key). Steps of 5 ms tell idle from busy as
-    well for these tests and make the app tests about twice as fast."""
+    well for these tests and cut the time spent pressing keys by about a third
+    (measured over tests/app: 156 s to 103 s)."""
     try:
         from textual import _wait
     except ImportError:  # a Textual without it: its own pace, slower but right
