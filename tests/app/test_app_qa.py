@@ -212,6 +212,26 @@ async def test_narrow_footer_always_shows_help(app):
             assert key.region.width and key.region.right <= palette.region.x
 
 
+@run_async
+async def test_footer_follows_focus_and_is_kept_while_its_hints_stay_the_same(app):
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        in_query = {key.action for key in footer_keys(app.screen)}
+        await pilot.press("escape")  # to the results: other keys apply
+        await settle(pilot)
+        in_results = footer_keys(app.screen)
+        assert {key.action for key in in_results} != in_query
+        await pilot.press("down", "down")  # moving in the list changes no hint
+        # Textual says the bindings may have changed (as at every focus change, and
+        # twice when an article opens): nothing changed, so nothing is rebuilt.
+        app.screen.bindings_updated_signal.publish(app.screen)
+        await settle(pilot)
+        assert footer_keys(app.screen) == in_results  # the same widgets
+        await pilot.press("slash")
+        await settle(pilot)
+        assert {key.action for key in footer_keys(app.screen)} == in_query
+
+
 @pytest.mark.parametrize(
     ("keys", "screen_name", "actions"),
     [
