@@ -10,6 +10,7 @@ into styled text. A highlight span's ``key`` is the highlight's id.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -195,18 +196,52 @@ def wrap(body: str, width: int) -> list[Range]:
     Returns ``(start, end)`` offsets into ``body``; a line's text is
     ``body[start:end]`` (it may end with spaces, which the viewer crops). Each
     newline starts a new line; words longer than the width are cut.
+
+    Paragraphs of one-cell characters (nearly all text) are broken by one regular
+    expression, a match a line; a paragraph with a character of another width word
+    by word (:func:`_wrap_paragraph`, which breaks one-cell text the same way but
+    took 1.2 s of CPU on a 20 MB article, against 0.15 s).
     """
     width = max(1, width)
     lines: list[Range] = []
+    line_re = _line_pattern(width)
+    span = re.Match.span
     position = 0
-    for paragraph in body.split("\n"):
-        length = len(paragraph)
-        if length <= width and text_cells(paragraph) <= width:
-            lines.append((position, position + length))
+    size = len(body)
+    while (other := _NOT_ONE_CELL.search(body, position)) is not None:
+        start = body.rfind("\n", 0, other.start()) + 1
+        end = body.find("\n", other.start())
+        end = size if end == -1 else end
+        if start > position:  # the one-cell paragraphs before this one
+            lines.extend(map(span, line_re.finditer(body, position, start - 1)))
+        paragraph = body[start:end]
+        if text_cells(paragraph) <= width:
+            lines.append((start, end))
         else:
-            _wrap_paragraph(paragraph, position, width, lines)
-        position += length + 1
+            _wrap_paragraph(paragraph, start, width, lines)
+        position = end + 1
+    if position <= size:
+        lines.extend(map(span, line_re.finditer(body, position)))
     return lines
+
+
+#: Characters one cell wide (a tab is drawn as one space), ranges of the main alphabets,
+#: punctuation, and the marks :func:`reader.support.textsafe.neutralize` puts in.
+_ONE_CELL = (
+    "\t\x20-\x7e\xa0-\xac\xae-\u02ff\u0370-\u0482\u2010-\u2027\u2030-\u205e\u2400-\u2426\ufffd"
+)
+_NOT_ONE_CELL = re.compile(f"[^\n{_ONE_CELL}]")
+
+
+@functools.lru_cache(maxsize=8)
+def _line_pattern(width: int) -> re.Pattern[str]:
+    """One wrapped line of paragraphs of one-cell characters: a paragraph of spaces
+    alone (or none); else as many words as fit in ``width`` (the line ends at the end
+    of a word) and the spaces after them; else ``width`` characters of a word (or of
+    the spaces before it) wider than the line."""
+    return re.compile(
+        rf"^[^\S\n]*$|[^\n]{{0,{width - 1}}}\S(?!\S)[^\S\n]*|[^\n]{{{width}}}", re.MULTILINE
+    )
 
 
 def _wrap_paragraph(paragraph: str, offset: int, width: int, lines: list[Range]) -> None:
