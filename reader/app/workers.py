@@ -19,7 +19,7 @@ from textual.worker import get_current_worker
 
 from reader.app import messages as msg
 from reader.app.backend import CorpusService, ExportRequest, SearchRequest
-from reader.app.document import ArticleDocument, Span, WrappedBody
+from reader.app.document import ArticleDocument
 from reader.app.processes import start_resource_tracker
 
 if TYPE_CHECKING:
@@ -170,19 +170,26 @@ class WorkersMixin(_Base):
         worker = get_current_worker()
         if reason == "hits" and self._mark_hits(article_id, terms, offset, worker):
             return
+        document = None
         if reason not in ("refresh", "hits"):
-            # A long article: its first screenfuls at once, the rest when ready.
-            preview = self.service.article(article_id, terms, preview=PREVIEW_CHARS)
-            if preview is not None and preview.partial and offset < len(preview.body):
-                wrapped = WrappedBody(preview.body, measure)
-                if worker.is_cancelled:
-                    return
-                self.post_message(
-                    msg.ArticleLoaded(article_id, preview, offset, reason, wrapped, partial=True)
-                )
-        document = self.service.article(article_id, terms)
+            # A long article: its first screenfuls at once, the rest when ready. (The
+            # article opened last comes whole at once: the service keeps it.)
+            document = self.service.article(article_id, terms, preview=PREVIEW_CHARS)
+            if document is not None and document.partial:
+                if offset < len(document.body):
+                    wrapped = document.wrapped(measure)
+                    if worker.is_cancelled:
+                        return
+                    self.post_message(
+                        msg.ArticleLoaded(
+                            article_id, document, offset, reason, wrapped, partial=True
+                        )
+                    )
+                document = None
+        if document is None:
+            document = self.service.article(article_id, terms)
         # Wrap here, not on the event loop: megabytes take a noticeable moment.
-        wrapped = WrappedBody(document.body, measure) if document is not None else None
+        wrapped = document.wrapped(measure) if document is not None else None
         placed = None
         if document is not None:
             placed = self._placed(document, reanchor=True)
@@ -205,9 +212,7 @@ class WorkersMixin(_Base):
         if shown is None or shown.id != article_id or shown.partial or wrapped is None:
             return False
         hits = tuple(match_spans(shown.body, terms)) if terms else ()
-        kept = [span for span in shown.spans if span.kind != "hit"]
-        kept.extend(Span(start, end, "hit") for start, end in hits)
-        document = copy(shown, hits=hits, spans=kept)
+        document = copy(shown, hits=hits)  # its mentions, highlights and wrapping kept
         if not worker.is_cancelled:
             placed = tuple(self.highlighting.placed.values())
             self.post_message(

@@ -87,8 +87,27 @@ def test_spans_in_finds_overlapping_spans_only():
     kinds = [span.kind for span in document.spans_in(8, 20)]
     assert sorted(kinds) == ["hit", "person"]
     assert list(document.spans_in(12, 30)) == []
-    assert document.spans_in(30, 40).__next__() == Span(34, 39, "place", "place:Hanoi")
+    assert document.spans_in(30, 40)[0] == Span(34, 39, "place", "place:Hanoi")
     assert [e.name for e in document.entities_of("person")] == ["Nobuo Kishi"]
+
+
+def test_a_copy_with_other_hits_shares_the_mentions_and_the_wrapping():
+    from dataclasses import replace
+
+    body = "Nobuo Kishi met Phan Van Giang in Hanoi."
+    document = ArticleDocument(
+        id="a", title="t", body=body, entities=(Entity("place", "Hanoi", ((34, 39),)),)
+    )
+    document.set_highlights([(0, 11, "h1")])
+    wrapped = document.wrapped(12)
+    again = replace(document, hits=((16, 20),))
+    assert again.mentions is document.mentions and again.wrapped(12) is wrapped
+    assert [(s.kind, s.start) for s in again.spans_in(0, 40)] == [
+        ("highlight", 0),
+        ("hit", 16),
+        ("place", 34),
+    ]
+    assert document.spans_in(14, 22) == []  # the original keeps its own hits
 
 
 # -- settings ----------------------------------------------------------------------------------
