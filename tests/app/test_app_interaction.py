@@ -468,3 +468,45 @@ async def test_keys_pressed_while_an_article_loads_apply_to_it(tmp_path, monkeyp
         assert app.document.id == "b"
         assert viewer.max_scroll_y > 1000
         assert viewer.scroll_y == viewer.max_scroll_y
+
+
+@run_async
+async def test_end_then_escape_with_many_hits_looks_at_the_lines_on_screen_only(
+    tmp_path, monkeypatch
+):
+    """Issue 15: End then Escape in an article with 200,000 hits of the query left the
+    app busy. The hits and mentions looked at are those of the lines drawn."""
+    from reader.app import document as model
+    from reader.app.widgets.viewer import ArticleViewer
+
+    corpus = tmp_path / "hits"
+    corpus.mkdir()
+    line = "The zebra and the zebra foal met a zebra near Hanoi. " * 4
+    (corpus / "a.md").write_text(
+        "---\ntitle: Zebras\n---\n\n" + (line + "\n\n") * 2000, encoding="utf-8"
+    )
+    app = make_app(corpus, restore=False, settings=Settings())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, timeout=60)
+        await type_query(pilot, "zebra")
+        viewer = app.query_one(ArticleViewer)
+        assert len(viewer.document.hits) == 24_000
+        await pilot.press("escape")  # to the article
+        await settle(pilot)
+        seen: list[int] = []
+        overlapping = model.SpanIndex.overlapping
+
+        def counted(index, start, end):
+            found = overlapping(index, start, end)
+            seen.append(len(found))
+            return found
+
+        monkeypatch.setattr(model.SpanIndex, "overlapping", counted)
+        await pilot.press("end")
+        await settle(pilot)
+        assert viewer.scroll_y == viewer.max_scroll_y > 1000
+        await pilot.press("escape")
+        await settle(pilot)
+        assert viewer.has_focus and viewer.scroll_y == viewer.max_scroll_y
+        # A screenful of lines, each with its few spans: not the article's 24,000 hits.
+        assert seen and sum(seen) < 2000
