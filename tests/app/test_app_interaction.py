@@ -510,3 +510,49 @@ async def test_end_then_escape_with_many_hits_looks_at_the_lines_on_screen_only(
         assert viewer.has_focus and viewer.scroll_y == viewer.max_scroll_y
         # A screenful of lines, each with its few spans: not the article's 24,000 hits.
         assert seen and sum(seen) < 2000
+
+
+@run_async
+async def test_the_hits_of_a_query_typed_on_stop_being_found_at_once(tmp_path, monkeypatch):
+    """Each key of a query found its hits in the whole open article (a 20 MB article:
+    a pass of a second or more each, all run to their end): a pass a newer query has
+    made useless stops after the piece it is in."""
+    import time
+
+    from reader.app import workers
+    from reader.app.widgets.viewer import ArticleViewer
+    from reader.search import snippets
+    from reader.search.snippets import Terms
+
+    corpus = tmp_path / "one"
+    corpus.mkdir()
+    (corpus / "a.md").write_text(
+        "---\ntitle: Herd\n---\n\n" + "The zebra herd met a lion.\n" * 400, encoding="utf-8"
+    )
+    app = make_app(corpus, restore=False, settings=Settings())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.reading.open("a")
+        await settle(pilot)
+        viewer = app.query_one(ArticleViewer)
+        monkeypatch.setattr(workers, "HITS_CHUNK", 100)  # about 100 pieces
+        read = {"zebra": 0, "lion": 0}  # characters looked at for each query
+        match_spans = snippets.match_spans
+
+        def slow(text, terms, start=0, end=None):
+            read[next(iter(terms.prose))] += (len(text) if end is None else end) - start
+            time.sleep(0.02)
+            return match_spans(text, terms, start, end)
+
+        monkeypatch.setattr(snippets, "match_spans", slow)
+        zebra, lion = (
+            Terms(frozenset({"zebra"}), frozenset()),
+            Terms(frozenset({"lion"}), frozenset()),
+        )
+        app.article_worker("a", zebra, 0, "hits", viewer.measure)
+        await pilot.pause(0.2)
+        app.article_worker("a", lion, 0, "hits", viewer.measure)
+        await settle(pilot)
+        body = viewer.document.body
+        assert 0 < read["zebra"] < len(body) / 3 and read["lion"] == len(body)
+        assert [viewer.document.body[s:e] for s, e in viewer.document.hits] == ["lion"] * 400
