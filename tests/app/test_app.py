@@ -911,3 +911,24 @@ async def test_a_new_query_marks_its_hits_without_reloading_the_article(zebra_ap
         await settle(pilot)
         assert loads == []
         assert [viewer.document.body[s:e] for s, e in viewer.document.hits] == ["zebra", "crossed"]
+
+
+def test_a_long_article_is_read_once_for_its_first_part_and_the_whole(tmp_path, monkeypatch):
+    from whoosh.searching import Searcher
+
+    corpus = tmp_path / "one"
+    corpus.mkdir()
+    (corpus / "long.md").write_text(
+        "---\ntitle: Long\n---\n\n" + "A line of the long article.\n" * 100, encoding="utf-8"
+    )
+    service = CorpusService(corpus)
+    service.open()
+    service.update(lambda *a: None, lambda: False, lambda: None)
+    reads = []
+    document = Searcher.document
+    monkeypatch.setattr(Searcher, "document", lambda s, **k: reads.append(k) or document(s, **k))
+    first = service.article("long", preview=300)
+    whole = service.article("long")
+    assert first.partial and not whole.partial and whole.body.startswith(first.body)
+    assert len(reads) == 1
+    service.index.close()
