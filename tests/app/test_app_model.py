@@ -203,3 +203,21 @@ def test_a_config_file_that_is_a_fifo_or_a_device_is_refused_at_once(tmp_path):
     latin = tmp_path / "latin.yaml"
     latin.write_bytes(b"theme: caf\xe9\n")
     assert isinstance(_load_in_thread(latin), SettingsError)
+
+
+def test_loading_an_article_pauses_the_cycle_collector_and_restores_it():
+    import gc
+
+    from reader.app.workers import collection_paused
+
+    assert gc.isenabled()
+    with collection_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collection_paused():
+            pass
+        assert not gc.isenabled()  # paused by someone else: left as it was
+    finally:
+        gc.enable()
