@@ -10,7 +10,9 @@ traceback reaches the screen (``exit_on_error=False``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import gc
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +21,7 @@ from textual.worker import get_current_worker
 
 from reader.app import messages as msg
 from reader.app.backend import CorpusService, ExportRequest, SearchRequest
-from reader.app.document import ArticleDocument, Span, WrappedBody
+from reader.app.document import ArticleDocument
 from reader.app.processes import start_resource_tracker
 
 if TYPE_CHECKING:
@@ -42,6 +44,25 @@ SNIPPET_CHUNK = 10
 #: A longer article is shown in two steps: about this much of it at once (well past
 #: a screenful, in milliseconds), then the whole with its entities (seconds at 20 MB).
 PREVIEW_CHARS = 200_000
+#: The hits of a new query are found in the open article this many characters at a
+#: time, between checks that a newer query has not made them useless.
+HITS_CHUNK = 500_000
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """Python's cycle collector paused (unless something else paused it): a 20 MB
+    article is a few hundred thousand tuples (mentions, hits, lines), and each batch
+    of them set off a collection over the whole heap, 0.15-0.6 s of CPU in all.
+    Nothing made while loading an article is cyclic garbage."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def highlight_ranges(placed: Iterable[Placed]) -> list[tuple[int, int, str]]:
@@ -167,22 +188,35 @@ class WorkersMixin(_Base):
     def article_worker(
         self, article_id: str, terms: Any, offset: int, reason: str, measure: int
     ) -> None:
+        with collection_paused():
+            self._load_article(article_id, terms, offset, reason, measure)
+
+    def _load_article(
+        self, article_id: str, terms: Any, offset: int, reason: str, measure: int
+    ) -> None:
         worker = get_current_worker()
         if reason == "hits" and self._mark_hits(article_id, terms, offset, worker):
             return
+        document = None
         if reason not in ("refresh", "hits"):
-            # A long article: its first screenfuls at once, the rest when ready.
-            preview = self.service.article(article_id, terms, preview=PREVIEW_CHARS)
-            if preview is not None and preview.partial and offset < len(preview.body):
-                wrapped = WrappedBody(preview.body, measure)
-                if worker.is_cancelled:
-                    return
-                self.post_message(
-                    msg.ArticleLoaded(article_id, preview, offset, reason, wrapped, partial=True)
-                )
-        document = self.service.article(article_id, terms)
+            # A long article: its first screenfuls at once, the rest when ready. (The
+            # article opened last comes whole at once: the service keeps it.)
+            document = self.service.article(article_id, terms, preview=PREVIEW_CHARS)
+            if document is not None and document.partial:
+                if offset < len(document.body):
+                    wrapped = document.wrapped(measure)
+                    if worker.is_cancelled:
+                        return
+                    self.post_message(
+                        msg.ArticleLoaded(
+                            article_id, document, offset, reason, wrapped, partial=True
+                        )
+                    )
+                document = None
+        if document is None:
+            document = self.service.article(article_id, terms)
         # Wrap here, not on the event loop: megabytes take a noticeable moment.
-        wrapped = WrappedBody(document.body, measure) if document is not None else None
+        wrapped = document.wrapped(measure) if document is not None else None
         placed = None
         if document is not None:
             placed = self._placed(document, reanchor=True)
@@ -204,10 +238,20 @@ class WorkersMixin(_Base):
         wrapped = viewer._wrapped
         if shown is None or shown.id != article_id or shown.partial or wrapped is None:
             return False
-        hits = tuple(match_spans(shown.body, terms)) if terms else ()
-        kept = [span for span in shown.spans if span.kind != "hit"]
-        kept.extend(Span(start, end, "hit") for start, end in hits)
-        document = copy(shown, hits=hits, spans=kept)
+        # A piece at a time (cut after a line end: no word spans one), so that a query
+        # typed on stops this pass at once: each key cost a whole pass over a 20 MB
+        # article, and the passes of a typed query added up to minutes of CPU.
+        body = shown.body
+        found: list[tuple[int, int]] = []
+        start = 0
+        while terms and start < len(body):
+            end = body.find("\n", start + HITS_CHUNK)
+            end = len(body) if end == -1 else end + 1
+            found.extend(match_spans(body, terms, start, end))
+            if worker.is_cancelled:
+                return True
+            start = end
+        document = copy(shown, hits=tuple(found))  # its mentions, highlights, wrapping kept
         if not worker.is_cancelled:
             placed = tuple(self.highlighting.placed.values())
             self.post_message(

@@ -519,6 +519,68 @@ async def test_long_article_opens_and_scrolls_to_the_end(corpus):
         assert viewer.scroll_y == viewer.max_scroll_y > 5_000
 
 
+@run_async
+async def test_an_article_opened_again_reuses_its_text_entities_and_wrapping(tmp_path, monkeypatch):
+    """A 10 MB article took 1.3-1.5 s to open each time: the articles opened last are
+    kept whole, and opening one again finds only the hits of the query."""
+    from reader.app import backend
+
+    corpus = tmp_path / "two"
+    corpus.mkdir()
+    (corpus / "a.md").write_text(
+        "---\ntitle: Alpha\n---\n\nNobuo Kishi met officials in Hanoi. Zebras crossed.\n",
+        encoding="utf-8",
+    )
+    (corpus / "b.md").write_text(
+        "---\ntitle: Beta\n---\n\nThe officials of Vietnam met zebras in Tokyo.\n",
+        encoding="utf-8",
+    )
+    app = make_app(corpus, restore=False, settings=Settings())
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await type_query(pilot, "officials")
+        viewer = app.query_one(ArticleViewer)
+        app.reading.open("a")
+        await settle(pilot)
+        first = viewer.document
+        assert first.id == "a" and first.entities
+        app.reading.open("b")
+        await settle(pilot)
+        read = []
+        monkeypatch.setattr(backend, "entities_from_stored", lambda *a: read.append(a) or ())
+        app.reading.open("a")
+        await settle(pilot)
+        again = viewer.document
+        assert again.id == "a" and read == []
+        assert again.mentions is first.mentions and again.entities == first.entities
+        assert viewer._wrapped is first.wrapped(viewer.measure)
+        assert [again.body[s:e] for s, e in again.hits] == ["officials"]
+        # Another query: the hits are its own.
+        await pilot.press("slash", *["backspace"] * 9, *typed("zebras"))
+        await settle(pilot)
+        app.reading.open("b")
+        await settle(pilot)
+        app.reading.open("a")
+        await settle(pilot)
+        assert read == []
+        assert [viewer.document.body[s:e] for s, e in viewer.document.hits] == ["Zebras"]
+
+
+def test_an_article_kept_to_open_again_is_read_anew_once_the_index_changed(tmp_path):
+    corpus = tmp_path / "one"
+    corpus.mkdir()
+    (corpus / "a.md").write_text("---\ntitle: A\n---\n\nOld text.\n", encoding="utf-8")
+    service = CorpusService(corpus)
+    service.open()
+    service.update(lambda *a: None, lambda: False, lambda: None)
+    first = service.article("a")
+    assert service.article("a") is first  # kept
+    (corpus / "a.md").write_text("---\ntitle: A\n---\n\nNew text.\n", encoding="utf-8")
+    service.update(lambda *a: None, lambda: False, lambda: None)
+    assert service.article("a").body == "New text.\n"
+    service.index.close()
+
+
 def test_app_package_does_not_import_whoosh_at_startup():
     import subprocess
     import sys
@@ -810,6 +872,7 @@ async def test_a_long_article_shows_its_beginning_before_the_rest_is_ready(tmp_p
         monkeypatch.setattr(backend, "entities_from_stored", slow_entities)
         await type_query(pilot, "officials")
         viewer = app.query_one(ArticleViewer)
+        app.service.forget_articles()  # the first results opened it: open it as if anew
         started = clock.monotonic()
         await pilot.press("enter")
         while viewer.document is None or not viewer.document.body.startswith("Paragraph 0"):
@@ -848,3 +911,24 @@ async def test_a_new_query_marks_its_hits_without_reloading_the_article(zebra_ap
         await settle(pilot)
         assert loads == []
         assert [viewer.document.body[s:e] for s, e in viewer.document.hits] == ["zebra", "crossed"]
+
+
+def test_a_long_article_is_read_once_for_its_first_part_and_the_whole(tmp_path, monkeypatch):
+    from whoosh.searching import Searcher
+
+    corpus = tmp_path / "one"
+    corpus.mkdir()
+    (corpus / "long.md").write_text(
+        "---\ntitle: Long\n---\n\n" + "A line of the long article.\n" * 100, encoding="utf-8"
+    )
+    service = CorpusService(corpus)
+    service.open()
+    service.update(lambda *a: None, lambda: False, lambda: None)
+    reads = []
+    document = Searcher.document
+    monkeypatch.setattr(Searcher, "document", lambda s, **k: reads.append(k) or document(s, **k))
+    first = service.article("long", preview=300)
+    whole = service.article("long")
+    assert first.partial and not whole.partial and whole.body.startswith(first.body)
+    assert len(reads) == 1
+    service.index.close()

@@ -467,3 +467,91 @@ async def test_keys_pressed_while_an_article_loads_apply_to_it(tmp_path, monkeyp
         assert app.document.id == "b"
         assert viewer.max_scroll_y > 1000
         assert viewer.scroll_y == viewer.max_scroll_y
+
+
+@run_async
+async def test_end_then_escape_with_many_hits_looks_at_the_lines_on_screen_only(
+    tmp_path, monkeypatch
+):
+    """Issue 15: End then Escape in an article with 200,000 hits of the query left the
+    app busy. The hits and mentions looked at are those of the lines drawn."""
+    from reader.app import document as model
+    from reader.app.widgets.viewer import ArticleViewer
+
+    corpus = tmp_path / "hits"
+    corpus.mkdir()
+    line = "The zebra and the zebra foal met a zebra near Hanoi. " * 4
+    (corpus / "a.md").write_text(
+        "---\ntitle: Zebras\n---\n\n" + (line + "\n\n") * 2000, encoding="utf-8"
+    )
+    app = make_app(corpus, restore=False, settings=Settings())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, timeout=60)
+        await type_query(pilot, "zebra")
+        viewer = app.query_one(ArticleViewer)
+        assert len(viewer.document.hits) == 24_000
+        await pilot.press("escape")  # to the article
+        await settle(pilot)
+        seen: list[int] = []
+        overlapping = model.SpanIndex.overlapping
+
+        def counted(index, start, end):
+            found = overlapping(index, start, end)
+            seen.append(len(found))
+            return found
+
+        monkeypatch.setattr(model.SpanIndex, "overlapping", counted)
+        await pilot.press("end")
+        await settle(pilot)
+        assert viewer.scroll_y == viewer.max_scroll_y > 1000
+        await pilot.press("escape")
+        await settle(pilot)
+        assert viewer.has_focus and viewer.scroll_y == viewer.max_scroll_y
+        # A screenful of lines, each with its few spans: not the article's 24,000 hits.
+        assert seen and sum(seen) < 2000
+
+
+@run_async
+async def test_the_hits_of_a_query_typed_on_stop_being_found_at_once(tmp_path, monkeypatch):
+    """Each key of a query found its hits in the whole open article (a 20 MB article:
+    a pass of a second or more each, all run to their end): a pass a newer query has
+    made useless stops after the piece it is in."""
+    import time
+
+    from reader.app import workers
+    from reader.app.widgets.viewer import ArticleViewer
+    from reader.search import snippets
+    from reader.search.snippets import Terms
+
+    corpus = tmp_path / "one"
+    corpus.mkdir()
+    (corpus / "a.md").write_text(
+        "---\ntitle: Herd\n---\n\n" + "The zebra herd met a lion.\n" * 400, encoding="utf-8"
+    )
+    app = make_app(corpus, restore=False, settings=Settings())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.reading.open("a")
+        await settle(pilot)
+        viewer = app.query_one(ArticleViewer)
+        monkeypatch.setattr(workers, "HITS_CHUNK", 100)  # about 100 pieces
+        read = {"zebra": 0, "lion": 0}  # characters looked at for each query
+        match_spans = snippets.match_spans
+
+        def slow(text, terms, start=0, end=None):
+            read[next(iter(terms.prose))] += (len(text) if end is None else end) - start
+            time.sleep(0.02)
+            return match_spans(text, terms, start, end)
+
+        monkeypatch.setattr(snippets, "match_spans", slow)
+        zebra, lion = (
+            Terms(frozenset({"zebra"}), frozenset()),
+            Terms(frozenset({"lion"}), frozenset()),
+        )
+        app.article_worker("a", zebra, 0, "hits", viewer.measure)
+        await pilot.pause(0.2)
+        app.article_worker("a", lion, 0, "hits", viewer.measure)
+        await settle(pilot)
+        body = viewer.document.body
+        assert 0 < read["zebra"] < len(body) / 3 and read["lion"] == len(body)
+        assert [viewer.document.body[s:e] for s, e in viewer.document.hits] == ["lion"] * 400

@@ -57,3 +57,14 @@ def test_explore_bench_measures_every_query(capsys, corpus):
     assert rows[""]["articles"] == 5 and "kwic_ms" not in rows[""]
     assert rows["said"]["kwic_hits"] > 0 and rows["said"]["kwic_ms"] > 0
     assert all(row["facets_timeline_ms"] > 0 for row in rows.values())
+
+
+def test_open_article_bench_opens_an_article_twice(capsys, corpus):
+    from reader.bench.open_article import main as open_main
+
+    article = min(corpus.rglob("*.md")).relative_to(corpus).with_suffix("").as_posix()
+    assert open_main(["--corpus", str(corpus), "--query", "Kishi", "--json", article]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert row["article"] == article and row["chars"] > 0
+    for figures in (row["first_open"], row["second_open"], row["end"], row["escape"]):
+        assert figures["cpu_ms"] >= 0 and figures["wall_ms"] >= 0

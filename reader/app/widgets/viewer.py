@@ -518,7 +518,7 @@ class ArticleViewer(ScrollView, can_focus=True):
             or self._wrapped.width != measure
             or self._wrapped_id != id(document)
         ):
-            self._wrapped = WrappedBody(document.body, measure)
+            self._wrapped = document.wrapped(measure)
         self._wrapped_id = id(document)
         body_lines = len(self._wrapped) if self._wrapped else 0
         self._cache.clear()
