@@ -832,6 +832,25 @@ async def test_the_problems_view_says_when_the_check_is_still_running(corpus, mo
 
 
 @run_async
+async def test_a_workers_late_word_after_the_panes_are_gone_is_dropped_quietly(app):
+    from reader.app import messages as msg
+    from reader.app.widgets.status import IndexBar
+
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        errors = []
+        app.notify = lambda message, **kwargs: errors.append(message)
+        # As at exit: the screen's widgets are removed while a worker still reports.
+        await app.main.query_one(IndexBar).remove()
+        app.post_message(msg.IndexProgress(3, 10))
+        app.post_message(msg.IndexFailed("gone"))
+        await pilot.pause()
+    # No exception ended the app, and nothing but the index's own notice was said.
+    assert app.return_code in (0, None)
+    assert errors == ["gone"]
+
+
+@run_async
 async def test_a_full_cache_says_what_is_wrong(corpus, monkeypatch):
     def full(service, *args, **kwargs):
         raise OSError(28, "No space left on device")

@@ -86,7 +86,10 @@ class MainScreen(Screen[None]):
 
     @property
     def index_bar(self) -> IndexBar:
-        return self.query_one(IndexBar)
+        """The index bar; a detached one once the screen is torn down at exit, so that
+        the late word of a worker still running then goes nowhere, quietly."""
+        found = self.query(IndexBar)
+        return found.first() if found else IndexBar()
 
     def _width_class(self, width: int) -> str:
         return "-wide" if width >= self.WIDE_FROM else "-narrow"

@@ -58,19 +58,24 @@ class IndexBar(Horizontal):
         self.mount(bar)
         return bar
 
+    def _say(self, message: str) -> None:
+        # Not there while the app is torn down at exit: a worker's late word goes nowhere.
+        for label in self.query("#index-message").results(Label):
+            label.update(Text(message))
+
     def show_message(self, message: str, busy: bool = False) -> None:
-        self.query_one("#index-message", Label).update(Text(message))
+        self._say(message)
         self.set_class(busy, "-busy")
 
     def show_task(self, message: str, done: int, total: int) -> None:
         """Progress of another long task (an import): its own message beside the bar."""
         self.set_class(True, "-busy")
-        self._progress_bar().update(total=max(total, 1), progress=done)
-        self.query_one("#index-message", Label).update(Text(message))
+        if self.is_attached:
+            self._progress_bar().update(total=max(total, 1), progress=done)
+        self._say(message)
 
     def show_progress(self, done: int, total: int) -> None:
         self.set_class(True, "-busy")
-        self._progress_bar().update(total=max(total, 1), progress=done)
-        self.query_one("#index-message", Label).update(
-            Text(f"Indexing {done:,} of {total:,} changed files — search works meanwhile")
-        )
+        if self.is_attached:
+            self._progress_bar().update(total=max(total, 1), progress=done)
+        self._say(f"Indexing {done:,} of {total:,} changed files — search works meanwhile")
