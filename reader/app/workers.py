@@ -10,6 +10,7 @@ traceback reaches the screen (``exit_on_error=False``).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -42,6 +43,9 @@ SNIPPET_CHUNK = 10
 #: A longer article is shown in two steps: about this much of it at once (well past
 #: a screenful, in milliseconds), then the whole with its entities (seconds at 20 MB).
 PREVIEW_CHARS = 200_000
+#: The index worker waits at most this long for the first search to answer before it
+#: brings the index up to date (seconds).
+FIRST_ANSWER_WAIT = 2.0
 
 
 def highlight_ranges(placed: Iterable[Placed]) -> list[tuple[int, int, str]]:
@@ -57,6 +61,7 @@ class WorkersMixin(_Base):
     """Thread workers of :class:`reader.app.app.ReaderApp` (which provides ``service``)."""
 
     service: CorpusService
+    first_answer: threading.Event
 
     @property
     def highlight_store(self) -> HighlightStore:
@@ -89,6 +94,10 @@ class WorkersMixin(_Base):
             self.post_message(msg.IndexFailed(self._cannot_write(error)))
             return
         self.post_message(msg.IndexOpened(opened))
+        # The first search runs now, on the index just opened: let it have the
+        # interpreter before the update (which is seldom urgent: nothing changed, or a
+        # few files) and the resource tracker's start take it.
+        self.first_answer.wait(FIRST_ANSWER_WAIT)
         start_resource_tracker()
 
         def progress(done: int, total: int) -> None:
