@@ -237,11 +237,44 @@ class ReaderApp(WorkersMixin, App[int]):
     def main_screen_ready(self) -> None:
         """The panes are composed and mounted: open the index once the first frame is on
         screen."""
+        self._show_kept_results()
         # Paint first, then open the index at once: the first results are what the
         # user waits for. (A tenth of a second's wait here, to keep the worker's imports
         # off the first frame, put 0.1 s on every start-up's results.)
         self.call_after_refresh(self.start_indexing)
         self.call_after_refresh(self._resume_gc)
+
+    def _show_kept_results(self) -> None:
+        """List the first results of the last run in the first frame, when they are
+        still the real ones (:mod:`reader.app.first_results`); the search replaces them."""
+        from reader.app import first_results
+
+        kept = first_results.load(self.corpus, self.search.request, self.service.prescan)
+        if kept is not None:
+            self.main.search_pane.show_results(
+                self.search.request,
+                kept,  # type: ignore[arg-type]
+                listed=len(kept.hits),
+                complete=False,
+            )
+
+    def _keep_first_results(self) -> None:
+        """Quitting: keep the results on screen for the next start, if they answer the
+        empty query on an index that is up to date."""
+        from reader.app import first_results
+
+        search = self.search
+        request = search.request
+        if (
+            search.results is None
+            or not self.index_ready
+            or self.indexing
+            or search.pending
+            or search.shown_request != request
+            or not first_results.cacheable(request)
+        ):
+            return
+        first_results.save(self.corpus, self.service.index.fingerprint, request, search.results)
 
     def _resume_gc(self) -> None:
         """The first frame is on screen: let Python's collector run again (``run_app``
@@ -517,6 +550,7 @@ class ReaderApp(WorkersMixin, App[int]):
             theme=self.theme,
         )
         save_session(self.corpus, session)
+        self._keep_first_results()
 
     # -- help and commands -----------------------------------------------------------------------
 

@@ -103,6 +103,11 @@ class CorpusIndex:
     # -- opening -------------------------------------------------------------------------------
 
     @property
+    def fingerprint(self) -> str:
+        """The fingerprint of the files the index holds, as its manifest says."""
+        return self._manifest.summary.fingerprint
+
+    @property
     def ix(self) -> whoosh_index.Index:
         if self._ix is None:
             raise IndexUnusable("the index is not open")

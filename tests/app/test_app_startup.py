@@ -99,3 +99,96 @@ async def test_the_palette_lists_the_apps_commands_at_once_while_the_index_opens
             await settle(pilot)
     finally:
         release.set()
+
+
+class _Scanned:
+    """A scan of the corpus folder as :class:`reader.index.prescan.Prescan` gives it:
+    ``changed`` says whether the folder differs from the index's manifest (the
+    update then scans by itself)."""
+
+    def __init__(self, changed: bool) -> None:
+        self._changed = changed
+
+    def changed_if_known(self) -> bool:
+        return self._changed
+
+    def changed(self) -> bool:
+        return self._changed
+
+    def result(self) -> None:
+        return None
+
+    def close(self) -> None:
+        pass
+
+
+async def _run_and_quit(corpus) -> list[str]:
+    """Run the app until it settles, then quit as a user does; the ids listed."""
+    from reader.app.widgets.search_pane import ResultsList
+
+    app = make_app(corpus, settings=Settings())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        listed = list(app.query_one(ResultsList).article_ids)
+        await app.action_quit()
+    return listed
+
+
+async def _first_frame(corpus, scanned, monkeypatch) -> tuple[list[str], str]:
+    """The ids listed and the search status while the index is still opening."""
+    from reader.app.widgets.search_pane import ResultsList
+
+    release = threading.Event()
+    open_index = CorpusService.open
+
+    def stuck_open(service):
+        release.wait(10)
+        return open_index(service)
+
+    monkeypatch.setattr(CorpusService, "open", stuck_open)
+    app = make_app(corpus, settings=Settings(), prescan=scanned)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            assert not app.index_ready
+            shown = list(app.query_one(ResultsList).article_ids), status_text(app)
+            release.set()
+            await settle(pilot)
+            assert "articles · by" in status_text(app)
+    finally:
+        release.set()
+    monkeypatch.setattr(CorpusService, "open", open_index)
+    return shown
+
+
+@run_async
+async def test_the_first_frame_lists_the_last_runs_results_before_the_index_opens(
+    corpus, monkeypatch
+):
+    listed = await _run_and_quit(corpus)
+    assert len(listed) == 5
+    shown, status = await _first_frame(corpus, _Scanned(changed=False), monkeypatch)
+    assert shown == listed
+    assert "5 articles · by" in status
+
+
+@run_async
+async def test_the_last_runs_results_are_not_shown_once_the_corpus_changed(corpus, monkeypatch):
+    await _run_and_quit(corpus)
+    # The folder differs from the index's manifest: the kept results may be wrong.
+    shown, status = await _first_frame(corpus, _Scanned(changed=True), monkeypatch)
+    assert shown == []
+    assert "articles · by" not in status
+    # An index updated since (its manifest has another fingerprint: an article was
+    # added) does not vouch for them either, though the folder matches it.
+    await _run_and_quit(corpus)
+    (corpus / "new.md").write_text("---\ntitle: New\ndate: 2030-01-01\n---\n\nNews.\n")
+    from reader.index.corpus_index import CorpusIndex
+
+    index = CorpusIndex(corpus)
+    index.open()
+    index.update()
+    index.close()
+    shown, status = await _first_frame(corpus, _Scanned(changed=False), monkeypatch)
+    assert shown == []
+    assert "articles · by" not in status
