@@ -237,26 +237,34 @@ class ReaderApp(WorkersMixin, App[int]):
     def main_screen_ready(self) -> None:
         """The panes are composed and mounted: open the index once the first frame is on
         screen."""
-        self._show_kept_results()
-        # Paint first, then open the index at once: the first results are what the
-        # user waits for. (A tenth of a second's wait here, to keep the worker's imports
-        # off the first frame, put 0.1 s on every start-up's results.)
-        self.call_after_refresh(self.start_indexing)
+        if self._show_kept_results():
+            # The first frame lists the results already: keep the worker's imports of
+            # Whoosh and the index code (a tenth of a second or more, mostly holding the
+            # GIL) off it. Started straight after the first refresh they delay it by a
+            # third (measured with python -m reader.bench.app_startup).
+            self.call_after_refresh(lambda: self.set_timer(0.1, self.start_indexing))
+        else:
+            # No results to show yet: open the index at once, right after the first
+            # frame, since the first results are what the user waits for.
+            self.call_after_refresh(self.start_indexing)
         self.call_after_refresh(self._resume_gc)
 
-    def _show_kept_results(self) -> None:
+    def _show_kept_results(self) -> bool:
         """List the first results of the last run in the first frame, when they are
-        still the real ones (:mod:`reader.app.first_results`); the search replaces them."""
+        still the real ones (:mod:`reader.app.first_results`); the search replaces them.
+        True when they are listed."""
         from reader.app import first_results
 
         kept = first_results.load(self.corpus, self.search.request, self.service.prescan)
-        if kept is not None:
-            self.main.search_pane.show_results(
-                self.search.request,
-                kept,  # type: ignore[arg-type]
-                listed=len(kept.hits),
-                complete=False,
-            )
+        if kept is None:
+            return False
+        self.main.search_pane.show_results(
+            self.search.request,
+            kept,  # type: ignore[arg-type]
+            listed=len(kept.hits),
+            complete=False,
+        )
+        return True
 
     def _keep_first_results(self) -> None:
         """Quitting: keep the results on screen for the next start, if they answer the

@@ -1,19 +1,24 @@
 """Measure start-up: the reader app's first paint and first useful screen (the
 results listed) against a bare Textual app's first paint.
 
-    python -m reader.bench.app_startup [--corpus DIR] [--runs 21]
+    python -m reader.bench.app_startup [--corpus DIR] [--runs 21] [--palette]
 
 Each run starts a fresh Python process on a pseudo-terminal (120x40) and times
 from the spawn until a known piece of text is drawn to the terminal: what a
 user sees; for the reader, also until the search status says how many articles
 match ("… articles · by …"): the results are listed. The reader is started as
 users start it (``python -m reader --corpus DIR``, the same as the ``reader``
-command), with a fresh state folder so no session is restored. The two
+command), with a fresh state folder: the index is built first, then a warm-up
+run quits as a user does, so the runs after it start as a user's second start
+does (an empty query, whose first results were kept at quit). The two
 alternate, run after run; the medians, the fastest runs and the run-by-run
 ratios are compared (this machine's timings swing by a third from one minute to
 the next); the goal is at most 1.5x the bare app for the first paint, 1.8x for
 the results listed, whatever the corpus size (the index opens after the first
-paint).
+paint). The CPU time each process had used by then (user and system, from
+``/proc``) is compared too: on a loaded machine it is the steadier figure.
+With ``--palette``, once the results are listed the command palette is opened
+(ctrl+p) and timed until its commands are on screen (goal: under 150 ms).
 """
 
 from __future__ import annotations
