@@ -318,6 +318,7 @@ class ReaderApp(WorkersMixin, App[int]):
         self.search.now()
         if not self.search.pending:
             self.first_answer.set()  # nothing to search: the update need not wait
+        self.reading.index_opened()
 
     @on(msg.IndexProgress)
     def _index_progress(self, event: msg.IndexProgress) -> None:

@@ -192,3 +192,29 @@ async def test_the_last_runs_results_are_not_shown_once_the_corpus_changed(corpu
     shown, status = await _first_frame(corpus, _Scanned(changed=False), monkeypatch)
     assert shown == []
     assert "articles · by" not in status
+
+
+@run_async
+async def test_a_kept_result_chosen_before_the_index_opens_opens_once_it_is(corpus, monkeypatch):
+    listed = await _run_and_quit(corpus)
+    release = threading.Event()
+    open_index = CorpusService.open
+
+    def stuck_open(service):
+        release.wait(10)
+        return open_index(service)
+
+    monkeypatch.setattr(CorpusService, "open", stuck_open)
+    app = make_app(corpus, settings=Settings(), prescan=_Scanned(changed=False))
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            assert not app.index_ready
+            app.reading.open(listed[2])  # as Enter on the third kept result does
+            await pilot.pause()
+            release.set()
+            await settle(pilot)
+            assert app.document is not None and app.document.id == listed[2]
+            assert not [n for n in app._notifications if n.severity == "error"]
+    finally:
+        release.set()
