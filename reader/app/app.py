@@ -17,6 +17,7 @@ actions are one line each, handing over to the screen or a flow.
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -130,6 +131,9 @@ class ReaderApp(WorkersMixin, App[int]):
         self.importing = ImportFlow(self)
         #: An import added articles while the index was being updated: update it again.
         self._index_again = False
+        #: Set once the first search has answered (or none was due): the index worker
+        #: waits for it before its update, so the first results come first.
+        self.first_answer = threading.Event()
         self.main = MainScreen(request.query)
         if settings.keymap:
             self.set_keymap(settings.keymap)
@@ -233,12 +237,52 @@ class ReaderApp(WorkersMixin, App[int]):
     def main_screen_ready(self) -> None:
         """The panes are composed and mounted: open the index once the first frame is on
         screen."""
-        # Paint first, then open the index. The worker thread imports Whoosh and the
-        # recognizer (a quarter of a second, mostly holding the GIL); started straight
-        # after the first refresh it still delays the first frame by a third (measured
-        # with python -m reader.bench.app_startup), so it waits a tenth of a second more.
-        self.call_after_refresh(lambda: self.set_timer(0.1, self.start_indexing))
+        if self._show_kept_results():
+            # The first frame lists the results already: keep the worker's imports of
+            # Whoosh and the index code (a tenth of a second or more, mostly holding the
+            # GIL) off it. Started straight after the first refresh they delay it by a
+            # third (measured with python -m reader.bench.app_startup).
+            self.call_after_refresh(lambda: self.set_timer(0.1, self.start_indexing))
+        else:
+            # No results to show yet: open the index at once, right after the first
+            # frame, since the first results are what the user waits for.
+            self.call_after_refresh(self.start_indexing)
         self.call_after_refresh(self._resume_gc)
+
+    def _show_kept_results(self) -> bool:
+        """List the first results of the last run in the first frame, when they are
+        still the real ones (:mod:`reader.app.first_results`); the search replaces them.
+        True when they are listed."""
+        from reader.app import first_results
+
+        kept = first_results.load(self.corpus, self.search.request, self.service.prescan)
+        if kept is None:
+            return False
+        self.main.search_pane.show_results(
+            self.search.request,
+            kept,  # type: ignore[arg-type]
+            listed=len(kept.hits),
+            complete=False,
+        )
+        return True
+
+    def _keep_first_results(self) -> None:
+        """Quitting: keep the results on screen for the next start, if they answer the
+        empty query on an index that is up to date."""
+        from reader.app import first_results
+
+        search = self.search
+        request = search.request
+        if (
+            search.results is None
+            or not self.index_ready
+            or self.indexing
+            or search.pending
+            or search.shown_request != request
+            or not first_results.cacheable(request)
+        ):
+            return
+        first_results.save(self.corpus, self.service.index.fingerprint, request, search.results)
 
     def _resume_gc(self) -> None:
         """The first frame is on screen: let Python's collector run again (``run_app``
@@ -272,6 +316,9 @@ class ReaderApp(WorkersMixin, App[int]):
             f"{event.opened.articles:,} articles indexed · checking for changes…", busy=True
         )
         self.search.now()
+        if not self.search.pending:
+            self.first_answer.set()  # nothing to search: the update need not wait
+        self.reading.index_opened()
 
     @on(msg.IndexProgress)
     def _index_progress(self, event: msg.IndexProgress) -> None:
@@ -318,10 +365,12 @@ class ReaderApp(WorkersMixin, App[int]):
     @on(msg.SearchFinished)
     def _search_finished(self, event: msg.SearchFinished) -> None:
         self.search.finished(event)
+        self.first_answer.set()
 
     @on(msg.SearchFailed)
     def _search_failed(self, event: msg.SearchFailed) -> None:
         self.search.failed(event)
+        self.first_answer.set()
 
     @on(msg.ArticleLoaded)
     def _article_loaded(self, event: msg.ArticleLoaded) -> None:
@@ -510,6 +559,7 @@ class ReaderApp(WorkersMixin, App[int]):
             theme=self.theme,
         )
         save_session(self.corpus, session)
+        self._keep_first_results()
 
     # -- help and commands -----------------------------------------------------------------------
 

@@ -34,11 +34,20 @@ class ReadingFlow:
         self._opened_first = False
         #: The article last asked for: the open one, or the one a worker is loading.
         self.requested_id: str | None = None
+        #: An article asked for before the index was open (from the results kept from
+        #: the last run): ``(id, offset, reason)``, opened when it is.
+        self._after_opening: tuple[str, int, str] | None = None
 
     def open(self, article_id: str, offset: int = 0, reason: str = "user") -> None:
         """Load ``article_id`` in a worker; ``reason`` says why (restore, refresh, ...)."""
         self._opened_first = True
         self.requested_id = article_id
+        if not self.app.index_ready:
+            # A result kept from the last run, chosen before the index is open: it opens
+            # as soon as the index is, instead of the last session's article.
+            self._after_opening = (article_id, offset, reason)
+            self._pending_restore = None
+            return
         results = self.app.search.results
         terms = results.terms if results else None
         if reason != "refresh":
@@ -120,6 +129,13 @@ class ReadingFlow:
             main.entity_panel.show_document(document)
         if event.reason not in ("refresh", "hits"):
             main.search_pane.results_list.highlight_article(document.id)
+
+    def index_opened(self) -> None:
+        """The index is open: load the article asked for meanwhile, if any."""
+        if self._after_opening is not None:
+            article_id, offset, reason = self._after_opening
+            self._after_opening = None
+            self.open(article_id, offset=offset, reason=reason)
 
     def index_updated(self, changed: tuple[str, ...], removed: tuple[str, ...]) -> None:
         """The index was brought up to date: close the article if it is gone, reload it

@@ -52,6 +52,11 @@ class SearchFlow:
         self._open_top = False
 
     @property
+    def shown_request(self) -> SearchRequest | None:
+        """The request whose answer the results list shows (None before the first)."""
+        return self._shown_request
+
+    @property
     def pending(self) -> bool:
         """A search is due or running and has not answered yet."""
         return self._timer is not None or self._searching or self._again

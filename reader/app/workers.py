@@ -11,6 +11,7 @@ traceback reaches the screen (``exit_on_error=False``).
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -65,6 +66,11 @@ def collection_paused() -> Iterator[None]:
         gc.enable()
 
 
+#: The index worker waits at most this long for the first search to answer before it
+#: brings the index up to date (seconds).
+FIRST_ANSWER_WAIT = 2.0
+
+
 def highlight_ranges(placed: Iterable[Placed]) -> list[tuple[int, int, str]]:
     """``(start, end, id)`` of the highlights found in the text (orphans have no place)."""
     return [
@@ -78,6 +84,7 @@ class WorkersMixin(_Base):
     """Thread workers of :class:`reader.app.app.ReaderApp` (which provides ``service``)."""
 
     service: CorpusService
+    first_answer: threading.Event
 
     @property
     def highlight_store(self) -> HighlightStore:
@@ -110,6 +117,10 @@ class WorkersMixin(_Base):
             self.post_message(msg.IndexFailed(self._cannot_write(error)))
             return
         self.post_message(msg.IndexOpened(opened))
+        # The first search runs now, on the index just opened: let it have the
+        # interpreter before the update (which is seldom urgent: nothing changed, or a
+        # few files) and the resource tracker's start take it.
+        self.first_answer.wait(FIRST_ANSWER_WAIT)
         start_resource_tracker()
 
         def progress(done: int, total: int) -> None:

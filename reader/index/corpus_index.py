@@ -33,7 +33,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
@@ -49,8 +49,6 @@ from reader.index.documents import (
     recognizer,
     recognizer_version,
 )
-from reader.index.entity_table import EntityTable, Record, read_table, write_table
-from reader.index.index_writing import write
 from reader.index.manifest import FILE as _MANIFEST
 from reader.index.manifest import Entries, Manifest, ManifestError, changes, files_fingerprint
 from reader.index.prescan import Scanned
@@ -63,6 +61,12 @@ from reader.index.schema import (
 from reader.index.update_report import Cancelled, Progress, UpdateReport
 from reader.support.atomic import write_atomic
 from reader.support.locations import LIVE_INDEX, index_dir_for
+
+if TYPE_CHECKING:
+    from reader.index.entity_table import EntityTable
+
+# The entity table and the index writer are imported where they are used: opening the
+# index and the first search (at the app's start-up) need neither.
 
 _META = "reader-meta.json"
 #: Written in the live folder when reading the index failed during a search: the
@@ -97,6 +101,11 @@ class CorpusIndex:
         self._table_cache: EntityTable | None = None
 
     # -- opening -------------------------------------------------------------------------------
+
+    @property
+    def fingerprint(self) -> str:
+        """The fingerprint of the files the index holds, as its manifest says."""
+        return self._manifest.summary.fingerprint
 
     @property
     def ix(self) -> whoosh_index.Index:
@@ -251,6 +260,8 @@ class CorpusIndex:
         writes it); otherwise it reads every article's stored entities once.
         ``summary_only``: rows and counts only, without each row's articles.
         """
+        from reader.index.entity_table import read_table, write_table
+
         key = self._table_key()
         cached = self._table_cache
         if cached is not None and cached.key == key:
@@ -275,6 +286,8 @@ class CorpusIndex:
         return f"{SCHEMA_VERSION}:{recognizer_version()}:{generation}:{stamp}"
 
     def _build_entity_table(self, key: str) -> EntityTable:
+        from reader.index.entity_table import EntityTable, Record
+
         records = []
         with self.searcher() as searcher:
             for stored in searcher.all_stored_fields():
@@ -333,6 +346,8 @@ class CorpusIndex:
         articles); a command that only searches leaves that to the next reader of
         the table.
         """
+        from reader.index.index_writing import write
+
         started = time.perf_counter()
         if self._ix is not None and not (self.live_dir / _META).exists():
             # The index folder was deleted under us: start again from the articles.
@@ -402,6 +417,8 @@ class CorpusIndex:
         The current index stays usable until the new one is complete; a
         cancelled or failed rebuild leaves it as it was.
         """
+        from reader.index.index_writing import write
+
         started = time.perf_counter()
         self.root.mkdir(parents=True, exist_ok=True)
         with self._build_lock():

@@ -152,6 +152,16 @@ class Prescan:
             self._changed = flag != _UNCHANGED
         return self._changed
 
+    def changed_if_known(self) -> bool | None:
+        """Like :meth:`changed`, without waiting: None while the child is still scanning."""
+        if self._changed is None and self._pipe is not None:
+            import select
+
+            with suppress(OSError, ValueError):
+                if not select.select([self._pipe], [], [], 0)[0]:
+                    return None
+        return self.changed()
+
     def result(self) -> Scanned | None:
         """The child's scan, or None if it failed (then scan here)."""
         self.changed()  # the first byte

@@ -719,6 +719,9 @@ class _ScanGivenBefore:
         self.scanned = scanned
         self.collected = self.closed = 0
 
+    def changed_if_known(self):
+        return None  # still scanning: the first frame does not wait for it
+
     def result(self):
         self.collected += 1
         return self.scanned

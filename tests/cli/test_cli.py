@@ -282,3 +282,33 @@ def test_the_entity_table_is_written_by_reader_index_and_built_when_stale(capsys
     capsys.readouterr()
     code, rows = run_json(capsys, "--corpus", str(corpus), "entities", "--all", "--json")
     assert {row["id"]: row["articles"] for row in rows}["place:NO"] == 1
+
+
+def test_a_plain_start_of_the_app_does_not_build_every_commands_parser(tmp_path):
+    """``reader`` / ``reader --corpus DIR`` / ``reader app`` go straight to the app: the
+    other commands' modules are not imported before its first frame."""
+    from reader.cli.main import app_arguments
+
+    assert app_arguments([]).corpus is None
+    assert app_arguments(["--corpus", "x"]).corpus.name == "x"
+    assert app_arguments(["--corpus=x", "app"]).corpus.name == "x"
+    assert app_arguments(["app", "--corpus", "app"]).corpus.name == "app"
+    for other in (
+        ["list"],
+        ["--corpus"],
+        ["--corpus", "-h"],
+        ["-h"],
+        ["app", "app"],
+        ["--version"],
+    ):
+        assert app_arguments(other) is None, other
+    script = (
+        "import sys\n"
+        "import reader.cli.main as cli\n"
+        "seen = []\n"
+        "cli.cmd_app = lambda args, corpus: seen.append(corpus) or 0\n"
+        f"code = cli.main(['--corpus', {str(tmp_path)!r}])\n"
+        "print(code, seen[0].name, 'reader.cli.agreements' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["0", tmp_path.name, "False"]
