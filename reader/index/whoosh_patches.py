@@ -15,6 +15,8 @@ def apply() -> None:
     _applied = True
     _cache_missing_length_columns()
     _read_compound_files_in_place()
+    _positions_in_arrays()
+    _spelling_words_as_a_set()
 
 
 def _cache_missing_length_columns() -> None:
@@ -105,3 +107,52 @@ def _read_compound_files_in_place() -> None:
         self.is_closed = False
 
     structfile.BufferFile.__init__ = __init__
+
+
+def _positions_in_arrays() -> None:
+    """``Positions.word_values`` (the postings of ``title`` and ``body``) kept every
+    position of a document in lists of Python ints (36 bytes each) until its last
+    token: 2.3 million of them in a 20 MB article, about 80 MB. Keep each word's
+    position deltas in an ``array`` (8 bytes each) instead; the postings written
+    are byte for byte the same (``encode``'s pickle of the list of deltas)."""
+    from array import array
+
+    from whoosh import formats
+    from whoosh.system import pack_uint
+
+    def word_values(self, value, analyzer, **kwargs):  # type: ignore[no-untyped-def]
+        fb = self.field_boost
+        deltas: dict[str, array] = {}
+        last: dict[str, int] = {}
+        weights: dict[str, float] = {}
+        kwargs["positions"] = True
+        kwargs["boosts"] = True
+        for t in formats.tokens(value, analyzer, kwargs):
+            text, pos = t.text, t.pos
+            found = deltas.get(text)
+            if found is None:
+                deltas[text] = array("q", (pos,))
+                weights[text] = t.boost
+            else:
+                found.append(pos - last[text])
+                weights[text] += t.boost
+            last[text] = pos
+        for word, found in deltas.items():
+            encoded = pack_uint(len(found)) + formats.dumps(found.tolist(), 2)
+            yield (word, len(found), weights[word] * fb, encoded)
+
+    formats.Positions.word_values = word_values
+
+
+def _spelling_words_as_a_set() -> None:
+    """``FieldType.spellable_words`` listed every word of a document (a string
+    object each, 2.9 million for a 20 MB article) before keeping the distinct ones;
+    collect them in a set as they come. Same words, same order."""
+    from whoosh import fields
+
+    def spellable_words(self, value):  # type: ignore[no-untyped-def]
+        if isinstance(value, (list, tuple)):
+            return iter(sorted(set(value)))
+        return iter(sorted({token.text for token in self.analyzer(value, no_morph=True)}))
+
+    fields.FieldType.spellable_words = spellable_words
