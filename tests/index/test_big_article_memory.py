@@ -142,3 +142,45 @@ def test_a_big_article_is_found_by_phrase_after_the_patches(tmp_path: Path) -> N
         assert [hit["id"] for hit in searcher.search(query)] == ["a"]
         query = QueryParser("body", ix.schema).parse('"wattle golden"')
         assert len(searcher.search(query)) == 0
+
+
+def test_big_stored_entities_read_compactly_give_the_same_table() -> None:
+    import json
+
+    from reader.index.documents import BIG_ENTITIES_CHARS, load_entities
+    from reader.index.entity_table import EntityTable, Record
+
+    names = [("person", f"Person {n}") for n in range(300)] + [("place", "Canberra")]
+    entities = [
+        {
+            "type": kind,
+            "name": name,
+            "mentions": [
+                {"start": i, "end": i + 5, "text": name if i % 2 else name.split()[-1]}
+                for i in range(0, 4000, 7)
+            ],
+        }
+        for kind, name in names
+    ]
+    entities.append(
+        {
+            "type": "agreement",
+            "name": "the trade deal",
+            "mentions": [{"start": 1, "end": 9, "text": "the deal"}],
+            "kind": "deal",
+        }
+    )
+    raw = json.dumps(entities)
+    assert len(raw) > BIG_ENTITIES_CHARS
+    compact = load_entities(raw)
+    assert all(isinstance(m, str) for m in compact[0]["mentions"])
+
+    def table(parsed: list) -> dict:
+        built = EntityTable.build("k", [Record("a", "2006-01-01", "Big", parsed)], {})
+        return {i: (r.mentions, r.aliases, r.count) for i, r in built.rows.items()}
+
+    assert table(compact) == table(json.loads(raw))
+    # The agreements catalog keeps an agreement's mentions whole.
+    kept = load_entities(raw, whole_mentions=("agreement",))
+    assert kept[-1] == entities[-1]
+    assert load_entities('[{"type": "person"}]') == [{"type": "person"}]
