@@ -184,3 +184,20 @@ def test_big_stored_entities_read_compactly_give_the_same_table() -> None:
     kept = load_entities(raw, whole_mentions=("agreement",))
     assert kept[-1] == entities[-1]
     assert load_entities('[{"type": "person"}]') == [{"type": "person"}]
+
+
+def test_a_big_documents_stored_fields_read_back(tmp_path: Path) -> None:
+    whoosh_patches.apply()
+    from whoosh import columns
+
+    assert columns.PickleColumn.Writer.add.__module__ == whoosh_patches.__name__
+    ix = whoosh_index.create_in(str(tmp_path), make_schema())
+    writer = segment_writer(ix)
+    body = "Wattle é " * (whoosh_patches.BIG_STORED_CHARS // 9 + 10)
+    writer.add_document(id="big", body=body, title="Big", entities="[]")
+    writer.add_document(id="small", body="a small one", title="Small")
+    writer.commit()
+    with ix.searcher() as searcher:
+        stored = {fields["id"]: fields for fields in searcher.all_stored_fields()}
+    assert stored["big"] == {"id": "big", "body": body, "title": "Big", "entities": "[]"}
+    assert stored["small"] == {"id": "small", "body": "a small one", "title": "Small"}
