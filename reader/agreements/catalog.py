@@ -24,6 +24,7 @@ from reader.agreements.records import (
     members_of,
     merge,
 )
+from reader.index.documents import load_entities
 from reader.support.atomic import write_atomic
 
 FILE_NAME = "agreements.json"
@@ -45,13 +46,15 @@ def _articles(index: Any) -> list[dict[str, Any]]:
     out = []
     with index.searcher() as searcher:
         for stored in searcher.all_stored_fields():
-            raw = stored.get("entities")
+            raw = stored.pop("entities", None)
+            stored.pop("body", None)  # megabytes in a huge article, not needed here
             if not raw or '"agreement"' not in raw:
                 continue
             try:
-                entities = json.loads(raw)
+                entities = load_entities(raw, whole_mentions=("agreement",))
             except ValueError:
                 continue
+            del raw
             agreements = [
                 e for e in entities if isinstance(e, dict) and e.get("type") == "agreement"
             ]

@@ -46,6 +46,7 @@ from reader.index import whoosh_patches
 from reader.index.documents import (
     entities_enabled,
     gazetteer_problem,
+    load_entities,
     recognizer,
     recognizer_version,
 )
@@ -291,16 +292,21 @@ class CorpusIndex:
         records = []
         with self.searcher() as searcher:
             for stored in searcher.all_stored_fields():
+                raw = stored.pop("entities", None) or "[]"
+                date = stored.get("date")
+                article_id = str(stored.get("id", ""))
+                title = stored.get("title") or corpus.derive_title(stored.get("body", ""))
+                del stored  # the body (megabytes in a huge article) goes before the parse
                 try:
-                    entities = json.loads(stored.get("entities") or "[]")
+                    entities = load_entities(raw)
                 except ValueError:
                     entities = []
-                date = stored.get("date")
+                del raw
                 records.append(
                     Record(
-                        str(stored.get("id", "")),
+                        article_id,
                         date.date().isoformat() if date is not None else None,
-                        stored.get("title") or corpus.derive_title(stored.get("body", "")),
+                        title,
                         entities if isinstance(entities, list) else [],
                     )
                 )

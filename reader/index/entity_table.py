@@ -121,7 +121,8 @@ class EntityTable:
                 mentions = entity.get("mentions") or []
                 row.mentions += len(mentions)
                 forms = spellings[ident]
-                forms.update(str(m.get("text", "")) for m in mentions)
+                # A mention is a dict, or only its text (reader.index.documents.load_entities).
+                forms.update(m if isinstance(m, str) else str(m.get("text", "")) for m in mentions)
                 if name != canonical:
                     forms[name] += 1
                 if record.date:

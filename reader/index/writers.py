@@ -26,6 +26,11 @@ from typing import Any
 
 from whoosh.writing import MERGE_SMALL, PostingPool, SegmentWriter
 
+from reader.index import whoosh_patches
+
+# Also in the worker processes of a parallel build, which do not import corpus_index.
+whoosh_patches.apply()
+
 
 class SpellingCountPool(PostingPool):
     """A posting pool that sums the postings of the spelling fields per word."""
