@@ -91,7 +91,7 @@ def test_import_from_the_palette_adds_the_article_and_it_can_be_searched(site, s
 
 def test_imported_articles_can_be_searched_before_the_import_ends(site, small_corpus):
     site.page("/harbour", "harbour.html")
-    site.add("/orchard", (FIXTURES / "orchard.html").read_bytes(), delay=12)
+    site.add("/orchard", (FIXTURES / "orchard.html").read_bytes(), delay=6)
     rss = (
         '<?xml version="1.0"?><rss version="2.0"><channel><title>Coast</title>'
         f"<item><title>Sea wall</title><link>{site.url('/harbour')}</link></item>"
@@ -107,7 +107,7 @@ def test_imported_articles_can_be_searched_before_the_import_ends(site, small_co
             await palette(pilot, "Import")
             await pilot.press(*typed(feed), "enter")
             await pilot.press("/", *typed("fishermen"))
-            deadline = time.monotonic() + 11
+            deadline = time.monotonic() + 5
             while not app.main.search_pane.results_list.article_ids:
                 assert time.monotonic() < deadline, "the first article never showed"
                 await pilot.pause(0.2)

@@ -45,7 +45,7 @@ import reader.export as export
 
 real = export.render
 def slow_render(*args, **kwargs):
-    time.sleep(8)  # the passages of a 1 MB article being rendered
+    time.sleep(6.5)  # the passages of a 1 MB article being rendered (> QUIT_WITHIN)
     return real(*args, **kwargs)
 
 export.render = slow_render
@@ -111,7 +111,7 @@ def test_q_during_an_export_quits_at_once_and_writes_nothing(corpus, tmp_path):
         took = _quit_time(term, "\x11")  # ctrl+q: the dialog is gone, the app quits
         assert term.process.poll() is not None, "still running after ctrl+q"
         assert took < QUIT_WITHIN, f"quitting took {took:.1f} s"
-        time.sleep(8.5)  # past the end of the slow render: nothing may appear
+        time.sleep(7)  # past the end of the slow render: nothing may appear
         assert not target.exists()
         assert not [p for p in tmp_path.iterdir() if p.name.startswith(".passages")]
     finally:
