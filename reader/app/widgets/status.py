@@ -38,7 +38,9 @@ class ViewerStatus(Static):
                 text.append(f" · {label} {target + 1} of {targets} (n/N)")
             else:
                 text.append(f" · {targets} {plural} (n/N)")
-        self.update(text)
+        # One line high whatever it says (app.tcss): a repaint, not a new layout of
+        # the screen, at every move of the cursor.
+        self.update(text, layout=False)
 
 
 class IndexBar(Horizontal):
