@@ -16,6 +16,20 @@ from reader.app.pilot import settle
 from reader.app.settings import Settings
 from tests.app.test_app import run_async, status_text
 
+_OPEN = CorpusService.open
+
+
+def _hold_index_opening(monkeypatch) -> threading.Event:
+    """Opening the index waits (at most 10 s) until the returned event is set."""
+    release = threading.Event()
+
+    def stuck_open(service):
+        release.wait(10)
+        return _OPEN(service)
+
+    monkeypatch.setattr(CorpusService, "open", stuck_open)
+    return release
+
 
 @run_async
 async def test_the_index_opens_right_after_the_first_frame_not_after_a_timer(corpus, monkeypatch):
@@ -63,14 +77,8 @@ async def test_the_palette_lists_the_apps_commands_at_once_while_the_index_opens
 ):
     from textual.command import CommandList, CommandPalette
 
-    release = threading.Event()
-    open_index = CorpusService.open
-
-    def stuck_open(service):
-        release.wait(10)  # the index takes its time: the palette must not wait for it
-        return open_index(service)
-
-    monkeypatch.setattr(CorpusService, "open", stuck_open)
+    # The index takes its time: the palette must not wait for it.
+    release = _hold_index_opening(monkeypatch)
     app = make_app(corpus, restore=False, settings=Settings())
     try:
         async with app.run_test(size=(120, 40)) as pilot:
@@ -138,14 +146,7 @@ async def _first_frame(corpus, scanned, monkeypatch) -> tuple[list[str], str]:
     """The ids listed and the search status while the index is still opening."""
     from reader.app.widgets.search_pane import ResultsList
 
-    release = threading.Event()
-    open_index = CorpusService.open
-
-    def stuck_open(service):
-        release.wait(10)
-        return open_index(service)
-
-    monkeypatch.setattr(CorpusService, "open", stuck_open)
+    release = _hold_index_opening(monkeypatch)
     app = make_app(corpus, settings=Settings(), prescan=scanned)
     try:
         async with app.run_test(size=(120, 40)) as pilot:
@@ -157,7 +158,7 @@ async def _first_frame(corpus, scanned, monkeypatch) -> tuple[list[str], str]:
             assert "articles · by" in status_text(app)
     finally:
         release.set()
-    monkeypatch.setattr(CorpusService, "open", open_index)
+    monkeypatch.setattr(CorpusService, "open", _OPEN)  # for the next start in this test
     return shown
 
 
@@ -197,14 +198,7 @@ async def test_the_last_runs_results_are_not_shown_once_the_corpus_changed(corpu
 @run_async
 async def test_a_kept_result_chosen_before_the_index_opens_opens_once_it_is(corpus, monkeypatch):
     listed = await _run_and_quit(corpus)
-    release = threading.Event()
-    open_index = CorpusService.open
-
-    def stuck_open(service):
-        release.wait(10)
-        return open_index(service)
-
-    monkeypatch.setattr(CorpusService, "open", stuck_open)
+    release = _hold_index_opening(monkeypatch)
     app = make_app(corpus, settings=Settings(), prescan=_Scanned(changed=False))
     try:
         async with app.run_test(size=(120, 40)) as pilot:
