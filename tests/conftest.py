@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import shutil
 import signal
@@ -149,3 +150,21 @@ def pytest_xdist_auto_num_workers(config):
     their time waiting (for a worker thread, a child process, the pilot's idle checks),
     so a second process a core keeps the cores busy."""
     return 2 * (os.cpu_count() or 1)
+
+
+def pytest_collection_finish(session):
+    """Everything imported and collected lives as long as the test process: set it
+    aside from Python's cycle collector (as the app does at its first frame), which
+    otherwise walks all of it again at every full collection."""
+    gc.collect()
+    gc.freeze()
+
+
+def pytest_runtest_teardown(item, nextitem):
+    """The same after each test: what a test leaves alive (about 15,000 objects for
+    each app it ran, mostly lines Textual drew, still referenced) would otherwise be
+    walked again by every full collection of every later test. Full collections were
+    about half of the app tests' CPU time (72 s of 137 s, measured with gc.callbacks);
+    now 19 s of 87 s. One collection here frees the test's garbage first."""
+    gc.collect()
+    gc.freeze()
