@@ -152,6 +152,13 @@ def pytest_xdist_auto_num_workers(config):
     return 2 * (os.cpu_count() or 1)
 
 
+def pytest_sessionstart(session):
+    """Young collections less often (every 10,000 allocations, not 700): the app tests
+    allocate fast (every frame is lines of segments), and this cut the time spent in
+    collections over tests/app from 29 s to 20 s."""
+    gc.set_threshold(10_000, 20, 20)
+
+
 def pytest_collection_finish(session):
     """Everything imported and collected lives as long as the test process: set it
     aside from Python's cycle collector (as the app does at its first frame), which
