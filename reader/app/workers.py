@@ -10,10 +10,8 @@ traceback reaches the screen (``exit_on_error=False``).
 
 from __future__ import annotations
 
-import gc
 import threading
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +22,7 @@ from reader.app import messages as msg
 from reader.app.backend import CorpusService, ExportRequest, SearchRequest
 from reader.app.document import ArticleDocument
 from reader.app.processes import start_resource_tracker
+from reader.support.collector import collection_paused
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -48,22 +47,6 @@ PREVIEW_CHARS = 200_000
 #: The hits of a new query are found in the open article this many characters at a
 #: time, between checks that a newer query has not made them useless.
 HITS_CHUNK = 500_000
-
-
-@contextmanager
-def collection_paused() -> Iterator[None]:
-    """Python's cycle collector paused (unless something else paused it): a 20 MB
-    article is a few hundred thousand tuples (mentions, hits, lines), and each batch
-    of them set off a collection over the whole heap, 0.15-0.6 s of CPU in all.
-    Nothing made while loading an article is cyclic garbage."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 #: The index worker waits at most this long for the first search to answer before it

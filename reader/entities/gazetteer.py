@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import gc
 import hashlib
 import importlib.machinery
 import marshal
@@ -43,6 +42,7 @@ import yaml
 from reader.entities import rules
 from reader.entities.rules import fold
 from reader.support.atomic import write_atomic
+from reader.support.collector import collection_paused
 from reader.support.locations import cache_dir
 
 #: PyYAML's safe loader, in C when PyYAML was built with libyaml (ten times faster).
@@ -272,15 +272,11 @@ def _from_cache(data: bytes) -> Gazetteer | None:
     payload = memoryview(data)[start:]
     if zlib.crc32(payload) != int.from_bytes(data[start - 4 : start], "big"):
         return None
-    collecting = gc.isenabled()
-    gc.disable()  # the places' tens of thousands of new tuples would start it fifty times
     try:
-        fields = marshal.loads(payload)
+        with collection_paused():  # the places' tens of thousands of new tuples
+            fields = marshal.loads(payload)
     except (EOFError, ValueError, TypeError):
         return None
-    finally:
-        if collecting:
-            gc.enable()
     if not isinstance(fields, tuple) or len(fields) != len(_CACHE_TYPES):
         return None
     if not all(isinstance(value, kind) for value, kind in zip(fields, _CACHE_TYPES, strict=True)):

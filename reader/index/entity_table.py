@@ -16,7 +16,6 @@ after they change the index.
 
 from __future__ import annotations
 
-import gc
 import marshal
 import zlib
 from collections import Counter
@@ -27,6 +26,7 @@ from typing import Any
 
 from reader.entities.identity import SurnameLinks, entity_id
 from reader.support.atomic import write_atomic
+from reader.support.collector import collection_paused
 
 TABLE_FILE = "entity-table.marshal"
 SUMMARY_FILE = "entity-summary.marshal"
@@ -224,15 +224,11 @@ def _unpack(path: Path) -> Any:
     payload = memoryview(raw)[start:]
     if zlib.crc32(payload) != int.from_bytes(raw[start - 4 : start], "big"):
         return None
-    collecting = gc.isenabled()
-    gc.disable()  # tens of thousands of new containers would start it many times
     try:
-        return marshal.loads(payload)
+        with collection_paused():  # tens of thousands of new containers
+            return marshal.loads(payload)
     except (EOFError, ValueError, TypeError):
         return None
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def read_table(folder: Path, key: str, *, summary_only: bool = False) -> EntityTable | None:

@@ -208,7 +208,7 @@ def test_a_config_file_that_is_a_fifo_or_a_device_is_refused_at_once(tmp_path):
 def test_loading_an_article_pauses_the_cycle_collector_and_restores_it():
     import gc
 
-    from reader.app.workers import collection_paused
+    from reader.support.collector import collection_paused
 
     assert gc.isenabled()
     with collection_paused():
