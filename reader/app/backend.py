@@ -26,8 +26,9 @@ if TYPE_CHECKING:
     from reader.index.corpus_index import CorpusIndex
     from reader.index.prescan import Prescan
     from reader.index.update_report import UpdateReport
-    from reader.search.engine import Filters, SearchResults
+    from reader.search.engine import SearchResults
     from reader.search.entity_queries import CoOccurrence, EntityArticle
+    from reader.search.filters import Filters
 
 SortOrder = Literal["relevance", "date"]
 
@@ -66,7 +67,7 @@ class SearchRequest:
         return while_typing(self.query)
 
     def filters(self) -> Filters:
-        from reader.search.engine import Filters
+        from reader.search.filters import Filters
 
         return Filters(
             sources=self.sources,

@@ -25,6 +25,7 @@ from whoosh.searching import Searcher
 from reader.corpus.articles import derive_title
 from reader.index.analysis import fold
 from reader.index.schema import IndexDamaged
+from reader.search.filters import Filters
 from reader.search.query import QueryError, parse
 from reader.search.rewrites import ColumnRange, expand_fuzzy
 from reader.search.scoring import (
@@ -66,46 +67,6 @@ class SearchHit:
             "score": None if self.score is None else round(self.score, 4),
             "snippets": [s.to_dict() for s in self.snippets],
         }
-
-
-@dataclass(frozen=True, slots=True)
-class Filters:
-    """Narrow a search to sources, a date range, or articles naming an entity."""
-
-    sources: tuple[str, ...] = ()
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    #: ``(entity type, canonical name)``, e.g. ``("person", "Nobuo Kishi")``.
-    entity: tuple[str, str] | None = None
-    #: An agreement record across the corpus: ``(its name, the ids of the articles
-    #: that report it)`` (:mod:`reader.agreements`).
-    record: tuple[str, tuple[str, ...]] | None = None
-    #: More entities every article must mention too (filters stacked from Explore).
-    also: tuple[tuple[str, str], ...] = ()
-
-    def __bool__(self) -> bool:
-        return bool(
-            self.sources
-            or self.date_from
-            or self.date_to
-            or self.entity
-            or self.record
-            or self.also
-        )
-
-    def describe(self) -> str:
-        parts = []
-        if self.sources:
-            parts.append("source: " + ", ".join(self.sources))
-        if self.date_from or self.date_to:
-            start = self.date_from.isoformat() if self.date_from else "…"
-            end = self.date_to.isoformat() if self.date_to else "…"
-            parts.append(f"date: {start} to {end}")
-        for kind, name in (self.entity, *self.also) if self.entity else self.also:
-            parts.append(f"{kind}: {name}")
-        if self.record:
-            parts.append(f"agreement record: {self.record[0]}")
-        return "; ".join(parts)
 
 
 @dataclass(frozen=True, slots=True)

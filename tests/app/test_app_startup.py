@@ -4,6 +4,9 @@ nothing here is timed."""
 
 from __future__ import annotations
 
+import asyncio
+import subprocess
+import sys
 import threading
 import time
 
@@ -212,3 +215,42 @@ async def test_a_kept_result_chosen_before_the_index_opens_opens_once_it_is(corp
             assert not [n for n in app._notifications if n.severity == "error"]
     finally:
         release.set()
+
+
+_FIRST_FRAME_WITHOUT_WHOOSH = """
+import asyncio, sys
+from pathlib import Path
+from reader.app import make_app
+from reader.app.app import ReaderApp
+from reader.app.settings import Settings
+from reader.app.widgets.search_pane import ResultsList
+from reader.index.prescan import Prescan
+
+ReaderApp.start_indexing = lambda app: None  # the index is never opened
+
+async def main():
+    corpus = Path(sys.argv[1])
+    app = make_app(corpus, settings=Settings(), prescan=Prescan.start(corpus))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        listed = len(app.query_one(ResultsList).article_ids)
+        loaded = sorted(name for name in sys.modules if name.split(".")[0] == "whoosh")
+        print(listed, loaded[:3])
+        app.exit()
+
+asyncio.run(main())
+"""
+
+
+def test_the_first_frame_lists_the_kept_results_without_importing_whoosh(corpus):
+    """The kept results are listed (with their status line, which describes the
+    filters) before anything imports Whoosh: its import is what they spare the user."""
+    assert len(asyncio.run(_run_and_quit(corpus))) == 5
+    result = subprocess.run(
+        [sys.executable, "-c", _FIRST_FRAME_WITHOUT_WHOOSH, str(corpus)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[0] == "5 []"
