@@ -1,9 +1,11 @@
-"""The first screenful of results of the empty query, kept between runs so that the
+"""The first screenful of results of the last query, kept between runs so that the
 app lists them in its first frame, before Whoosh is even imported.
 
-Written when the app quits (:func:`save`), if the results on screen answer the empty
-query, unfiltered, on an index brought up to date; beside the index, with the
-fingerprint of the index's manifest. Read at start-up (:func:`load`) only when it
+Written when the app quits (:func:`save`), if the results on screen answer the query
+the next start restores (the query and the order, unfiltered: the session keeps no
+filters), on an index brought up to date; beside the index, with the fingerprint of
+the index's manifest. A hit keeps what its row shows: title, source, date and the
+first snippet with its hits. Read at start-up (:func:`load`) only when it
 stays truthful: the scan of the corpus folder (:mod:`reader.index.prescan`, already
 done by then) matches the live index's manifest, and that manifest has the
 fingerprint the results were written with, so the corpus is exactly the one they
@@ -25,9 +27,18 @@ if TYPE_CHECKING:
     from reader.search.engine import SearchResults
 
 FILE = "first-results.json"
-VERSION = 1
+VERSION = 2
 #: Hits kept: a tall screen's worth (the search worker's first page).
 KEPT = 12
+
+
+@dataclass(frozen=True, slots=True)
+class CachedSnippet:
+    """What a row shows of a snippet (the fields of ``Snippet`` it reads)."""
+
+    text: str
+    matches: tuple[tuple[int, int], ...]
+    start: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +52,7 @@ class CachedHit:
     date: dt.date | None
     author: str = ""
     score: float | None = None
-    snippets: tuple[Any, ...] = ()
+    snippets: tuple[CachedSnippet, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,10 +85,10 @@ def _manifest_fingerprint(corpus: Path) -> str | None:
 
 
 def cacheable(request: SearchRequest) -> bool:
-    """Only the empty query, unfiltered (a fresh start, or the one a user left)."""
+    """A query as the next start restores it: run exactly (not while typing), unfiltered."""
     from reader.app.backend import SearchRequest
 
-    return request == SearchRequest(query="", sort=request.sort)
+    return request == SearchRequest(query=request.query, sort=request.sort)
 
 
 def save(corpus: Path, fingerprint: str, request: SearchRequest, results: SearchResults) -> None:
@@ -93,6 +104,7 @@ def save(corpus: Path, fingerprint: str, request: SearchRequest, results: Search
             "source": hit.source,
             "date": hit.date.isoformat() if hit.date else None,
             "author": hit.author,
+            "snippet": _snippet(hit.snippets[0]) if hit.snippets else None,
         }
         for hit in results.hits[:KEPT]
     ]
@@ -102,6 +114,7 @@ def save(corpus: Path, fingerprint: str, request: SearchRequest, results: Search
         "query": request.query,
         "sort": request.sort,
         "total": results.total,
+        "suggestion": results.suggestion,
         "hits": hits,
     }
     with suppress(OSError):
@@ -130,9 +143,32 @@ def load(corpus: Path, request: SearchRequest, prescan: Prescan | None) -> Cache
                 source=str(hit["source"]),
                 date=dt.date.fromisoformat(hit["date"]) if hit["date"] else None,
                 author=str(hit.get("author") or ""),
+                snippets=_cached_snippet(hit["snippet"]),
             )
             for hit in data["hits"]
         )
-        return CachedResults(request.query, hits, int(data["total"]), str(data["sort"]))
+        suggestion = data["suggestion"]
+        return CachedResults(
+            request.query,
+            hits,
+            int(data["total"]),
+            str(data["sort"]),
+            None if suggestion is None else str(suggestion),
+        )
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def _snippet(snippet: Any) -> dict[str, Any]:
+    return {
+        "text": snippet.text,
+        "matches": [list(match) for match in snippet.matches],
+        "start": snippet.start,
+    }
+
+
+def _cached_snippet(data: dict[str, Any] | None) -> tuple[CachedSnippet, ...]:
+    if data is None:
+        return ()
+    matches = tuple((int(start), int(end)) for start, end in data["matches"])
+    return (CachedSnippet(str(data["text"]), matches, int(data["start"])),)

@@ -133,16 +133,28 @@ class _Scanned:
         pass
 
 
-async def _run_and_quit(corpus) -> list[str]:
-    """Run the app until it settles, then quit as a user does; the ids listed."""
+async def _run_and_quit(corpus, query: str = "") -> list[str]:
+    """Run the app until it settles (after typing ``query`` and Enter, if given), then
+    quit as a user does; the ids listed."""
     from reader.app.widgets.search_pane import ResultsList
 
     app = make_app(corpus, settings=Settings())
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
+        if query:
+            await pilot.press(*query, "enter")
+            await settle(pilot)
         listed = list(app.query_one(ResultsList).article_ids)
         await app.action_quit()
     return listed
+
+
+def _rows(app) -> list[str]:
+    """What each row of the results list shows."""
+    from reader.app.widgets.search_pane import ResultsList
+
+    results = app.query_one(ResultsList)
+    return [str(results.get_option_at_index(n).prompt) for n in range(results.option_count)]
 
 
 async def _first_frame(corpus, scanned, monkeypatch) -> tuple[list[str], str]:
@@ -156,9 +168,13 @@ async def _first_frame(corpus, scanned, monkeypatch) -> tuple[list[str], str]:
             await pilot.pause()
             assert not app.index_ready
             shown = list(app.query_one(ResultsList).article_ids), status_text(app)
+            kept_rows = _rows(app)
             release.set()
             await settle(pilot)
             assert "articles · by" in status_text(app)
+            if shown[0]:
+                # The real search replaced them with the same rows, snippets included.
+                assert _rows(app)[: len(kept_rows)] == kept_rows
     finally:
         release.set()
     monkeypatch.setattr(CorpusService, "open", _OPEN)  # for the next start in this test
@@ -174,6 +190,15 @@ async def test_the_first_frame_lists_the_last_runs_results_before_the_index_open
     shown, status = await _first_frame(corpus, _Scanned(changed=False), monkeypatch)
     assert shown == listed
     assert "5 articles · by" in status
+
+
+@run_async
+async def test_the_first_frame_lists_the_results_of_the_query_the_user_left(corpus, monkeypatch):
+    listed = await _run_and_quit(corpus, "Taiwan")
+    assert len(listed) == 2
+    shown, status = await _first_frame(corpus, _Scanned(changed=False), monkeypatch)
+    assert shown == listed
+    assert "2 articles · by relevance" in status
 
 
 @run_async
