@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -56,6 +57,11 @@ if TYPE_CHECKING:
     from reader.corpus.articles import Problem
     from reader.index.prescan import Prescan
     from reader.search.engine import SearchResults
+
+
+#: How long kept first results may wait for the scan of the corpus folder to vouch for
+#: them (:mod:`reader.index.prescan`, on another core: 70-120 ms at 10k articles).
+KEPT_RESULTS_WAIT = 0.25
 
 
 class ReaderApp(WorkersMixin, App[int]):
@@ -237,17 +243,29 @@ class ReaderApp(WorkersMixin, App[int]):
     def main_screen_ready(self) -> None:
         """The panes are composed and mounted: open the index once the first frame is on
         screen."""
+        self._list_kept_results_or_open(time.monotonic() + KEPT_RESULTS_WAIT)
+        self.call_after_refresh(self._resume_gc)
+
+    def _list_kept_results_or_open(self, deadline: float) -> None:
+        from reader.app import first_results
+
         if self._show_kept_results():
             # The first frame lists the results already: keep the worker's imports of
             # Whoosh and the index code (a tenth of a second or more, mostly holding the
             # GIL) off it. Started straight after the first refresh they delay it by a
             # third (measured with python -m reader.bench.app_startup).
             self.call_after_refresh(lambda: self.set_timer(0.1, self.start_indexing))
+        elif time.monotonic() < deadline and first_results.awaiting_scan(
+            self.corpus, self.search.request, self.service.prescan
+        ):
+            # Results were kept for this query, but the scan of the folder that vouches
+            # for them (on another core) has not answered yet: it soon will, and
+            # listing them then comes long before a search would.
+            self.set_timer(0.01, lambda: self._list_kept_results_or_open(deadline))
         else:
             # No results to show yet: open the index at once, right after the first
             # frame, since the first results are what the user waits for.
             self.call_after_refresh(self.start_indexing)
-        self.call_after_refresh(self._resume_gc)
 
     def _show_kept_results(self) -> bool:
         """List the first results of the last run in the first frame, when they are

@@ -121,6 +121,18 @@ def save(corpus: Path, fingerprint: str, request: SearchRequest, results: Search
         write_atomic(_path(corpus), json.dumps(data).encode("utf-8"), durable=False)
 
 
+def awaiting_scan(corpus: Path, request: SearchRequest, prescan: Prescan | None) -> bool:
+    """Results are kept for ``request``, and only the scan of the folder (not finished
+    yet) can say whether they are still the real ones."""
+    if prescan is None or not cacheable(request) or prescan.changed_if_known() is not None:
+        return False
+    try:
+        data = json.loads(_path(corpus).read_text(encoding="utf-8"))
+        return data["query"] == request.query and data["sort"] == request.sort
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
 def load(corpus: Path, request: SearchRequest, prescan: Prescan | None) -> CachedResults | None:
     """The kept results for ``request``, if they are still the real ones; else None."""
     if prescan is None or not cacheable(request):

@@ -133,6 +133,17 @@ class _Scanned:
         pass
 
 
+class _SlowScan(_Scanned):
+    """A scan that answers (unchanged) only after ``seconds``."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(changed=False)
+        self._ready = time.monotonic() + seconds
+
+    def changed_if_known(self) -> bool | None:
+        return None if time.monotonic() < self._ready else self._changed
+
+
 async def _run_and_quit(corpus, query: str = "") -> list[str]:
     """Run the app until it settles (after typing ``query`` and Enter, if given), then
     quit as a user does; the ids listed."""
@@ -157,8 +168,9 @@ def _rows(app) -> list[str]:
     return [str(results.get_option_at_index(n).prompt) for n in range(results.option_count)]
 
 
-async def _first_frame(corpus, scanned, monkeypatch) -> tuple[list[str], str]:
-    """The ids listed and the search status while the index is still opening."""
+async def _first_frame(corpus, scanned, monkeypatch, within: float = 0) -> tuple[list[str], str]:
+    """The ids listed and the search status while the index is still opening (given
+    ``within`` seconds to list some)."""
     from reader.app.widgets.search_pane import ResultsList
 
     release = _hold_index_opening(monkeypatch)
@@ -166,6 +178,9 @@ async def _first_frame(corpus, scanned, monkeypatch) -> tuple[list[str], str]:
     try:
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause()
+            deadline = time.monotonic() + within
+            while not app.query_one(ResultsList).article_ids and time.monotonic() < deadline:
+                await pilot.pause(0.01)
             assert not app.index_ready
             shown = list(app.query_one(ResultsList).article_ids), status_text(app)
             kept_rows = _rows(app)
@@ -199,6 +214,16 @@ async def test_the_first_frame_lists_the_results_of_the_query_the_user_left(corp
     shown, status = await _first_frame(corpus, _Scanned(changed=False), monkeypatch)
     assert shown == listed
     assert "2 articles · by relevance" in status
+
+
+@run_async
+async def test_kept_results_wait_a_moment_for_a_scan_that_has_not_answered(corpus, monkeypatch):
+    listed = await _run_and_quit(corpus)
+    # The scan answers a tenth of a second after the app is made, well within the
+    # wait; the index stays closed: only the kept results can be listed.
+    shown, status = await _first_frame(corpus, _SlowScan(0.1), monkeypatch, within=1)
+    assert shown == listed
+    assert "5 articles · by" in status
 
 
 @run_async
