@@ -16,16 +16,18 @@ actions are one line each, handing over to the screen or a flow.
 
 from __future__ import annotations
 
+import functools
 import gc
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widget import Widget
@@ -57,6 +59,18 @@ if TYPE_CHECKING:
     from reader.corpus.articles import Problem
     from reader.index.prescan import Prescan
     from reader.search.engine import SearchResults
+
+
+def while_the_panes_are_up(handler: Callable[..., None]) -> Callable[..., None]:
+    """A handler of a worker's answer, which updates the panes: the answer is dropped
+    once they are gone (a worker's late word while the app is quitting)."""
+
+    @functools.wraps(handler)
+    def answer(app: ReaderApp, *event: Message) -> None:
+        if app.main.panes_are_up:
+            handler(app, *event)
+
+    return answer
 
 
 #: How long kept first results may wait for the scan of the corpus folder to vouch for
@@ -326,6 +340,7 @@ class ReaderApp(WorkersMixin, App[int]):
         self.index_worker(rebuild)
 
     @on(msg.IndexOpened)
+    @while_the_panes_are_up
     def _index_opened(self, event: msg.IndexOpened) -> None:
         self.index_ready = True
         if event.opened.notice:
@@ -339,15 +354,18 @@ class ReaderApp(WorkersMixin, App[int]):
         self.reading.index_opened()
 
     @on(msg.IndexProgress)
+    @while_the_panes_are_up
     def _index_progress(self, event: msg.IndexProgress) -> None:
         self.main.index_bar.show_progress(event.done, event.total)
 
     @on(msg.IndexCommitted)
+    @while_the_panes_are_up
     def _index_committed(self) -> None:
         # More of the corpus is searchable: refresh the results, without hurrying.
         self.search.schedule(delay=0.5)
 
     @on(msg.IndexUpdated)
+    @while_the_panes_are_up
     def _index_updated(self, event: msg.IndexUpdated) -> None:
         self.indexing = False
         self.problems = list(event.problems)
@@ -372,6 +390,7 @@ class ReaderApp(WorkersMixin, App[int]):
         self.search.now()
 
     @on(msg.IndexFailed)
+    @while_the_panes_are_up
     def _index_failed(self, event: msg.IndexFailed) -> None:
         self.indexing = False
         self.main.index_bar.show_message(f"Index unavailable: {one_line(event.message)}")
@@ -381,28 +400,34 @@ class ReaderApp(WorkersMixin, App[int]):
     # -- the workers' answers, each to its flow ----------------------------------------------------
 
     @on(msg.SearchFinished)
+    @while_the_panes_are_up
     def _search_finished(self, event: msg.SearchFinished) -> None:
         self.search.finished(event)
         self.first_answer.set()
 
     @on(msg.SearchFailed)
+    @while_the_panes_are_up
     def _search_failed(self, event: msg.SearchFailed) -> None:
         self.search.failed(event)
         self.first_answer.set()
 
     @on(msg.ArticleLoaded)
+    @while_the_panes_are_up
     def _article_loaded(self, event: msg.ArticleLoaded) -> None:
         self.reading.loaded(event)
 
     @on(msg.HighlightsChanged)
+    @while_the_panes_are_up
     def _highlights_changed(self, event: msg.HighlightsChanged) -> None:
         self.highlighting.changed(event)
 
     @on(msg.StoreProblem)
+    @while_the_panes_are_up
     def _store_problem(self, event: msg.StoreProblem) -> None:
         self.highlighting.store_problem(event)
 
     @on(msg.HighlightsListed)
+    @while_the_panes_are_up
     def _highlights_listed(self, event: msg.HighlightsListed) -> None:
         self.highlighting.listed(event)
 
@@ -411,10 +436,12 @@ class ReaderApp(WorkersMixin, App[int]):
         self.highlighting.view_changed(event)
 
     @on(msg.EntityDetailsLoaded)
+    @while_the_panes_are_up
     def _details_loaded(self, event: msg.EntityDetailsLoaded) -> None:
         self.main.show_entity_details(event.details)
 
     @on(msg.AgreementRecordLoaded)
+    @while_the_panes_are_up
     def _agreement_loaded(self, event: msg.AgreementRecordLoaded) -> None:
         if event.view is None:
             self.notify("That agreement is not in the index yet.", timeout=3)
@@ -437,14 +464,17 @@ class ReaderApp(WorkersMixin, App[int]):
         self.exporting.ask(scope)
 
     @on(msg.ExportNeedsConfirmation)
+    @while_the_panes_are_up
     def _export_exists(self, event: msg.ExportNeedsConfirmation) -> None:
         self.exporting.confirm_overwrite(event.request)
 
     @on(msg.ExportFinished)
+    @while_the_panes_are_up
     def _export_finished(self, event: msg.ExportFinished) -> None:
         self.exporting.finished(event.path, event.count)
 
     @on(msg.ExportFailed)
+    @while_the_panes_are_up
     def _export_failed(self, event: msg.ExportFailed) -> None:
         self.notify(one_line(event.message), title="Export failed", severity="error", timeout=10)
 
@@ -457,10 +487,12 @@ class ReaderApp(WorkersMixin, App[int]):
         self.importing.update_feeds()
 
     @on(ImportProgress)
+    @while_the_panes_are_up
     def _import_progress(self, event: ImportProgress) -> None:
         self.importing.progressed(event)
 
     @on(ImportFinished)
+    @while_the_panes_are_up
     def _import_finished(self, event: ImportFinished) -> None:
         self.importing.finished(event)
 
@@ -542,6 +574,7 @@ class ReaderApp(WorkersMixin, App[int]):
         self.push_screen(HelpScreen(self.help_sections(), f"Remap keys in {config_path()}"))
 
     @on(msg.IndexDamaged)
+    @while_the_panes_are_up
     def _index_damaged(self, event: msg.IndexDamaged) -> None:
         self.notify(
             f"{one_line(event.message)}; rebuilding it from the articles",

@@ -854,6 +854,25 @@ async def test_a_workers_late_word_after_the_panes_are_gone_is_dropped_quietly(a
 
 
 @run_async
+async def test_answers_that_come_after_the_panes_are_torn_down_are_dropped(app):
+    from reader.app import messages as msg
+
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        search = app.search
+        answer = msg.SearchFinished(
+            search._generation, search.request, search.results, len(search.results.hits)
+        )
+        # As at exit: the panes are removed while a search's answer is on its way.
+        await app.main.main_panes.remove()
+        app.post_message(answer)
+        app.post_message(msg.IndexCommitted())
+        await pilot.pause()
+    # No exception ended the app (it would have ended with a traceback, code 1).
+    assert app.return_code in (0, None)
+
+
+@run_async
 async def test_a_full_cache_says_what_is_wrong(corpus, monkeypatch):
     def full(service, *args, **kwargs):
         raise OSError(28, "No space left on device")

@@ -85,6 +85,11 @@ class MainScreen(Screen[None]):
         return self.query_one(EntityPanel)
 
     @property
+    def panes_are_up(self) -> bool:
+        """The panes are mounted: composed, and not yet torn down at exit."""
+        return bool(self.query(SearchPane))
+
+    @property
     def index_bar(self) -> IndexBar:
         """The index bar; a detached one once the screen is torn down at exit, so that
         the late word of a worker still running then goes nowhere, quietly."""
