@@ -22,7 +22,7 @@ import pytest
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 sys.dont_write_bytecode = False
 
-from reader.support.locations import bundled_corpus  # noqa: E402
+from reader.support.locations import bundled_corpus, index_dir_for  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -72,11 +72,42 @@ def reader_home(tmp_path_factory, monkeypatch, warm_gazetteer_cache) -> Path:
     return home
 
 
+APP_TESTS = Path(__file__).resolve().parent / "app"
+
+
 @pytest.fixture
-def corpus(tmp_path) -> Path:
-    """A private copy of the bundled corpus that a test may change."""
-    target = tmp_path / "articles"
+def corpus(request, tmp_path, tmp_path_factory, reader_home) -> Path:
+    """A private copy of the bundled corpus that a test may change.
+
+    For the app's tests (tests/app) it comes indexed already, as at a user's second
+    start: building the index of the five articles costs more than a third of a short
+    app test's CPU, so it is built once per test process and copied. The copy is made
+    at the same path for every test of a process, so that the index (its manifest
+    names each file's path, time and size) is up to date for each: a file a test
+    changes is found changed and indexed again, as in real use. An app test marked
+    ``first_build`` starts on a corpus that was never indexed.
+    """
+    in_app_tests = APP_TESTS in request.node.path.parents
+    if not in_app_tests or request.node.get_closest_marker("first_build"):
+        target = tmp_path / "articles"
+        shutil.copytree(bundled_corpus(), target)
+        return target
+    base = tmp_path_factory.getbasetemp() / "indexed-corpus"
+    target = base / "articles"
+    if target.exists():
+        shutil.rmtree(target)
     shutil.copytree(bundled_corpus(), target)
+    built = base / "index"
+    if built.exists():
+        shutil.copytree(built, index_dir_for(target))
+    else:
+        from reader.index.corpus_index import CorpusIndex
+
+        index = CorpusIndex(target)
+        index.open()
+        index.update()
+        index.close()
+        shutil.copytree(index_dir_for(target), built)
     return target
 
 
@@ -137,6 +168,9 @@ def pytest_configure(config):
     steps of 20 ms (at least two steps a key). Steps of 5 ms tell idle from busy as
     well for these tests and cut the time spent pressing keys by about a third
     (measured over tests/app: 156 s to 103 s)."""
+    config.addinivalue_line(
+        "markers", "first_build: an app test that starts on a corpus never indexed"
+    )
     try:
         from textual import _wait
     except ImportError:  # a Textual without it: its own pace, slower but right

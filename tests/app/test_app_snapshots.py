@@ -14,6 +14,9 @@ from reader.app import make_app
 from reader.app.pilot import settle
 from reader.app.settings import Settings
 
+# The pictures are of a first start: the index is built as the app opens.
+pytestmark = pytest.mark.first_build
+
 
 def _app(corpus):
     app = make_app(corpus, restore=False, settings=Settings(theme="textual-dark"))
