@@ -400,15 +400,15 @@ class ReaderApp(WorkersMixin, App[int]):
     # -- the workers' answers, each to its flow ----------------------------------------------------
 
     @on(msg.SearchFinished)
-    @while_the_panes_are_up
     def _search_finished(self, event: msg.SearchFinished) -> None:
-        self.search.finished(event)
+        if self.main.panes_are_up:  # else the app is quitting: nothing to show it on
+            self.search.finished(event)
         self.first_answer.set()
 
     @on(msg.SearchFailed)
-    @while_the_panes_are_up
     def _search_failed(self, event: msg.SearchFailed) -> None:
-        self.search.failed(event)
+        if self.main.panes_are_up:
+            self.search.failed(event)
         self.first_answer.set()
 
     @on(msg.ArticleLoaded)
