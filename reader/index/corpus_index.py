@@ -288,15 +288,16 @@ class CorpusIndex:
 
     def _build_entity_table(self, key: str) -> EntityTable:
         from reader.index.entity_table import EntityTable, Record
+        from reader.index.stored import without_body
 
         records = []
         with self.searcher() as searcher:
-            for stored in searcher.all_stored_fields():
+            # Without the body: a huge article's would cost several times its size.
+            for stored in without_body(searcher):
                 raw = stored.pop("entities", None) or "[]"
                 date = stored.get("date")
                 article_id = str(stored.get("id", ""))
                 title = stored.get("title") or corpus.derive_title(stored.get("body", ""))
-                del stored  # the body (megabytes in a huge article) goes before the parse
                 try:
                     entities = load_entities(raw)
                 except ValueError:
