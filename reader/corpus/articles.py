@@ -164,51 +164,6 @@ def load(source: SourceFile) -> Article:
 
 #: A file this big or bigger is split before it is decoded (see :func:`_split_big_utf8`).
 BIG_FILE_BYTES = 1 << 20
-
-
-def _split_big_utf8(data: bytes) -> tuple[dict[str, Any] | None, str] | None:
-    """``(metadata, body)`` of a UTF-8 file, the body's text decoded alone.
-
-    :func:`load` decoded the whole file, then took the body out of it, then
-    stripped it: three copies of a 20 MB body at once, up to four bytes a
-    character each. Here the front matter is read from the file's first bytes, and
-    only the body's bytes, stripped of blank lines at each end but its last line
-    end, are decoded. None when the file is not plainly UTF-8 (a mark, CR line
-    ends, bytes that are not UTF-8) or its front matter is not found in its head:
-    :func:`load` then reads it as before, with the same result or error.
-    """
-    if _looks_binary(data) or b"\r" in data or any(data.startswith(bom) for bom, _ in _BOMS):
-        return None
-    view = memoryview(data)
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        head = decoder.decode(view[: 4 * frontmatter.MAX_FRONT_MATTER_CHARS + 16], final=False)
-        meta, head_body, _ = frontmatter.split(head)
-    except (UnicodeDecodeError, frontmatter.FrontMatterError):
-        return None
-    body_start = len(head) - len(head_body)
-    if meta is not None and head[body_start - 1 : body_start] != "\n":
-        return None  # the closing line may go on past the head
-    start = len(head[:body_start].encode("utf-8"))
-    del head, head_body
-    end = len(data)
-    while end > start and data[end - 1] == 0x0A:
-        end -= 1
-    while start < end and data[start] == 0x0A:
-        start += 1
-    if start < end < len(data):
-        end += 1  # keep one line end
-    try:
-        body = str(view[start:end], "utf-8")
-    except UnicodeDecodeError:
-        return None
-    finally:
-        view.release()
-    return meta, body
-
-
-#: A file this big or bigger is split before it is decoded (see :func:`_split_big_utf8`).
-BIG_FILE_BYTES = 1 << 20
 #: Bytes decoded at a time to check that a big file is UTF-8.
 _CHECK_BYTES = 1 << 20
 
