@@ -113,12 +113,35 @@ def _read_compound_files_in_place() -> None:
     structfile.BufferFile.__init__ = __init__
 
 
+#: A position delta this big or bigger is kept as three items of an ``array("H")``:
+#: this mark, then its upper and lower 16 bits.
+_WIDE = 0xFFFF
+
+
+def _deltas(found: Any) -> list[int]:
+    """The position deltas kept in ``found``, an ``array("H")``."""
+    values = found.tolist()
+    if _WIDE not in found:
+        return values
+    out, n = [], 0
+    while n < len(values):
+        value = values[n]
+        if value == _WIDE:
+            value = (values[n + 1] << 16) | values[n + 2]
+            n += 2
+        out.append(value)
+        n += 1
+    return out
+
+
 def _positions_in_arrays() -> None:
     """``Positions.word_values`` (the postings of ``title`` and ``body``) kept every
     position of a document in lists of Python ints (36 bytes each) until its last
-    token: 2.3 million of them in a 20 MB article, about 80 MB. Keep each word's
-    position deltas in an ``array`` (8 bytes each) instead; the postings written
-    are byte for byte the same (``encode``'s pickle of the list of deltas)."""
+    token: 3.4 million of them in a 20 MB article, about 120 MB. Keep each word's
+    position deltas in an ``array("H")`` instead (2 bytes each; the rare delta of
+    65,535 or more in three), and let go of each word's as its postings are made;
+    the postings written are byte for byte the same (``encode``'s pickle of the
+    list of deltas)."""
     from array import array
 
     from whoosh import formats
@@ -135,15 +158,21 @@ def _positions_in_arrays() -> None:
             text, pos = t.text, t.pos
             found = deltas.get(text)
             if found is None:
-                deltas[text] = array("q", (pos,))
+                deltas[text] = found = array("H")
                 weights[text] = t.boost
+                delta = pos
             else:
-                found.append(pos - last[text])
+                delta = pos - last[text]
                 weights[text] += t.boost
             last[text] = pos
-        for word, found in deltas.items():
-            encoded = pack_uint(len(found)) + formats.dumps(found.tolist(), 2)
-            yield (word, len(found), weights[word] * fb, encoded)
+            if delta < _WIDE:
+                found.append(delta)
+            else:
+                found.extend((_WIDE, delta >> 16, delta & 0xFFFF))
+        for word in list(deltas):
+            values = _deltas(deltas.pop(word))
+            encoded = pack_uint(len(values)) + formats.dumps(values, 2)
+            yield (word, len(values), weights[word] * fb, encoded)
 
     formats.Positions.word_values = word_values
 

@@ -343,3 +343,56 @@ def test_big_stored_fields_are_pickled_a_piece_at_a_time(tmp_path: Path) -> None
         assert searcher.document(id="big") == {"id": "big", "body": body}
     # Before, the pickler encoded the body whole: 10.2 MB at its peak.
     assert peak < len(body) // 2, peak
+
+
+def test_positions_pickled_as_they_come_are_whooshs_own() -> None:
+    from collections import defaultdict
+
+    whoosh_patches.apply()
+    body = make_schema()["body"]
+    rng = random.Random(11)
+    fillers = [f"filler{n}" for n in range(200)]
+    words: list[str] = []
+    # One, two, a batch of 1000 and a batch more, with gaps of 1 to 300 positions.
+    for name, count in [("one", 1), ("two", 2), ("wattle", 1000), ("rain", 1001), ("dam", 2001)]:
+        for _ in range(count):
+            words.append(name)
+            words.extend(rng.choice(fillers) for _ in range(rng.choice([0, 1, 300])))
+    words += ["budget", *(["farm"] * 65_534), "budget"]  # a gap of 65,535: kept wide
+    words += ["far", *(["farm"] * 70_000), "far"]  # a gap past two bytes
+    text = " ".join(words)
+    poses: dict[str, list[int]] = defaultdict(list)
+    weights: dict[str, float] = defaultdict(float)
+    for t in formats.tokens(text, body.analyzer, {"positions": True, "boosts": True}):
+        poses[t.text].append(t.pos)
+        weights[t.text] += t.boost
+    own = sorted(
+        (w, len(p), weights[w] * body.format.field_boost, formats.Positions.encode(body.format, p))
+        for w, p in poses.items()
+    )
+    assert sorted(body.format.word_values(text, body.analyzer, mode="index")) == own
+    assert poses["budget"][1] - poses["budget"][0] == 65_535
+    assert poses["far"][1] - poses["far"][0] > 65_535
+
+
+def test_positions_cost_two_bytes_each_while_a_document_is_analysed() -> None:
+    whoosh_patches.apply()
+    body = make_schema()["body"]
+
+    def peak(words: int) -> int:
+        rng = random.Random(4)
+        text = " ".join(rng.choice(_WORDS) for _ in range(words))
+        tracemalloc.start()
+        try:
+            for _ in body.format.word_values(text, body.analyzer, mode="index"):
+                pass
+            _, top = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        return top
+
+    peak(6_000)  # warm up
+    growth = peak(66_000) - peak(6_000)
+    # 60,000 positions more: 8.4 bytes each in arrays of 64-bit deltas (503 KB),
+    # 2.8 in arrays of 16-bit ones let go of word by word (170 KB).
+    assert growth < 4 * 60_000, growth
