@@ -44,12 +44,9 @@ _BLOCK_RE = re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(_BL
 _LINE_TABLE = {**_build_table(keep=""), ord("\n"): " ", ord("\t"): " ", ord("\r"): " "}
 #: The same, as UTF-8: one byte each for C0 controls and DEL, two or three for the others.
 _BLOCK_UTF8 = {chr(code).encode(): text.encode() for code, text in _BLOCK_TABLE.items()}
-_BLOCK_UTF8_RE = re.compile(
-    b"["
-    + b"".join(re.escape(key) for key in _BLOCK_UTF8 if len(key) == 1)
-    + b"]|"
-    + b"|".join(re.escape(key) for key in _BLOCK_UTF8 if len(key) > 1)
-)
+#: Each alternative a literal: ``re`` then skips ahead to the bytes they begin with
+#: (20 MB in 0.08 s, where a class of the one-byte ones first took 1.3 s).
+_BLOCK_UTF8_RE = re.compile(b"|".join(re.escape(key) for key in _BLOCK_UTF8))
 
 
 def normalize_newlines(text: str) -> str:
