@@ -10,7 +10,7 @@ of them was built.
 
 :func:`without_body` reads a big document's pickle as it decompresses it, a
 piece at a time, and copies it minus the body's text, which it keeps only up to
-its first line that is not blank (enough for
+its first line that is not blank, or its first 16 KB (enough for
 :func:`reader.corpus.articles.derive_title`); the copy is then unpickled as
 usual. Only strings of 64 KiB or more are cut: a pickle writes those outside
 its frames (protocol 4) and needs no other change to stay valid.
@@ -27,6 +27,8 @@ from typing import Any
 from whoosh import columns
 from whoosh.codec.whoosh3 import STORED_COLUMN, W3PerDocReader
 from whoosh.searching import Searcher
+
+from reader.corpus.articles import TITLE_CHARS
 
 #: A document whose compressed stored fields are longer than this is read without
 #: its body (a body of some 200 KB or more); smaller ones are read whole, as Whoosh does.
@@ -89,14 +91,22 @@ def _skimmed(raw: bytes | memoryview) -> dict[str, Any] | None:
     except Exception:  # anything unexpected: read the document as Whoosh does
         return None
     body = fields.get("body") if isinstance(fields, dict) else None
-    # Only when the head holds a whole line that is not blank: derive_title of the
-    # head is then that of the body.
-    if isinstance(body, str) and not any(line.split() for line in body.split("\n")[:-1]):
+    if isinstance(body, str) and not _titles_alike(body):
         return None
     return fields
 
 
-def _cut_body(source: _Inflating) -> bytes | None:
+def _titles_alike(head: str) -> bool:
+    """Whether ``derive_title(head)`` is ``derive_title`` of every text ``head`` begins:
+    the head holds a whole line that is not blank, or its last line, less its last
+    word (perhaps cut), is already longer than a title."""
+    lines = head.split("\n")
+    if any(line.split() for line in lines[:-1]):
+        return True
+    return len(" ".join(lines[-1].split()[:-1])) > TITLE_CHARS
+
+
+def _cut_body(source: _Inflating) -> bytearray | None:
     """A copy of the pickle with a long string after the key ``"body"`` cut to its
     head (its first line that is not blank, or :data:`HEAD_BYTES`)."""
     out = bytearray()
@@ -118,9 +128,9 @@ def _cut_body(source: _Inflating) -> bytes | None:
                 out += len(head).to_bytes(width, "little") + head
                 after_key = False
             else:
-                payload = source.read(size)
-                out += size_bytes + payload
-                after_key = payload == b"body"
+                out += size_bytes
+                source.copy_to(out, size)  # the entities: megabytes in a huge article
+                after_key = size == 4 and out[-4:] == b"body"
             continue
         if op.arg is not None:
             # pickletools' own reader of the argument, on a copy of what it reads.
@@ -128,7 +138,7 @@ def _cut_body(source: _Inflating) -> bytes | None:
             op.arg.reader(recording)
             out += recording.seen
         if op.name == "STOP":
-            return bytes(out)
+            return out
         if op.name not in _MEMO_OPS:
             after_key = False
 
@@ -205,6 +215,17 @@ class _Inflating:
             pass
         end = self._buffer.find(b"\n")
         return self.read(end + 1 if end >= 0 else len(self._buffer))
+
+    def copy_to(self, out: bytearray, size: int) -> None:
+        """Append the next ``size`` bytes to ``out``, a piece at a time."""
+        while size > 0:
+            if not self._buffer and not self._more():
+                return
+            taken = min(size, len(self._buffer))
+            with memoryview(self._buffer) as view:
+                out += view[:taken]
+            del self._buffer[:taken]
+            size -= taken
 
     def skip(self, size: int) -> None:
         while size > 0:
