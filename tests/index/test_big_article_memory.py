@@ -420,3 +420,34 @@ def test_big_stored_entities_are_read_back_in_twice_their_size(tmp_path: Path) -
     # string's bytes were also read whole, joined to their length and copied once
     # more at the end: 3.0 times.
     assert peak < 2.3 * len(entities), (peak, len(entities))
+
+
+def test_freed_memory_is_given_back_before_the_entity_table_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.index import corpus_index
+    from reader.support.collector import give_back_freed_memory
+
+    give_back_freed_memory()  # runs anywhere (does nothing without glibc)
+    calls: list[str] = []
+    monkeypatch.setattr(corpus_index, "give_back_freed_memory", lambda: calls.append("give"))
+    real_table = corpus_index.CorpusIndex.entity_table
+
+    def entity_table(self, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append("table")
+        return real_table(self, **kwargs)
+
+    monkeypatch.setattr(corpus_index.CorpusIndex, "entity_table", entity_table)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    _article(corpus, 20_000)
+    index = corpus_index.CorpusIndex(corpus)
+    index.open()
+    index.update()
+    assert calls == ["give", "table"]
+    calls.clear()
+    index.update()  # nothing changed: nothing written, nothing to give back
+    assert calls == []
+    index.rebuild()
+    assert calls == ["give", "table"]
+    index.close()
