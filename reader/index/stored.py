@@ -22,6 +22,7 @@ import pickle
 import pickletools
 import zlib
 from collections.abc import Iterator
+from contextlib import suppress
 from typing import Any
 
 from whoosh import columns
@@ -65,7 +66,9 @@ def without_body(searcher: Searcher) -> Iterator[dict[str, Any]]:
                 if len(raw) > SKIM_BYTES:
                     fields = _skimmed(raw)
                 if isinstance(raw, memoryview):
-                    raw.release()
+                    # Let go of the mapped segment now (a view left would stop its closing).
+                    with suppress(BufferError):
+                        raw.release()
                 del raw
             yield fields if fields is not None else leaf.stored_fields(docnum)
 
