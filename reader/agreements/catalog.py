@@ -43,11 +43,13 @@ def cache_path(index: Any) -> Path:
 
 
 def _articles(index: Any) -> list[dict[str, Any]]:
+    from reader.index.stored import without_body  # imports Whoosh: only when refreshing
+
     out = []
     with index.searcher() as searcher:
-        for stored in searcher.all_stored_fields():
+        # Without the body: a huge article's would cost several times its size.
+        for stored in without_body(searcher):
             raw = stored.pop("entities", None)
-            stored.pop("body", None)  # megabytes in a huge article, not needed here
             if not raw or '"agreement"' not in raw:
                 continue
             try:

@@ -27,7 +27,7 @@ from typing import Any
 from reader.corpus import frontmatter
 from reader.corpus.scanning import SUFFIXES, Problem, SourceFile, is_ignored_name, os_reason, scan
 from reader.support.regular import NotRegularFile, TooLarge, read_regular
-from reader.support.textsafe import neutralize, normalize_newlines, one_line
+from reader.support.textsafe import neutralize, neutralize_utf8, normalize_newlines, one_line
 
 __all__ = [
     "SUFFIXES",
@@ -124,20 +124,32 @@ def load(source: SourceFile) -> Article:
     # Each step lets go of what it no longer needs (``del``): a 20 MB file held
     # every copy at once (bytes, text, body, stripped, with its newline, encoded
     # for the hash), 170 MB before indexing it began.
-    text, warnings = decode(data)
-    del data
-    text = normalize_newlines(text)
-    try:
-        meta, body, _ = frontmatter.split(text)
-    except frontmatter.FrontMatterError as error:
-        raise ArticleError(str(error)) from None
-    del text
-    body = body.strip("\n")
+    split = None
+    if len(data) >= BIG_FILE_BYTES:
+        holder = [data]  # the only reference: the split lets go of the file's bytes
+        del data
+        split = _split_big_utf8(holder)
+        if split is None:
+            (data,) = holder
+        del holder
+    if split is not None:
+        (meta, body), split = split, None
+        warnings: list[str] = []
+    else:
+        text, warnings = decode(data)
+        del data
+        text = normalize_newlines(text)
+        try:
+            meta, body, _ = frontmatter.split(text)
+        except frontmatter.FrontMatterError as error:
+            raise ArticleError(str(error)) from None
+        del text
+        body = body.strip("\n")
     body = neutralize(body)
     if (not body or body.isspace()) and not meta:
         raise ArticleError("the file is empty")
     fields, extra, meta_warnings = _read_metadata(meta or {})
-    if body:
+    if body and body[-1] != "\n":
         body += "\n"
     return Article(
         id=source.id,
@@ -148,6 +160,62 @@ def load(source: SourceFile) -> Article:
         warnings=tuple(warnings + meta_warnings),
         **fields,
     )
+
+
+#: A file this big or bigger is split before it is decoded (see :func:`_split_big_utf8`).
+BIG_FILE_BYTES = 1 << 20
+#: Bytes decoded at a time to check that a big file is UTF-8.
+_CHECK_BYTES = 1 << 20
+
+
+def _split_big_utf8(holder: list[bytes]) -> tuple[dict[str, Any] | None, str] | None:
+    """``(metadata, body)`` of the UTF-8 file whose bytes are ``holder``'s only item,
+    the body neutralised (:func:`neutralize`) before it is decoded.
+
+    :func:`load` decoded the whole file, took the body out of it, stripped it and
+    neutralised it: two copies of a 20 MB body at each step, up to four bytes a
+    character each. Here the front matter is read from the file's first bytes, the
+    body's bytes (stripped of line ends at each end but its last) are neutralised,
+    the file's bytes let go of (``holder`` is emptied), and only then is the body
+    decoded. None, with ``holder`` as it was, when the file is not plainly UTF-8 (a
+    mark, CR line ends, bytes that are not UTF-8) or its front matter is not whole
+    in its head: :func:`load` then reads it as before, with the same result or error.
+    """
+    data = holder[0]
+    if _looks_binary(data) or b"\r" in data or any(data.startswith(bom) for bom, _ in _BOMS):
+        return None
+    view = memoryview(data)
+    try:
+        checker = codecs.getincrementaldecoder("utf-8")()
+        for start in range(0, len(data), _CHECK_BYTES):
+            checker.decode(view[start : start + _CHECK_BYTES])
+        checker.decode(b"", final=True)
+        head = codecs.getincrementaldecoder("utf-8")().decode(
+            view[: 4 * frontmatter.MAX_FRONT_MATTER_CHARS + 16]
+        )
+        meta, head_body, _ = frontmatter.split(head)
+    except (UnicodeDecodeError, frontmatter.FrontMatterError):
+        return None
+    body_start = len(head) - len(head_body)
+    if meta is not None and head[body_start - 1 : body_start] != "\n":
+        return None  # the closing line may go on past the head
+    start = len(head[:body_start].encode("utf-8"))
+    del head, head_body
+    end = len(data)
+    while end > start and data[end - 1] == 0x0A:
+        end -= 1
+    while start < end and data[start] == 0x0A:
+        start += 1
+    if start < end < len(data):
+        end += 1  # keep one line end
+    clean = neutralize_utf8(view[start:end])
+    del view
+    if isinstance(clean, bytes):  # a neutralised copy: the file's bytes can go first
+        holder.clear()
+        del data
+    body = str(clean, "utf-8")
+    holder.clear()
+    return meta, body
 
 
 def load_path(path: Path, root: Path | None = None) -> Article:

@@ -11,6 +11,7 @@ versions the index holds), :mod:`~reader.index.prescan` (the scan in a child
 process at start-up), :mod:`~reader.index.segments` and
 :mod:`~reader.index.writers` (parallel builds), :mod:`~reader.index.analysis`
 (tokens and folding), :mod:`~reader.index.entity_table` (the corpus-wide entity
-table, one row per entity id) and :mod:`~reader.index.whoosh_patches`.
+table, one row per entity id), :mod:`~reader.index.stored` (stored fields read
+without the body) and :mod:`~reader.index.whoosh_patches`.
 May import: :mod:`reader.support`, :mod:`reader.corpus`, :mod:`reader.entities`.
 """

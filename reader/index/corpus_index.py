@@ -61,6 +61,7 @@ from reader.index.schema import (
 )
 from reader.index.update_report import Cancelled, Progress, UpdateReport
 from reader.support.atomic import write_atomic
+from reader.support.collector import give_back_freed_memory
 from reader.support.locations import LIVE_INDEX, index_dir_for
 
 if TYPE_CHECKING:
@@ -288,15 +289,16 @@ class CorpusIndex:
 
     def _build_entity_table(self, key: str) -> EntityTable:
         from reader.index.entity_table import EntityTable, Record
+        from reader.index.stored import without_body
 
         records = []
         with self.searcher() as searcher:
-            for stored in searcher.all_stored_fields():
+            # Without the body: a huge article's would cost several times its size.
+            for stored in without_body(searcher):
                 raw = stored.pop("entities", None) or "[]"
                 date = stored.get("date")
                 article_id = str(stored.get("id", ""))
                 title = stored.get("title") or corpus.derive_title(stored.get("body", ""))
-                del stored  # the body (megabytes in a huge article) goes before the parse
                 try:
                     entities = load_entities(raw)
                 except ValueError:
@@ -406,6 +408,8 @@ class CorpusIndex:
                 report.added, report.changed, report.removed = [], [], []
                 report.reason = "read-only: changes not indexed"
         report.remembered = self._known_problems(scanned, skip={s.id for s in todo})
+        if todo:
+            give_back_freed_memory()  # before the entity table grows the process again
         if report.touched and entity_table and entities_enabled():
             self._refresh_entity_table()
         report.total = self._manifest.summary.articles
@@ -464,6 +468,7 @@ class CorpusIndex:
         self.notice = None
         report.added = self._manifest.article_ids()
         report.total = len(report.added)
+        give_back_freed_memory()
         if entities_enabled():
             self._refresh_entity_table()
         report.seconds = time.perf_counter() - started

@@ -46,6 +46,11 @@ if TYPE_CHECKING:
 #: The child prepares the changed files only when there are this many or fewer: it
 #: does so while the command imports (some 150 ms), and more would keep it waiting.
 PREPARE_AHEAD = 16
+#: ... and only when they hold this many bytes or fewer. More takes seconds to
+#: prepare, which the command would wait for all the same, and a huge article's
+#: document crossed the pipe whole: pickled in the child, then read and unpickled
+#: in the parent (a 20 MB article: 155 MB at the peak where indexing it takes 132).
+PREPARE_AHEAD_BYTES = 1 << 20
 
 
 class Scanned:
@@ -226,9 +231,10 @@ def _send(pipe: int, root: Path, path: Path | None) -> None:
             with suppress(ManifestError):
                 found = manifest.summary.fingerprint, changes(manifest.entries, files)
         prepared = []
-        if found is not None and 0 < len(found[1].todo) <= PREPARE_AHEAD:
+        todo = found[1].todo if found is not None else []
+        if 0 < len(todo) <= PREPARE_AHEAD and sum(s.size for s in todo) <= PREPARE_AHEAD_BYTES:
             from reader.index.documents import prepare
 
-            prepared = [prepare(source) for source in found[1].todo]
+            prepared = [prepare(source) for source in todo]
         scanned = Scanned(files, problems, fingerprint, prepared, found)
         out.write(pickle.dumps(scanned, pickle.HIGHEST_PROTOCOL))

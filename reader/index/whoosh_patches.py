@@ -5,6 +5,9 @@ Each patch says what it fixes and is checked by ``tests/test_index.py``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 _applied = False
 
 
@@ -110,12 +113,35 @@ def _read_compound_files_in_place() -> None:
     structfile.BufferFile.__init__ = __init__
 
 
+#: A position delta this big or bigger is kept as three items of an ``array("H")``:
+#: this mark, then its upper and lower 16 bits.
+_WIDE = 0xFFFF
+
+
+def _deltas(found: Any) -> list[int]:
+    """The position deltas kept in ``found``, an ``array("H")``."""
+    values = found.tolist()
+    if _WIDE not in found:
+        return values
+    out, n = [], 0
+    while n < len(values):
+        value = values[n]
+        if value == _WIDE:
+            value = (values[n + 1] << 16) | values[n + 2]
+            n += 2
+        out.append(value)
+        n += 1
+    return out
+
+
 def _positions_in_arrays() -> None:
     """``Positions.word_values`` (the postings of ``title`` and ``body``) kept every
     position of a document in lists of Python ints (36 bytes each) until its last
-    token: 2.3 million of them in a 20 MB article, about 80 MB. Keep each word's
-    position deltas in an ``array`` (8 bytes each) instead; the postings written
-    are byte for byte the same (``encode``'s pickle of the list of deltas)."""
+    token: 3.4 million of them in a 20 MB article, about 120 MB. Keep each word's
+    position deltas in an ``array("H")`` instead (2 bytes each; the rare delta of
+    65,535 or more in three), and let go of each word's as its postings are made;
+    the postings written are byte for byte the same (``encode``'s pickle of the
+    list of deltas)."""
     from array import array
 
     from whoosh import formats
@@ -132,15 +158,21 @@ def _positions_in_arrays() -> None:
             text, pos = t.text, t.pos
             found = deltas.get(text)
             if found is None:
-                deltas[text] = array("q", (pos,))
+                deltas[text] = found = array("H")
                 weights[text] = t.boost
+                delta = pos
             else:
-                found.append(pos - last[text])
+                delta = pos - last[text]
                 weights[text] += t.boost
             last[text] = pos
-        for word, found in deltas.items():
-            encoded = pack_uint(len(found)) + formats.dumps(found.tolist(), 2)
-            yield (word, len(found), weights[word] * fb, encoded)
+            if delta < _WIDE:
+                found.append(delta)
+            else:
+                found.extend((_WIDE, delta >> 16, delta & 0xFFFF))
+        for word in list(deltas):
+            values = _deltas(deltas.pop(word))
+            encoded = pack_uint(len(values)) + formats.dumps(values, 2)
+            yield (word, len(values), weights[word] * fb, encoded)
 
     formats.Positions.word_values = word_values
 
@@ -161,35 +193,72 @@ def _spelling_words_as_a_set() -> None:
 
 #: A document whose stored text is longer than this is pickled a piece at a time.
 BIG_STORED_CHARS = 1 << 20
+#: Characters of a long string encoded (then compressed and written) at a time.
+_ENCODE_CHARS = 1 << 16
 
 
-class _Compressing:
-    """A file-like ``write`` that compresses what it is given into a list of pieces."""
+def pickle_in_pieces(fields: dict[str, Any], write: Callable[[bytes], object]) -> bool:
+    """Write a pickle (protocol 2) of ``fields`` through ``write`` a piece at a time.
 
-    def __init__(self, level: int) -> None:
-        import zlib
+    ``pickle.loads`` of the pieces joined is ``fields``; a string value goes as
+    its UTF-8 64 K characters at a time (``pickle`` encodes a
+    string whole: for a 20 MB body, 20 MB of UTF-8 at once, up to three times
+    that while it is encoded). The other values are pickled each alone without
+    the memo (``fast``), so that no value refers to another's memo entry. Returns
+    False, having written nothing, for a dict whose keys are not all strings or
+    whose strings are too long for a 4-byte length.
+    """
+    import io
+    import pickle
+    import struct
 
-        self._compressor = zlib.compressobj(level)
-        self.pieces: list[bytes] = []
+    if not all(isinstance(key, str) for key in fields):
+        return False
+    lengths = {}
+    for key, value in fields.items():
+        if type(value) is str:
+            lengths[key] = _utf8_length(value)
+            if lengths[key] > 0xFFFFFFFF:
+                return False
 
-    def write(self, data: bytes) -> int:
-        self.pieces.append(self._compressor.compress(data))
-        return len(data)
+    def string(text: str, size: int) -> None:
+        write(b"X" + struct.pack("<I", size))
+        for start in range(0, len(text), _ENCODE_CHARS):
+            write(text[start : start + _ENCODE_CHARS].encode("utf-8", "surrogatepass"))
 
-    def finish(self) -> bytes:
-        self.pieces.append(self._compressor.flush())
-        return b"".join(self.pieces)
+    write(b"\x80\x02}(")  # PROTO 2, EMPTY_DICT, MARK
+    for key, value in fields.items():
+        string(key, _utf8_length(key))
+        if key in lengths:
+            string(value, lengths[key])
+        else:
+            out = io.BytesIO()
+            pickler = pickle.Pickler(out, 2)
+            pickler.fast = True  # no memo: each value stands alone
+            pickler.dump(value)
+            write(out.getvalue()[2:-1])  # without its PROTO and STOP
+    write(b"u.")  # SETITEMS, STOP
+    return True
+
+
+def _utf8_length(text: str) -> int:
+    if text.isascii():
+        return len(text)
+    return sum(
+        len(text[start : start + _ENCODE_CHARS].encode("utf-8", "surrogatepass"))
+        for start in range(0, len(text), _ENCODE_CHARS)
+    )
 
 
 def _pickle_big_stored_fields_in_pieces() -> None:
     """A document's stored fields are pickled (protocol 2) into one bytes object,
-    then compressed: for a 20 MB article the pickle buffer grown by doubling, the
-    pickle and its compressed copy at once. A document with more than
-    :data:`BIG_STORED_CHARS` of stored text is pickled with protocol 4 into a zlib
-    compressor instead, which takes each long string as it is encoded: the same
-    kind of value (a zlib stream of a pickle), read the same way by Whoosh
+    then compressed, then written: for a 20 MB article the pickle buffer grown by
+    doubling, the pickle and its compressed copy at once. A document with more than
+    :data:`BIG_STORED_CHARS` of stored text is pickled by :func:`pickle_in_pieces`
+    into a zlib compressor, each compressed piece written to the column as it comes:
+    the same kind of value (a zlib stream of a pickle), read the same way by Whoosh
     (``zlib.decompress``, then ``pickle.loads``). Small documents are written as before."""
-    import pickle
+    import zlib
 
     from whoosh import columns
 
@@ -210,9 +279,28 @@ def _pickle_big_stored_fields_in_pieces() -> None:
             or not big(v)
         ):
             return add(self, docnum, v)
-        out = _Compressing(child._level)
-        pickle.Pickler(out, 4).dump(v)
-        # CompressedBytesColumn.Writer.add, with the bytes compressed already.
-        return columns.VarBytesColumn.Writer.add(child, docnum, out.finish())
+        # VarBytesColumn.Writer.add, with the value written a piece at a time.
+        child.fill(docnum)
+        compressor = zlib.compressobj(child._level)
+        dbfile = child._dbfile
+        written = 0
+
+        def write(data: bytes) -> None:
+            nonlocal written
+            piece = compressor.compress(data)
+            if piece:
+                dbfile.write(piece)
+                written += len(piece)
+
+        if not pickle_in_pieces(v, write):  # then it wrote nothing
+            return add(self, docnum, v)
+        tail = compressor.flush()
+        dbfile.write(tail)
+        written += len(tail)
+        child._lengths.append(written)
+        child._offsets.append(child._offset_base)
+        child._offset_base += written
+        child._count = docnum + 1
+        return None
 
     pickle_writer.add = add_big

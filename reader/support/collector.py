@@ -1,4 +1,5 @@
-"""Python's cycle collector paused while a burst of containers is made."""
+"""Python's cycle collector paused while a burst of containers is made; freed memory
+given back to the system after a big job."""
 
 from __future__ import annotations
 
@@ -21,3 +22,24 @@ def collection_paused() -> Iterator[None]:
         yield
     finally:
         gc.enable()
+
+
+def give_back_freed_memory() -> None:
+    """Return the C library's free memory to the system (glibc's ``malloc_trim``).
+
+    After a huge article is indexed, the memory of its copies is free but kept by
+    the C library in pieces it does not reuse for the next big blocks: the entity
+    table read afterwards then grew the process past it. Nothing where there is
+    no glibc.
+    """
+    import ctypes
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None)
+        trim = libc.malloc_trim
+    except (OSError, AttributeError):
+        return
+    trim(0)

@@ -201,3 +201,253 @@ def test_a_big_documents_stored_fields_read_back(tmp_path: Path) -> None:
         stored = {fields["id"]: fields for fields in searcher.all_stored_fields()}
     assert stored["big"] == {"id": "big", "body": body, "title": "Big", "entities": "[]"}
     assert stored["small"] == {"id": "small", "body": "a small one", "title": "Small"}
+
+
+def _stored_index(folder: Path, documents: list[dict], delete: str | None = None):
+    """An index of ``documents``, two segments, ``delete`` deleted from the first."""
+    whoosh_patches.apply()
+    ix = whoosh_index.create_in(str(folder), make_schema())
+    half = len(documents) // 2
+    for first, part in ((True, documents[:half]), (False, documents[half:])):
+        writer = segment_writer(ix)
+        for document in part:
+            writer.add_document(**document)
+        if delete is not None and not first:
+            writer.delete_by_term("id", delete)
+        writer.commit()
+    return ix
+
+
+@pytest.mark.parametrize("pieces", [True, False], ids=["big-pickle", "whoosh-pickle"])
+def test_stored_fields_without_the_body_are_the_rest_as_stored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pieces: bool
+) -> None:
+    from datetime import datetime
+
+    from reader.corpus.articles import derive_title
+    from reader.index import stored
+
+    # Small sizes: read every document past 4 KB compressed without its body, and
+    # pickle big ones a piece at a time (protocol 4) or as Whoosh does (protocol 2).
+    monkeypatch.setattr(stored, "SKIM_BYTES", 4096)
+    monkeypatch.setattr(whoosh_patches, "BIG_STORED_CHARS", 1000 if pieces else 1 << 30)
+    rng = random.Random(9)
+    text = " ".join(rng.choice(_WORDS) + str(rng.randrange(9999)) for _ in range(30_000))
+    leads = ["", "\n\n  \n", "\u00a0\n", "\n" * 70_000, "é" * 40_000, "word " * 10_000]
+    documents = [
+        {"id": f"d{n}", "title": "", "body": lead + "Wattle é first line’s words\n" + text}
+        for n, lead in enumerate(leads)
+    ]
+    documents[0].update(title="Titled", entities='[{"type": "place"}]', date=datetime(2006, 3, 4))
+    documents.insert(0, {"id": "gone", "title": "Gone", "body": text})
+    documents.append({"id": "small", "title": "", "body": "A small one\nand more"})
+    ix = _stored_index(tmp_path, documents, delete="gone")
+    with ix.searcher() as searcher:
+        whole = list(searcher.all_stored_fields())
+        light = list(stored.without_body(searcher))
+    ids = [*(f"d{n}" for n in range(len(leads))), "small"]
+    assert [f["id"] for f in light] == [f["id"] for f in whole] == ids
+    for full, cut in zip(whole, light, strict=True):
+        assert {k: v for k, v in cut.items() if k != "body"} == {
+            k: v for k, v in full.items() if k != "body"
+        }
+        assert full["body"].startswith(cut["body"])
+        assert derive_title(cut["body"]) == derive_title(full["body"])
+    # Cut: all but those whose head is blank or one word (read whole). The one that
+    # begins with a line of words longer than the head is cut: its title is in it.
+    cuts = [len(cut["body"]) < 20_000 for cut in light]
+    assert cuts == [True, True, True, False, False, True, True]
+
+
+def _big_corpus_index(folder: Path, size: int):
+    from reader.index.corpus_index import CorpusIndex
+
+    corpus = folder / f"corpus{size}"
+    corpus.mkdir()
+    source = _article(corpus, size)
+    text = Path(source.location).read_text()
+    Path(source.location).write_text(text.replace("title: Big\n", ""))  # a derived title
+    index = CorpusIndex(corpus)
+    index.open()
+    index.update(entity_table=False)
+    return index
+
+
+def _peak_of(action) -> int:
+    tracemalloc.start()
+    try:
+        action()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak
+
+
+def test_the_tables_read_a_big_article_without_its_body(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.agreements import catalog
+    from reader.corpus.articles import derive_title
+
+    monkeypatch.setenv(ENV_ENTITIES, "off")
+    small = _big_corpus_index(tmp_path, 50_000)
+    big = _big_corpus_index(tmp_path, 500_000)
+    for index in (small, big):  # also warms up: imports, the gazetteer
+        (article_id,) = index.article_ids()
+        titles = index._build_entity_table("k").titles
+        assert titles == {article_id: derive_title(index.stored(article_id)["body"])}
+    table_growth = _peak_of(lambda: big._build_entity_table("k")) - _peak_of(
+        lambda: small._build_entity_table("k")
+    )
+    catalog_growth = _peak_of(lambda: catalog.refresh(big, force=True)) - _peak_of(
+        lambda: catalog.refresh(small, force=True)
+    )
+    # Before, each read the whole pickle and then the body: 1.9 MB more for the
+    # 450 KB more, each. Now pieces of the pickle as it is decompressed: no more.
+    assert table_growth < 450_000 // 2, table_growth
+    assert catalog_growth < 450_000 // 2, catalog_growth
+    small.close()
+    big.close()
+
+
+def test_big_stored_fields_are_pickled_a_piece_at_a_time(tmp_path: Path) -> None:
+    import pickle
+    from datetime import datetime
+
+    from whoosh.fields import ID, STORED, Schema
+
+    fields = {
+        "id": "big",
+        "body": "Wattle’s bloom \ud800 " * 1000,
+        "title": "",
+        "date": datetime(2006, 3, 4, 5, 6),
+        "count": 70_000,
+        "none": None,
+        "both": [datetime(2006, 1, 1), datetime(2006, 1, 1)],
+    }
+    pieces: list[bytes] = []
+    assert whoosh_patches.pickle_in_pieces(fields, pieces.append)
+    assert pickle.loads(b"".join(pieces)) == fields
+    assert not whoosh_patches.pickle_in_pieces({1: "a"}, pieces.append)
+
+    whoosh_patches.apply()
+    ix = whoosh_index.create_in(str(tmp_path), Schema(id=ID(stored=True), body=STORED()))
+    writer = segment_writer(ix)
+    body = "Wattle’s bloom " * 160_000  # 2.4 million characters, two bytes each
+    tracemalloc.start()
+    try:
+        writer.add_document(id="big", body=body)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    writer.commit()
+    with ix.searcher() as searcher:
+        assert searcher.document(id="big") == {"id": "big", "body": body}
+    # Before, the pickler encoded the body whole: 10.2 MB at its peak.
+    assert peak < len(body) // 2, peak
+
+
+def test_positions_pickled_as_they_come_are_whooshs_own() -> None:
+    from collections import defaultdict
+
+    whoosh_patches.apply()
+    body = make_schema()["body"]
+    rng = random.Random(11)
+    fillers = [f"filler{n}" for n in range(200)]
+    words: list[str] = []
+    # One, two, a batch of 1000 and a batch more, with gaps of 1 to 300 positions.
+    for name, count in [("one", 1), ("two", 2), ("wattle", 1000), ("rain", 1001), ("dam", 2001)]:
+        for _ in range(count):
+            words.append(name)
+            words.extend(rng.choice(fillers) for _ in range(rng.choice([0, 1, 300])))
+    words += ["budget", *(["farm"] * 65_534), "budget"]  # a gap of 65,535: kept wide
+    words += ["far", *(["farm"] * 70_000), "far"]  # a gap past two bytes
+    text = " ".join(words)
+    poses: dict[str, list[int]] = defaultdict(list)
+    weights: dict[str, float] = defaultdict(float)
+    for t in formats.tokens(text, body.analyzer, {"positions": True, "boosts": True}):
+        poses[t.text].append(t.pos)
+        weights[t.text] += t.boost
+    own = sorted(
+        (w, len(p), weights[w] * body.format.field_boost, formats.Positions.encode(body.format, p))
+        for w, p in poses.items()
+    )
+    assert sorted(body.format.word_values(text, body.analyzer, mode="index")) == own
+    assert poses["budget"][1] - poses["budget"][0] == 65_535
+    assert poses["far"][1] - poses["far"][0] > 65_535
+
+
+def test_positions_cost_two_bytes_each_while_a_document_is_analysed() -> None:
+    whoosh_patches.apply()
+    body = make_schema()["body"]
+
+    def peak(words: int) -> int:
+        rng = random.Random(4)
+        text = " ".join(rng.choice(_WORDS) for _ in range(words))
+        tracemalloc.start()
+        try:
+            for _ in body.format.word_values(text, body.analyzer, mode="index"):
+                pass
+            _, top = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        return top
+
+    peak(6_000)  # warm up
+    growth = peak(66_000) - peak(6_000)
+    # 60,000 positions more: 8.4 bytes each in arrays of 64-bit deltas (503 KB),
+    # 2.8 in arrays of 16-bit ones let go of word by word (170 KB).
+    assert growth < 4 * 60_000, growth
+
+
+def test_big_stored_entities_are_read_back_in_twice_their_size(tmp_path: Path) -> None:
+    from reader.index import stored
+
+    rng = random.Random(6)
+    entities = "[" + ", ".join(f'"{rng.choice(_WORDS)} {n}"' for n in range(100_000)) + "]"
+    body = " ".join(rng.choice(_WORDS) for _ in range(300_000))  # one line: its head cut
+    ix = _stored_index(tmp_path, [{"id": "big", "body": body, "entities": entities}])
+    with ix.searcher() as searcher:
+        list(stored.without_body(searcher))  # warm up
+        tracemalloc.start()
+        try:
+            (fields,) = stored.without_body(searcher)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    assert fields["entities"] == entities
+    # The pickle without the body, then the string unpickled from it. Before, the
+    # string's bytes were also read whole, joined to their length and copied once
+    # more at the end: 3.0 times.
+    assert peak < 2.3 * len(entities), (peak, len(entities))
+
+
+def test_freed_memory_is_given_back_before_the_entity_table_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.index import corpus_index
+    from reader.support.collector import give_back_freed_memory
+
+    give_back_freed_memory()  # runs anywhere (does nothing without glibc)
+    calls: list[str] = []
+    monkeypatch.setattr(corpus_index, "give_back_freed_memory", lambda: calls.append("give"))
+    real_table = corpus_index.CorpusIndex.entity_table
+
+    def entity_table(self, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append("table")
+        return real_table(self, **kwargs)
+
+    monkeypatch.setattr(corpus_index.CorpusIndex, "entity_table", entity_table)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    _article(corpus, 20_000)
+    index = corpus_index.CorpusIndex(corpus)
+    index.open()
+    index.update()
+    assert calls == ["give", "table"]
+    calls.clear()
+    index.update()  # nothing changed: nothing written, nothing to give back
+    assert calls == []
+    index.rebuild()
+    assert calls == ["give", "table"]
+    index.close()

@@ -171,6 +171,21 @@ def test_many_changed_files_are_left_to_the_index(index, corpus, reader_home):
     assert out.split() == [str(5 + prescan.PREPARE_AHEAD + 1), "0"]
 
 
+@linux_only
+def test_a_huge_changed_file_is_left_to_the_index(index, corpus, reader_home):
+    words = "Wombats graze near Hobart. " * (prescan.PREPARE_AHEAD_BYTES // 27 + 1)
+    (corpus / "huge.md").write_text(words + "\n", encoding="utf-8")
+    manifest = index.live_dir / "reader-manifest.json"
+    out = run_python(
+        "from pathlib import Path\n"
+        "from reader.index.prescan import Prescan\n"
+        f"got = Prescan.start_with(Path({str(corpus)!r}), Path({str(manifest)!r})).result()\n"
+        "print(len(got.files), len(got.prepared))\n",
+        env={"READER_HOME": str(reader_home)},
+    )
+    assert out.split() == ["6", "0"]
+
+
 def test_prepared_files_are_used_only_for_the_version_the_update_reads(index, corpus):
     from reader.corpus.articles import scan
     from reader.index.documents import Prepared, prepare
