@@ -232,7 +232,7 @@ def test_stored_fields_without_the_body_are_the_rest_as_stored(
     monkeypatch.setattr(stored, "SKIM_BYTES", 4096)
     monkeypatch.setattr(whoosh_patches, "BIG_STORED_CHARS", 1000 if pieces else 1 << 30)
     rng = random.Random(9)
-    text = " ".join(rng.choice(_WORDS) + str(rng.randrange(9999)) for _ in range(30_000))
+    text = " ".join(rng.choice(_WORDS) + str(rng.randrange(9999)) for _ in range(8_000))
     leads = ["", "\n\n  \n", "\u00a0\n", "\n" * 70_000, "é" * 40_000, "word " * 10_000]
     documents = [
         {"id": f"d{n}", "title": "", "body": lead + "Wattle é first line’s words\n" + text}
@@ -360,8 +360,9 @@ def test_positions_pickled_as_they_come_are_whooshs_own() -> None:
         for _ in range(count):
             words.append(name)
             words.extend(rng.choice(fillers) for _ in range(rng.choice([0, 1, 300])))
-    words += ["budget", *(["farm"] * 65_534), "budget"]  # a gap of 65,535: kept wide
-    words += ["far", *(["farm"] * 70_000), "far"]  # a gap past two bytes
+    # Around one run of fillers: "budget" with a gap of 65,535 (kept wide), "far" with a
+    # gap past two bytes.
+    words += ["far", "budget", *(["farm"] * 65_534), "budget", "far"]
     text = " ".join(words)
     poses: dict[str, list[int]] = defaultdict(list)
     weights: dict[str, float] = defaultdict(float)
