@@ -1,7 +1,7 @@
 """Measure start-up: the reader app's first paint and first useful screen (the
 results listed) against a bare Textual app's first paint.
 
-    python -m reader.bench.app_startup [--corpus DIR] [--runs 21] [--palette]
+    python -m reader.bench.app_startup [--corpus DIR] [--runs 21] [--palette] [--query Q]
 
 Each run starts a fresh Python process on a pseudo-terminal (120x40) and times
 from the spawn until a known piece of text is drawn to the terminal: what a
@@ -18,7 +18,9 @@ the results listed, whatever the corpus size (the index opens after the first
 paint). The CPU time each process had used by then (user and system, from
 ``/proc``) is compared too: on a loaded machine it is the steadier figure.
 With ``--palette``, once the results are listed the command palette is opened
-(ctrl+p) and timed until its commands are on screen (goal: under 150 ms).
+(ctrl+p) and timed until its commands are on screen (goal: under 150 ms). With
+``--query``, every run starts as a user's does who quit with that query typed: it
+is restored, and its first results were kept at the last quit.
 """
 
 from __future__ import annotations
@@ -170,6 +172,14 @@ def time_to_markers(
     return elapsed
 
 
+def _leave_query(query: str, corpus: str) -> None:
+    """The next start restores ``query``, with no article open (as a user left it)."""
+    if query:
+        from reader.app.session import Session, save_session
+
+        save_session(Path(corpus), Session(query=query))
+
+
 def _median_ms(values: list[float]) -> float:
     return statistics.median(values) * 1000
 
@@ -183,6 +193,9 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also open the command palette (ctrl+p) once the results are listed and "
         "time it until its commands are on screen",
+    )
+    parser.add_argument(
+        "--query", default="", help="the query every run restores (as if the user left it)"
     )
     args = parser.parse_args(argv)
     corpus = str(args.corpus.resolve())
@@ -205,8 +218,10 @@ def main(argv: list[str] | None = None) -> int:
         subprocess.run([*reader_command, "index"], check=True, capture_output=True)
         # The warm-up run settles before it quits, as a user's run does: the first
         # results it keeps are what the timed runs start with.
+        _leave_query(args.query, corpus)
         time_to_markers(reader_command, (RESULTS_MARKER,), linger=PRESS_AFTER)
         for _ in range(args.runs):
+            _leave_query(args.query, corpus)
             used: list[float] = []
             bare.append(time_to_markers(bare_command, (BARE_MARKER,), cpu=used)[0])
             bare_cpu.append(used[0])
@@ -220,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
                 palette_cpu.append(used[2])
     bare_ms, reader_ms, listed_ms = _median_ms(bare), _median_ms(reader), _median_ms(listed)
     pairs = sorted(r / b for r, b in zip(reader, bare, strict=True))
-    print(f"corpus: {corpus}")
+    print(f"corpus: {corpus}" + (f", query restored: {args.query!r}" if args.query else ""))
     print(
         f"bare Textual app: median {bare_ms:.0f} ms to first paint, fastest "
         f"{min(bare) * 1000:.0f} ms ({args.runs} runs)"
