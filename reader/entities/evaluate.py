@@ -150,8 +150,12 @@ def score_article(
             tally.tp += len(gold_names & pred_names)
             tally.fp += len(pred_names - gold_names)
             tally.fn += len(gold_names - pred_names)
-            tally.errors += [f"{article_id}: extra {kind} {n!r}" for n in pred_names - gold_names]
-            tally.errors += [f"{article_id}: missed {kind} {n!r}" for n in gold_names - pred_names]
+            tally.errors += [
+                f"{article_id}: extra {kind} {n!r}" for n in sorted(pred_names - gold_names)
+            ]
+            tally.errors += [
+                f"{article_id}: missed {kind} {n!r}" for n in sorted(gold_names - pred_names)
+            ]
         gold_spans = {s for g in gold_k for s in g.spans}
         pred_spans = {(m.start, m.end) for p in pred_k for m in p.mentions}
         texts = {(m.start, m.end): m.text for p in pred_k for m in p.mentions}

@@ -15,6 +15,7 @@ more than once that nothing else claims.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections import Counter
@@ -308,13 +309,17 @@ def link_organisations(
 
     # Short forms of a longer name in the same article: "the Conservation Foundation".
     orgs = [c for c in kept if c.type == ORGANISATION]
-    names = {c.name for c in orgs}
+    starts: dict[str, list[int]] = {}
+    for cand in sorted(orgs, key=lambda c: c.start):
+        starts.setdefault(cand.name, []).append(cand.start)
+    longer: dict[str, list[str]] = {}  # "Farmers Federation" -> ["National Farmers Federation"]
+    for name in starts:
+        for at, char in enumerate(name):
+            if char == " ":
+                longer.setdefault(name[at + 1 :], []).append(name)
     for cand in orgs:
-        parts = cand.name.split()
-        for other in names:
-            if other != cand.name and other.endswith(" " + cand.name) and len(parts) >= 2:
-                cand.name = other
-                break
+        if cand.name in longer and len(cand.name.split()) >= 2:
+            cand.name = _fuller_name(cand, longer[cand.name], starts, body)
     # "Center for Responsible Nanotechnology (CRN)": the acronym names it from then on.
     acronyms: dict[str, str | None] = {}
     for cand in orgs:
@@ -381,3 +386,28 @@ def link_organisations(
                 continue
             add(start, end, gaz.org_names.get(fold(text), fold(text)))
     return added
+
+
+def _fuller_name(
+    cand: Candidate, longer: list[str], starts: dict[str, list[int]], body: str
+) -> str:
+    """The one of the ``longer`` names (each ends in ``cand``'s) that ``cand`` stands for.
+
+    The one whose extra words stand just before it ("The National | Farmers Federation":
+    a word that starts the sentence was left out), the longest such; else the one named
+    last before it; else the one named first after it; then by name. Never the order of
+    a set: that changed with PYTHONHASHSEED, and with it which name won.
+    """
+
+    def rank(name: str) -> tuple[int, int, str]:
+        extra = name[: -len(cand.name)].split()
+        before = body[max(0, cand.start - 2 * len(name)) : cand.start].split()
+        if [fold(word) for word in before[-len(extra) :]] == extra:
+            return 0, -len(name), name
+        at = starts[name]
+        index = bisect.bisect_left(at, cand.start)
+        if index:
+            return 1, cand.start - at[index - 1], name
+        return 2, at[index] - cand.start, name
+
+    return min(longer, key=rank)

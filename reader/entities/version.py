@@ -4,4 +4,4 @@ Bump it whenever the rules or the shipped gazetteers change: an index built with
 another version is rebuilt, so every article gets the new results.
 """
 
-RECOGNIZER_VERSION = "5"
+RECOGNIZER_VERSION = "6"
