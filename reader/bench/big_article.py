@@ -85,6 +85,16 @@ def _run_index(corpus: Path, home: Path) -> dict[str, Any]:
     }
 
 
+def _index(corpus: Path, home: Path) -> None:
+    """``reader index`` of ``corpus`` in a child process, with ``home`` as READER_HOME."""
+    subprocess.run(
+        [sys.executable, "-m", "reader", "--corpus", str(corpus), "index"],
+        env=dict(os.environ, **{ENV_HOME: str(home)}),
+        capture_output=True,
+        check=True,
+    )
+
+
 def measure_command(megabytes: float, zip_path: Path, *, update: bool) -> dict[str, Any]:
     scratch = Path(tempfile.mkdtemp(prefix="reader-big-"))
     try:
@@ -93,22 +103,12 @@ def measure_command(megabytes: float, zip_path: Path, *, update: bool) -> dict[s
         warm.mkdir()
         (warm / "one.md").write_text("---\ntitle: One\n---\n\nRain in Canberra.\n")
         # Warm the gazetteer cache in another process (its peak is not this one's).
-        subprocess.run(
-            [sys.executable, "-m", "reader", "--corpus", str(warm), "index"],
-            env=dict(os.environ, **{ENV_HOME: str(home)}),
-            capture_output=True,
-            check=True,
-        )
+        _index(warm, home)
         corpus = scratch / "corpus"
         if update:
             corpus.mkdir()
             (corpus / "small.md").write_text("---\ntitle: Small\n---\n\nA small one.\n")
-            subprocess.run(
-                [sys.executable, "-m", "reader", "--corpus", str(corpus), "index"],
-                env=dict(os.environ, **{ENV_HOME: str(home)}),
-                capture_output=True,
-                check=True,
-            )
+            _index(corpus, home)
         path = write_article(corpus, megabytes, zip_path)
         size = path.stat().st_size
         # The peak of the processes so far is not this run's: measure in a child.

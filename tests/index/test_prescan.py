@@ -156,10 +156,8 @@ def test_the_child_prepares_the_few_changed_files(index, corpus, reader_home):
     ]
 
 
-@linux_only
-def test_many_changed_files_are_left_to_the_index(index, corpus, reader_home):
-    for n in range(prescan.PREPARE_AHEAD + 1):
-        (corpus / f"new-{n}.md").write_text(f"Wombat number {n}.\n", encoding="utf-8")
+def _scanned_and_prepared(index, corpus, reader_home) -> list[int]:
+    """How many files a scan started in a child process found, and how many it prepared."""
     manifest = index.live_dir / "reader-manifest.json"
     out = run_python(
         "from pathlib import Path\n"
@@ -168,22 +166,21 @@ def test_many_changed_files_are_left_to_the_index(index, corpus, reader_home):
         "print(len(got.files), len(got.prepared))\n",
         env={"READER_HOME": str(reader_home)},
     )
-    assert out.split() == [str(5 + prescan.PREPARE_AHEAD + 1), "0"]
+    return [int(n) for n in out.split()]
+
+
+@linux_only
+def test_many_changed_files_are_left_to_the_index(index, corpus, reader_home):
+    for n in range(prescan.PREPARE_AHEAD + 1):
+        (corpus / f"new-{n}.md").write_text(f"Wombat number {n}.\n", encoding="utf-8")
+    assert _scanned_and_prepared(index, corpus, reader_home) == [5 + prescan.PREPARE_AHEAD + 1, 0]
 
 
 @linux_only
 def test_a_huge_changed_file_is_left_to_the_index(index, corpus, reader_home):
     words = "Wombats graze near Hobart. " * (prescan.PREPARE_AHEAD_BYTES // 27 + 1)
     (corpus / "huge.md").write_text(words + "\n", encoding="utf-8")
-    manifest = index.live_dir / "reader-manifest.json"
-    out = run_python(
-        "from pathlib import Path\n"
-        "from reader.index.prescan import Prescan\n"
-        f"got = Prescan.start_with(Path({str(corpus)!r}), Path({str(manifest)!r})).result()\n"
-        "print(len(got.files), len(got.prepared))\n",
-        env={"READER_HOME": str(reader_home)},
-    )
-    assert out.split() == ["6", "0"]
+    assert _scanned_and_prepared(index, corpus, reader_home) == [6, 0]
 
 
 def test_prepared_files_are_used_only_for_the_version_the_update_reads(index, corpus):
