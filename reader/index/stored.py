@@ -56,12 +56,18 @@ def without_body(searcher: Searcher) -> Iterator[dict[str, Any]]:
         if isinstance(perdoc, W3PerDocReader):
             column = perdoc._cached_reader("_stored", STORED_COLUMN)
         compressed = getattr(column, "_child", None)
+        if not isinstance(compressed, columns.CompressedBytesColumn.Reader):
+            compressed = None
+        # The compressed length of each document, when the column knows it: most are
+        # small and read as Whoosh reads them, without looking at their bytes twice.
+        lengths = getattr(compressed, "_lengths", None)
         is_deleted = leaf.is_deleted
         for docnum in range(leaf.doc_count_all()):
             if is_deleted(docnum):
                 continue
             fields = None
-            if isinstance(compressed, columns.CompressedBytesColumn.Reader):
+            small = lengths is not None and lengths[docnum] <= SKIM_BYTES
+            if compressed is not None and not small:
                 raw = _compressed_value(compressed, docnum)
                 if len(raw) > SKIM_BYTES:
                     fields = _skimmed(raw)
