@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from textual.containers import Horizontal
 
     from reader.app.document import ArticleDocument
+    from reader.app.first_results import Kept
     from reader.app.screens.help import HelpSection
     from reader.app.screens.highlights import HighlightsScreen
     from reader.corpus.articles import Problem
@@ -257,50 +258,40 @@ class ReaderApp(WorkersMixin, App[int]):
     def main_screen_ready(self) -> None:
         """The panes are composed and mounted: open the index once the first frame is on
         screen."""
-        self._list_kept_results_or_open(time.monotonic() + KEPT_RESULTS_WAIT)
-        self.call_after_refresh(self._resume_gc)
-
-    def _list_kept_results_or_open(self, deadline: float) -> None:
         from reader.app import first_results
 
-        if self._show_kept_results():
+        kept = first_results.read(self.corpus, self.search.request)
+        self._list_kept_results_or_open(kept, time.monotonic() + KEPT_RESULTS_WAIT)
+        self.call_after_refresh(self._resume_gc)
+
+    def _list_kept_results_or_open(self, kept: Kept | None, deadline: float) -> None:
+        """List the results kept from the last run (:mod:`reader.app.first_results`)
+        once the scan of the folder vouches for them; the search replaces them."""
+        from reader.app import first_results
+
+        vouched = first_results.vouched(self.corpus, kept, self.service.prescan) if kept else False
+        if kept is not None and vouched:
+            results = kept.results
+            self.main.search_pane.show_results(
+                self.search.request, results, listed=len(results.hits), complete=False
+            )
             # The first frame lists the results already: keep the worker's imports of
             # Whoosh and the index code (a tenth of a second or more, mostly holding the
             # GIL) off it. Started straight after the first refresh they delay it by a
             # third (measured with python -m reader.bench.app_startup).
             self.call_after_refresh(lambda: self.set_timer(0.1, self.start_indexing))
-        elif time.monotonic() < deadline and first_results.awaiting_scan(
-            self.corpus, self.search.request, self.service.prescan
-        ):
-            # Results were kept for this query, but the scan of the folder that vouches
-            # for them (on another core) has not answered yet: it soon will, and
-            # listing them then comes long before a search would.
-            self.set_timer(0.01, lambda: self._list_kept_results_or_open(deadline))
+        elif vouched is None and time.monotonic() < deadline:
+            # The scan of the folder (on another core) has not answered yet: it soon
+            # will, and listing the kept results then comes long before a search would.
+            self.set_timer(0.01, lambda: self._list_kept_results_or_open(kept, deadline))
         else:
             # No results to show yet: open the index at once, right after the first
             # frame, since the first results are what the user waits for.
             self.call_after_refresh(self.start_indexing)
 
-    def _show_kept_results(self) -> bool:
-        """List the first results of the last run in the first frame, when they are
-        still the real ones (:mod:`reader.app.first_results`); the search replaces them.
-        True when they are listed."""
-        from reader.app import first_results
-
-        kept = first_results.load(self.corpus, self.search.request, self.service.prescan)
-        if kept is None:
-            return False
-        self.main.search_pane.show_results(
-            self.search.request,
-            kept,  # type: ignore[arg-type]
-            listed=len(kept.hits),
-            complete=False,
-        )
-        return True
-
     def _keep_first_results(self) -> None:
         """Quitting: keep the results on screen for the next start, if they answer the
-        empty query on an index that is up to date."""
+        query it restores on an index that is up to date."""
         from reader.app import first_results
 
         search = self.search

@@ -14,9 +14,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from reader.app.document import ArticleDocument, entities_from_stored
+from reader.search.results import SortOrder
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -29,8 +30,6 @@ if TYPE_CHECKING:
     from reader.search.engine import SearchResults
     from reader.search.entity_queries import CoOccurrence, EntityArticle
     from reader.search.filters import Filters
-
-SortOrder = Literal["relevance", "date"]
 
 #: The articles opened last are kept whole (text, entities, wrapping) to open again at
 #: once: at most this many, and this many characters in all (the last one always; a

@@ -5,11 +5,12 @@ Written when the app quits (:func:`save`), if the results on screen answer the q
 the next start restores (the query and the order, unfiltered: the session keeps no
 filters), on an index brought up to date; beside the index, with the fingerprint of
 the index's manifest. A hit keeps what its row shows: title, source, date and the
-first snippet with its hits. Read at start-up (:func:`load`) only when it
-stays truthful: the scan of the corpus folder (:mod:`reader.index.prescan`, already
-done by then) matches the live index's manifest, and that manifest has the
-fingerprint the results were written with, so the corpus is exactly the one they
-were found in. The real search replaces them as soon as the index is open.
+first snippet with its hits. Read at start-up (:func:`read`) and listed only once
+:func:`vouched` says they stay truthful: the scan of the corpus folder
+(:mod:`reader.index.prescan`, under way on another core) matches the live index's
+manifest, and that manifest has the fingerprint the results were written with, so
+the corpus is exactly the one they were found in. The real search replaces them as
+soon as the index is open.
 """
 
 from __future__ import annotations
@@ -17,14 +18,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from contextlib import suppress
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from reader.search.results import SearchHit, SearchResults, Snippet
 
 if TYPE_CHECKING:
     from reader.app.backend import SearchRequest
     from reader.index.prescan import Prescan
-    from reader.search.engine import SearchResults
 
 FILE = "first-results.json"
 VERSION = 2
@@ -32,38 +33,11 @@ VERSION = 2
 KEPT = 12
 
 
-@dataclass(frozen=True, slots=True)
-class CachedSnippet:
-    """What a row shows of a snippet (the fields of ``Snippet`` it reads)."""
+class Kept(NamedTuple):
+    """Results kept from the last run, and the fingerprint of the index they came from."""
 
-    text: str
-    matches: tuple[tuple[int, int], ...]
-    start: int
-
-
-@dataclass(frozen=True, slots=True)
-class CachedHit:
-    """What the results list shows of a hit (the fields of ``SearchHit`` it reads)."""
-
-    id: str
-    path: str
-    title: str
-    source: str
-    date: dt.date | None
-    author: str = ""
-    score: float | None = None
-    snippets: tuple[CachedSnippet, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class CachedResults:
-    """The first screenful of an answer, as the search pane shows it."""
-
-    query: str
-    hits: tuple[CachedHit, ...]
-    total: int
-    sort: str
-    suggestion: str | None = None
+    results: SearchResults
+    fingerprint: str
 
 
 def _path(corpus: Path) -> Path:
@@ -121,57 +95,56 @@ def save(corpus: Path, fingerprint: str, request: SearchRequest, results: Search
         write_atomic(_path(corpus), json.dumps(data).encode("utf-8"), durable=False)
 
 
-def awaiting_scan(corpus: Path, request: SearchRequest, prescan: Prescan | None) -> bool:
-    """Results are kept for ``request``, and only the scan of the folder (not finished
-    yet) can say whether they are still the real ones."""
-    if prescan is None or not cacheable(request) or prescan.changed_if_known() is not None:
-        return False
-    try:
-        data = json.loads(_path(corpus).read_text(encoding="utf-8"))
-        return data["query"] == request.query and data["sort"] == request.sort
-    except (OSError, ValueError, KeyError, TypeError):
-        return False
-
-
-def load(corpus: Path, request: SearchRequest, prescan: Prescan | None) -> CachedResults | None:
-    """The kept results for ``request``, if they are still the real ones; else None."""
-    if prescan is None or not cacheable(request):
+def read(corpus: Path, request: SearchRequest) -> Kept | None:
+    """The results kept for ``request``, as they were written: None when there are
+    none for it (another query, another order, an older format, a damaged file)."""
+    if not cacheable(request):
         return None
-    if prescan.changed_if_known() is not False:
-        return None  # the folder changed since the index was updated, or not known yet
     try:
         data = json.loads(_path(corpus).read_text(encoding="utf-8"))
         if data["version"] != VERSION or data["query"] != request.query:
             return None
         if data["sort"] != request.sort:
             return None
-        if data["fingerprint"] != _manifest_fingerprint(corpus):
-            return None
         hits = tuple(
-            CachedHit(
+            SearchHit(
                 id=str(hit["id"]),
                 path=str(hit["path"]),
                 title=str(hit["title"]),
                 source=str(hit["source"]),
                 date=dt.date.fromisoformat(hit["date"]) if hit["date"] else None,
+                score=None,
+                snippets=_snippets(hit["snippet"]),
                 author=str(hit.get("author") or ""),
-                snippets=_cached_snippet(hit["snippet"]),
             )
             for hit in data["hits"]
         )
         suggestion = data["suggestion"]
-        return CachedResults(
-            request.query,
-            hits,
-            int(data["total"]),
-            str(data["sort"]),
-            None if suggestion is None else str(suggestion),
+        results = SearchResults(
+            query=request.query,
+            hits=hits,
+            total=int(data["total"]),
+            sort=request.sort,
+            suggestion=None if suggestion is None else str(suggestion),
         )
+        return Kept(results, str(data["fingerprint"]))
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
-def _snippet(snippet: Any) -> dict[str, Any]:
+def vouched(corpus: Path, kept: Kept, prescan: Prescan | None) -> bool | None:
+    """Whether ``kept`` are still the real results: the folder is as the live index
+    last saw it, and that index is the one they were found in. None while the scan of
+    the folder has not answered yet."""
+    if prescan is None:
+        return False
+    changed = prescan.changed_if_known()
+    if changed is None:
+        return None
+    return not changed and kept.fingerprint == _manifest_fingerprint(corpus)
+
+
+def _snippet(snippet: Snippet) -> dict[str, Any]:
     return {
         "text": snippet.text,
         "matches": [list(match) for match in snippet.matches],
@@ -179,8 +152,8 @@ def _snippet(snippet: Any) -> dict[str, Any]:
     }
 
 
-def _cached_snippet(data: dict[str, Any] | None) -> tuple[CachedSnippet, ...]:
+def _snippets(data: dict[str, Any] | None) -> tuple[Snippet, ...]:
     if data is None:
         return ()
     matches = tuple((int(start), int(end)) for start, end in data["matches"])
-    return (CachedSnippet(str(data["text"]), matches, int(data["start"])),)
+    return (Snippet(str(data["text"]), matches, int(data["start"])),)

@@ -15,8 +15,8 @@ import datetime as dt
 import json
 import re
 import time
-from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from dataclasses import replace
+from typing import Any
 
 from whoosh import query as wq
 from whoosh.collectors import TopCollector
@@ -27,59 +27,18 @@ from reader.index.analysis import fold
 from reader.index.schema import IndexDamaged
 from reader.search.filters import Filters
 from reader.search.query import QueryError, parse
+from reader.search.results import SearchHit, SearchResults, SortOrder
 from reader.search.rewrites import ColumnRange, expand_fuzzy
 from reader.search.scoring import (
     Unsupported,
     top_documents,
 )
 from reader.search.snippets import (
-    Snippet,
     Terms,
     make_snippets,
     query_terms,
 )
 from reader.search.vocabulary import best_correction
-
-SortOrder = Literal["relevance", "date"]
-
-
-@dataclass(frozen=True, slots=True)
-class SearchHit:
-    """One article that matched."""
-
-    id: str
-    path: str
-    title: str
-    source: str
-    date: dt.date | None
-    #: Whoosh's relevance score; None when the results are sorted by date.
-    score: float | None
-    snippets: tuple[Snippet, ...]
-    author: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "path": self.path,
-            "title": self.title,
-            "source": self.source,
-            "date": self.date.isoformat() if self.date else None,
-            "score": None if self.score is None else round(self.score, 4),
-            "snippets": [s.to_dict() for s in self.snippets],
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class SearchResults:
-    """The answer to one query."""
-
-    query: str
-    hits: tuple[SearchHit, ...]
-    total: int
-    sort: SortOrder
-    terms: Terms = field(default_factory=Terms)
-    suggestion: str | None = None
-    seconds: float = 0.0
 
 
 def search(

@@ -11,13 +11,13 @@ import bisect
 import functools
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from reader.index.analysis import _TERM_CACHE, _TOKEN_RE, TOKEN_PATTERN, analyze_token, fold
+from reader.search.results import Snippet, Terms
 from reader.search.scoring import (
     Unsupported,
     prefix_expansion,
@@ -28,33 +28,6 @@ SNIPPET_CHARS = 160
 SNIPPET_SCAN_CHARS = 400_000
 PROSE_FIELDS = {"title", "body"}
 NAME_FIELDS = {"people", "places", "organisations", "agreements", "source", "author"}
-
-
-@dataclass(frozen=True, slots=True)
-class Snippet:
-    """A passage of an article with the hits inside it.
-
-    ``matches`` are ``(start, end)`` ranges into ``text``; ``start`` is where
-    ``text`` begins in the article body.
-    """
-
-    text: str
-    matches: tuple[tuple[int, int], ...]
-    start: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "matches": [list(m) for m in self.matches]}
-
-
-@dataclass(frozen=True, slots=True)
-class Terms:
-    """What to highlight in a body: stemmed prose terms and folded name words."""
-
-    prose: frozenset[str] = frozenset()
-    names: frozenset[str] = frozenset()
-
-    def __bool__(self) -> bool:
-        return bool(self.prose or self.names)
 
 
 # -- terms and spans ---------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from reader.app.backend import SearchRequest
 from reader.app.widgets.themed import ThemedOptionList, foreground
 
 if TYPE_CHECKING:
-    from reader.search.engine import SearchHit, SearchResults
+    from reader.search.results import SearchHit, SearchResults
 
 #: A snippet in the results list is cut to about this many characters.
 SNIPPET_CHARS = 110
