@@ -144,8 +144,7 @@ def load(source: SourceFile) -> Article:
         except frontmatter.FrontMatterError as error:
             raise ArticleError(str(error)) from None
         del text
-        body = body.strip("\n")
-    body = neutralize(body)
+        body = neutralize(body.strip("\n"))  # the split body is neutralised already
     if (not body or body.isspace()) and not meta:
         raise ArticleError("the file is empty")
     fields, extra, meta_warnings = _read_metadata(meta or {})
