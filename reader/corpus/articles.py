@@ -147,16 +147,28 @@ def load(source: SourceFile) -> Article:
         body = neutralize(body.strip("\n"))  # the split body is neutralised already
     if (not body or body.isspace()) and not meta:
         raise ArticleError("the file is empty")
-    fields, extra, meta_warnings = _read_metadata(meta or {})
     if body and body[-1] != "\n":
         body += "\n"
+    return article_of(source, meta, body, content_hash(body), warnings)
+
+
+def article_of(
+    source: SourceFile,
+    meta: dict[str, Any] | None,
+    body: str,
+    body_hash: str,
+    warnings: list[str] | None = None,
+) -> Article:
+    """The article of ``source`` with its front matter ``meta`` read and judged
+    (warnings for the values it cannot use), its body and the body's hash."""
+    fields, extra, meta_warnings = _read_metadata(meta or {})
     return Article(
         id=source.id,
-        path=path,
+        path=source.path,
         body=body,
         meta=extra,
-        content_hash=content_hash(body),
-        warnings=tuple(warnings + meta_warnings),
+        content_hash=body_hash,
+        warnings=tuple((warnings or []) + meta_warnings),
         **fields,
     )
 

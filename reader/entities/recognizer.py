@@ -23,7 +23,9 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from reader.entities import names, organisations, rules
@@ -35,7 +37,7 @@ from reader.entities.candidates import (
     sentence_initial,
 )
 from reader.entities.gazetteer import AMBIGUOUS, COUNTRY, STRONG, Gazetteer, load_gazetteer
-from reader.entities.model import ENTITY_TYPES, Entity, Mention
+from reader.entities.model import ENTITY_TYPES, Entity, Mentions
 from reader.entities.rules import fold
 from reader.entities.signals import (
     _AGREEMENT,
@@ -59,6 +61,7 @@ from reader.entities.signals import (
 from reader.entities.towns import towns
 from reader.entities.us_states import state_abbreviations
 from reader.entities.version import RECOGNIZER_VERSION  # noqa: F401 - re-exported
+from reader.support.windows import windows
 
 #: Bodies longer than this are recognised a window of about this size at a time.
 WINDOW_CHARS = 256 * 1024
@@ -107,20 +110,40 @@ class Recognizer:
             return []
         if len(body) <= WINDOW_CHARS:
             return self._recognize(body, author)
-        groups: dict[tuple[str, str], list[Mention]] = {}
+        spans = windows(body, WINDOW_CHARS)
+        return self.recognize_windows(((start, body[start:end]) for start, end in spans), author)
+
+    def recognize_windows(
+        self, pieces: Iterable[tuple[int, str]], author: str | None = None
+    ) -> list[Entity]:
+        """Entities of a body given as its consecutive windows ``(start, text)``, cut
+        as :func:`reader.support.windows.windows` cuts it with :data:`WINDOW_CHARS`:
+        the same entities as :meth:`recognize` of the whole body, which is never held
+        (a big file read a window at a time, :mod:`reader.corpus.streaming`)."""
+        pieces = iter(pieces)
+        first = next(pieces, None)
+        if first is None or not first[1]:
+            return []
+        second = next(pieces, None)
+        if second is None:
+            return self._recognize(first[1], author)
+        groups: dict[tuple[str, str], Mentions] = {}
         records: dict[tuple[str, str], object] = {}
-        for start, end in windows(body, WINDOW_CHARS):
-            for entity in self._recognize(body[start:end], author):
+        texts: dict[str, str] = {}  # each distinct mention text once
+        for start, text in itertools.chain((first, second), pieces):
+            for entity in self._recognize(text, author):
                 key = (entity.type, entity.name)
-                groups.setdefault(key, []).extend(
-                    Mention(m.start + start, m.end + start, m.text) for m in entity.mentions
-                )
+                found = groups.get(key)
+                if found is None:
+                    found = groups[key] = Mentions()
+                for m in entity.mentions:
+                    found.append(m.start + start, m.end + start, texts.setdefault(m.text, m.text))
                 if entity.record and key not in records:
                     # An agreement's record, as the first window that names it has it
                     # (its evidence spans moved to the whole body's offsets).
                     records[key] = _shifted_record(entity.record, start)
         entities = [
-            Entity(kind, name, tuple(found), records.get((kind, name)))
+            Entity(kind, name, found, records.get((kind, name)))
             for (kind, name), found in groups.items()
         ]
         entities.sort(key=lambda e: (ENTITY_TYPES.index(e.type), e.first, e.name))
@@ -663,28 +686,6 @@ def _shifted_record(record, offset: int):
     if not offset or not evidence:
         return record
     return {**record, "evidence": [[start + offset, end + offset] for start, end in evidence]}
-
-
-def windows(body: str, size: int) -> list[tuple[int, int]]:
-    """``(start, end)`` of consecutive pieces of ``body`` of at most ``size`` characters,
-    each cut after a blank line, else a line end, else a sentence end or a space."""
-    cuts: list[tuple[int, int]] = []
-    start = 0
-    while len(body) - start > size:
-        limit = start + size
-        least = start + size // 2
-        end = -1
-        for mark in ("\n\n", "\n", ". ", " "):
-            found = body.rfind(mark, least, limit)
-            if found != -1:
-                end = found + len(mark)
-                break
-        if end == -1:
-            end = limit
-        cuts.append((start, end))
-        start = end
-    cuts.append((start, len(body)))
-    return cuts
 
 
 def recognize(body: str, *, title: str | None = None, author: str | None = None) -> list[Entity]:

@@ -8,6 +8,8 @@ Nothing here imports Whoosh.
 
 from __future__ import annotations
 
+import collections
+import dataclasses
 import functools
 import hashlib
 import json
@@ -18,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from reader.corpus import articles as corpus
+from reader.corpus import streaming
 from reader.corpus.articles import Article, ArticleError, Problem, SourceFile
 from reader.support.locations import config_dir
 
@@ -151,12 +154,50 @@ def load_entities(raw: str, *, whole_mentions: tuple[str, ...] = ()) -> Any:
 
 
 def prepare(source: SourceFile) -> Prepared:
-    """Load one file and turn it into an index document. Safe to run in a subprocess."""
+    """Load one file and turn it into an index document. Safe to run in a subprocess.
+
+    A file of :data:`~reader.corpus.streaming.STREAM_BYTES` or more is read a
+    window at a time (:mod:`reader.corpus.streaming`), for the same document.
+    """
+    if source.size >= streaming.STREAM_BYTES:
+        try:
+            return _prepare_streamed(source)
+        except streaming.NotStreamable:
+            pass  # not plain UTF-8: loaded whole, as any other file
     try:
         article = corpus.load(source)
     except ArticleError as error:
         return Prepared(source, None, (Problem(source.path, str(error)),))
-    entities = entities_of(article)
+    return _prepared(source, article, article.body, entities_of(article))
+
+
+def _prepare_streamed(source: SourceFile) -> Prepared:
+    """:func:`prepare` of a big file, whose whole text is never held: each window
+    of its body is recognised as it is read, and kept compressed for the index."""
+    from reader.entities import recognizer as recognition
+
+    try:
+        streamed = streaming.StreamedFile(source, corpus.MAX_FILE_BYTES)
+        head = corpus.article_of(source, streamed.meta, "", "")
+        windows = streamed.windows(recognition.WINDOW_CHARS)
+        if entities_enabled():
+            entities = recognizer().recognize_windows(windows, head.author)
+        else:
+            entities = []
+            collections.deque(windows, maxlen=0)  # read for the body and its hash
+    except ArticleError as error:
+        return Prepared(source, None, (Problem(source.path, str(error)),))
+    if entities:
+        from reader.entities.agreement_fields import resolve_dates
+
+        entities = resolve_dates(entities, head.date)
+    article = dataclasses.replace(head, content_hash=streamed.content_hash)
+    return _prepared(source, article, streamed.body, entities)
+
+
+def _prepared(source: SourceFile, article: Article, body: Any, entities: list[Any]) -> Prepared:
+    """The document of ``article`` with its ``entities``; ``body`` is its text, whole
+    or in compressed parts (:class:`~reader.corpus.streaming.BodyParts`)."""
     names: dict[str, list[str]] = {f: [] for f in ENTITY_FIELDS.values()}
     for entity in entities:
         names[ENTITY_FIELDS[entity.type]].append(entity.name)
@@ -171,7 +212,7 @@ def prepare(source: SourceFile) -> Prepared:
         "id": article.id,
         "path": str(article.path),
         "title": article.title or "",
-        "body": article.body,
+        "body": body,
         "source": article.source or "",
         "source_key": source_key(article.source),
         "author": article.author or "",

@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from reader.corpus.streaming import BodyParts
+
 _applied = False
 
 
@@ -154,7 +156,7 @@ def _positions_in_arrays() -> None:
         weights: dict[str, float] = {}
         kwargs["positions"] = True
         kwargs["boosts"] = True
-        for t in formats.tokens(value, analyzer, kwargs):
+        for t in _tokens(value, analyzer, kwargs):
             text, pos = t.text, t.pos
             found = deltas.get(text)
             if found is None:
@@ -177,13 +179,46 @@ def _positions_in_arrays() -> None:
     formats.Positions.word_values = word_values
 
 
+def _tokens(value: Any, analyzer: Any, kwargs: dict[str, Any]) -> Any:
+    """``formats.tokens`` of a field value; a body in parts
+    (:class:`~reader.corpus.streaming.BodyParts`) is analysed a part at a time, with
+    the tokens and positions of the whole text. The parts are cut between tokens.
+    After the first kept token each position is the one before plus one, as the
+    ``StopFilter`` renumbers them (the text analyzer's stop words leave no gaps);
+    the first keeps its place among all the tokens before it."""
+    from whoosh import formats
+
+    if not isinstance(value, BodyParts):
+        yield from formats.tokens(value, analyzer, kwargs)
+        return
+    tokenizer = analyzer.items[0] if hasattr(analyzer, "items") else analyzer
+    last = None
+    before = 0  # tokens before the first kept one
+    for text in value.texts():
+        for token in formats.tokens(text, analyzer, {**kwargs, "start_pos": before}):
+            if last is None:
+                last = token.pos
+            else:
+                last += 1
+                token.pos = last
+            yield token
+        if last is None:
+            before += sum(1 for _ in tokenizer(text))
+
+
 def _spelling_words_as_a_set() -> None:
     """``FieldType.spellable_words`` listed every word of a document (a string
     object each, 2.9 million for a 20 MB article) before keeping the distinct ones;
-    collect them in a set as they come. Same words, same order."""
+    collect them in a set as they come, a part at a time for a body in parts.
+    Same words, same order."""
     from whoosh import fields
 
     def spellable_words(self, value):  # type: ignore[no-untyped-def]
+        if isinstance(value, BodyParts):
+            words: set[str] = set()
+            for text in value.texts():
+                words.update(token.text for token in self.analyzer(text, no_morph=True))
+            return iter(sorted(words))
         if isinstance(value, (list, tuple)):
             return iter(sorted(set(value)))
         return iter(sorted({token.text for token in self.analyzer(value, no_morph=True)}))
@@ -200,7 +235,8 @@ _ENCODE_CHARS = 1 << 16
 def pickle_in_pieces(fields: dict[str, Any], write: Callable[[bytes], object]) -> bool:
     """Write a pickle (protocol 2) of ``fields`` through ``write`` a piece at a time.
 
-    ``pickle.loads`` of the pieces joined is ``fields``; a string value goes as
+    ``pickle.loads`` of the pieces joined is ``fields``, a body in parts
+    (:class:`~reader.corpus.streaming.BodyParts`) read back as its text; a string value goes as
     its UTF-8 64 K characters at a time (``pickle`` encodes a
     string whole: for a 20 MB body, 20 MB of UTF-8 at once, up to three times
     that while it is encoded). The other values are pickled each alone without
@@ -216,13 +252,19 @@ def pickle_in_pieces(fields: dict[str, Any], write: Callable[[bytes], object]) -
         return False
     lengths = {}
     for key, value in fields.items():
-        if type(value) is str:
+        if isinstance(value, BodyParts):
+            lengths[key] = value.utf8_length
+        elif type(value) is str:
             lengths[key] = _utf8_length(value)
             if lengths[key] > 0xFFFFFFFF:
                 return False
 
-    def string(text: str, size: int) -> None:
+    def string(text: str | BodyParts, size: int) -> None:
         write(b"X" + struct.pack("<I", size))
+        if isinstance(text, BodyParts):
+            for piece in text.pieces():
+                write(piece)
+            return
         for start in range(0, len(text), _ENCODE_CHARS):
             write(text[start : start + _ENCODE_CHARS].encode("utf-8", "surrogatepass"))
 
@@ -269,7 +311,20 @@ def _pickle_big_stored_fields_in_pieces() -> None:
     def big(value: object) -> bool:
         if not isinstance(value, dict):
             return False
-        return sum(len(v) for v in value.values() if isinstance(v, str)) > BIG_STORED_CHARS
+        return (
+            sum(
+                v.chars if isinstance(v, BodyParts) else len(v)
+                for v in value.values()
+                if isinstance(v, str | BodyParts)
+            )
+            > BIG_STORED_CHARS
+        )
+
+    def whole(value: Any) -> Any:
+        """``value`` with a body in parts made one string, to be pickled as Whoosh does."""
+        if not isinstance(value, dict):
+            return value
+        return {k: v.text() if isinstance(v, BodyParts) else v for k, v in value.items()}
 
     def add_big(self, docnum, v):  # type: ignore[no-untyped-def]
         child = self._child
@@ -278,7 +333,7 @@ def _pickle_big_stored_fields_in_pieces() -> None:
             or getattr(child._compress, "__module__", None) != "zlib"
             or not big(v)
         ):
-            return add(self, docnum, v)
+            return add(self, docnum, whole(v))
         # VarBytesColumn.Writer.add, with the value written a piece at a time.
         child.fill(docnum)
         compressor = zlib.compressobj(child._level)
@@ -293,7 +348,7 @@ def _pickle_big_stored_fields_in_pieces() -> None:
                 written += len(piece)
 
         if not pickle_in_pieces(v, write):  # then it wrote nothing
-            return add(self, docnum, v)
+            return add(self, docnum, whole(v))
         tail = compressor.flush()
         dbfile.write(tail)
         written += len(tail)

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["NotRegularFile", "TooLarge", "read_regular"]
+__all__ = ["NotRegularFile", "TooLarge", "read_regular", "regular_blocks"]
 
 _FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
 _FLAGS |= getattr(os, "O_CLOEXEC", 0)
@@ -77,5 +78,29 @@ def read_regular(path: str | Path, limit: int) -> bytes:
             if total > limit:  # grew while being read
                 raise TooLarge(path, limit)
         return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def regular_blocks(path: str | Path, limit: int, size: int) -> Iterator[bytes]:
+    """The bytes of ``path`` a block of at most ``size`` bytes at a time, with the
+    checks of :func:`read_regular` (made when the first block is asked for).
+
+    For a file too big to hold whole (:mod:`reader.corpus.streaming`). The file is
+    closed when the blocks end or the iterator is closed or dropped.
+    """
+    fd = os.open(path, _FLAGS)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegularFile(path, _kind(info.st_mode))
+        if info.st_size > limit:
+            raise TooLarge(path, limit)
+        total = 0
+        while block := os.read(fd, min(size, limit + 1 - total)):
+            total += len(block)
+            if total > limit:  # grew while being read
+                raise TooLarge(path, limit)
+            yield block
     finally:
         os.close(fd)

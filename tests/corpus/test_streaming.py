@@ -1,0 +1,180 @@
+"""A big file is indexed a window at a time: the same document as loading it whole.
+
+:func:`reader.index.documents.prepare` streams a file of ``STREAM_BYTES`` or more
+(:mod:`reader.corpus.streaming`). Here every file is prepared both ways, with
+tiny blocks and windows so that every cut falls somewhere awkward (inside a
+character of several bytes, between a CR and its LF, inside front matter), and
+must give the same document, problems included. The index written from a body
+in parts must be the index written from the whole body.
+"""
+
+from __future__ import annotations
+
+import tracemalloc
+from pathlib import Path
+
+import pytest
+from test_big_file_loading import _FRONT, _TEXT, CASES
+from whoosh import index as whoosh_index
+
+from reader.corpus import streaming
+from reader.corpus.scanning import SourceFile
+from reader.entities import recognizer
+from reader.index import documents
+from reader.index.schema import make_schema
+from reader.index.writers import segment_writer
+
+ARTICLES = Path(__file__).resolve().parents[2] / "articles"
+
+#: Real news (the bundled corpus), several times over: windows of real sentences.
+_NEWS = "\n\n".join(
+    p.read_text(encoding="utf-8").split("---\n", 2)[-1] for p in sorted(ARTICLES.glob("*.md"))
+)
+
+STREAM_CASES = {
+    **CASES,
+    "news": (_FRONT + _NEWS * 3).encode(),
+    "news, crlf": (_FRONT + _NEWS).replace("\n", "\r\n").encode(),
+    "lone cr": (_FRONT + _TEXT.replace("\n", "\r")).encode(),
+    "stop words first": (_FRONT + "the of a an and\n\n" * 300 + _NEWS).encode(),
+    "one long line": (_FRONT + _NEWS.replace("\n", " ")).encode(),
+    "utf-16": "\ufeff".encode("utf-16-le") + (_FRONT + _TEXT).encode("utf-16-le"),
+    "not utf-8 late": (_FRONT + _NEWS).encode() + b"caf\xe9\n",
+    "only spaces": b"   \n \t \n  ",
+    "front matter, blank body": (_FRONT + "\n \n").encode(),
+}
+
+
+def _source(path: Path) -> SourceFile:
+    st = path.stat()
+    return SourceFile("a", str(path), st.st_mtime_ns, st.st_size)
+
+
+@pytest.fixture
+def tiny_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blocks of 7 bytes and windows of 1,000 characters."""
+    monkeypatch.setattr(streaming, "_BLOCK_BYTES", 7)
+    monkeypatch.setattr(recognizer, "WINDOW_CHARS", 1000)
+
+
+def _both_ways(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[documents.Prepared, documents.Prepared]:
+    monkeypatch.setattr(streaming, "STREAM_BYTES", 0)
+    streamed = documents.prepare(_source(path))
+    monkeypatch.setattr(streaming, "STREAM_BYTES", 1 << 40)
+    whole = documents.prepare(_source(path))
+    return streamed, whole
+
+
+def _plain(prepared: documents.Prepared) -> object:
+    """The document with its body as text, and the problems."""
+    document = dict(prepared.document or {})
+    body = document.get("body")
+    if isinstance(body, streaming.BodyParts):
+        document["body"] = body.text()
+    return document, prepared.problems
+
+
+@pytest.mark.parametrize("name", sorted(STREAM_CASES))
+def test_a_streamed_file_gives_the_document_of_the_whole_file(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tiny_pieces: None
+) -> None:
+    path = tmp_path / "a.md"
+    path.write_bytes(STREAM_CASES[name])
+    streamed, whole = _both_ways(path, monkeypatch)
+    assert _plain(streamed) == _plain(whole)
+
+
+def test_front_matter_past_the_head_is_loaded_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tiny_pieces: None
+) -> None:
+    monkeypatch.setattr(streaming, "_HEAD_CHARS", 20)
+    path = tmp_path / "a.md"
+    path.write_bytes((_FRONT + _NEWS).encode())
+    streamed, whole = _both_ways(path, monkeypatch)
+    assert _plain(streamed) == _plain(whole)
+    assert streamed.document is not None and streamed.document["title"] == "Big é"
+
+
+def test_plain_utf8_is_streamed_and_its_parts_are_the_windows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tiny_pieces: None
+) -> None:
+    path = tmp_path / "a.md"
+    path.write_bytes((_FRONT + _NEWS * 3).encode())
+    streamed, whole = _both_ways(path, monkeypatch)
+    assert streamed.document is not None and whole.document is not None
+    parts = streamed.document["body"]
+    assert isinstance(parts, streaming.BodyParts) and len(parts) > 10
+    body = whole.document["body"]
+    assert [len(text) for text in parts.texts()] == [
+        end - start for start, end in recognizer.windows(body, 1000)
+    ]
+    assert parts.chars == len(body) and parts.utf8_length == len(body.encode())
+
+
+def test_a_body_in_parts_is_indexed_and_stored_as_the_whole_body(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tiny_pieces: None
+) -> None:
+    path = tmp_path / "a.md"
+    path.write_bytes((_FRONT + "the of a an and\n\n" * 300 + _NEWS * 3).encode())
+    streamed, whole = _both_ways(path, monkeypatch)
+    contents = []
+    for n, prepared in enumerate((streamed, whole)):
+        assert prepared.document is not None
+        folder = tmp_path / f"index{n}"
+        folder.mkdir()
+        ix = whoosh_index.create_in(str(folder), make_schema())
+        writer = segment_writer(ix)
+        writer.add_document(**prepared.document)
+        writer.commit()
+        with ix.searcher() as searcher:
+            reader = searcher.reader()
+            postings = {
+                (field, term): list(reader.postings(field, term).items_as("positions"))
+                if field == "body"
+                else None
+                for field, term in reader.all_terms()
+                if field in ("body", "spell_body")
+            }
+            contents.append(
+                (postings, searcher.stored_fields(0), reader.doc_field_length(0, "body"))
+            )
+        ix.close()
+    assert isinstance(streamed.document["body"], streaming.BodyParts)
+    assert contents[0] == contents[1]
+    postings = contents[0][0]
+    assert any(field == "spell_body" for field, _ in postings)
+    # The first word kept comes after 1,500 stop words, in a later part.
+    body = [positions for (f, _), found in postings.items() if f == "body" for positions in found]
+    assert min(p for _, positions in body for p in positions) == 1500
+
+
+def _peak_of_preparing(path: Path) -> int:
+    tracemalloc.start()
+    try:
+        prepared = documents.prepare(_source(path))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert prepared.document is not None
+    return peak
+
+
+def test_a_streamed_file_is_never_held_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(documents.ENV_ENTITIES, "off")  # recognition has its own tests
+    monkeypatch.setattr(streaming, "_BLOCK_BYTES", 1 << 16)
+    monkeypatch.setattr(recognizer, "WINDOW_CHARS", 1 << 15)
+    monkeypatch.setattr(streaming, "STREAM_BYTES", 0)
+    small, big = tmp_path / "small.md", tmp_path / "big.md"
+    # Past Latin-1 (’): the whole body would be two bytes a character.
+    small.write_bytes((_FRONT + _NEWS * 40).encode())
+    big.write_bytes((_FRONT + _NEWS * 160).encode())
+    _peak_of_preparing(small)  # warm up
+    growth = _peak_of_preparing(big) - _peak_of_preparing(small)
+    more = big.stat().st_size - small.stat().st_size
+    # About 8% (the windows kept compressed); the file's bytes, or its body as one
+    # string, would be more than all of it.
+    assert growth < more // 4, (growth, more)
