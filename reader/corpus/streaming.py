@@ -23,7 +23,7 @@ import codecs
 import hashlib
 import itertools
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from reader.corpus import frontmatter
@@ -32,7 +32,7 @@ from reader.support.regular import NotRegularFile, TooLarge, regular_blocks
 from reader.support.textsafe import neutralize, normalize_newlines
 from reader.support.windows import cut
 
-__all__ = ["STREAM_BYTES", "BodyParts", "NotStreamable", "StreamedFile"]
+__all__ = ["STREAM_BYTES", "BodyParts", "NotStreamable", "Pieces", "StreamedFile", "TextPieces"]
 
 #: Files this big or bigger are indexed a window at a time.
 STREAM_BYTES = 1 << 20
@@ -48,15 +48,34 @@ class NotStreamable(Exception):
     """The file cannot be read a window at a time; load it whole for its result or error."""
 
 
-class BodyParts(tuple[bytes, ...]):
-    """An article body as its consecutive pieces, each UTF-8 compressed with zlib.
+class Pieces(tuple[Any, ...]):
+    """A long text as its consecutive pieces: the body (:class:`BodyParts`) and the
+    stored entities (:class:`TextPieces`) of a big file.
 
-    A tuple, so that Whoosh takes it as a field value; the index's patches analyse
-    and store it a piece at a time, and it is read back as one string.
+    A tuple, so that Whoosh takes it as a field value; the index's patches
+    (:mod:`reader.index.whoosh_patches`) analyse and store it a piece at a time,
+    and it is read back from the index as one string.
     """
 
     chars: int
     utf8_length: int
+
+    def pieces(self) -> Iterator[bytes]:
+        """The text's UTF-8, a piece at a time."""
+        raise NotImplementedError
+
+    def texts(self) -> Iterator[str]:
+        """The text, a piece at a time."""
+        for piece in self.pieces():
+            yield piece.decode("utf-8")
+
+    def text(self) -> str:
+        """The whole text."""
+        return "".join(self.texts())
+
+
+class BodyParts(Pieces):
+    """An article body as its consecutive windows, each UTF-8 compressed with zlib."""
 
     def __new__(cls, parts: tuple[bytes, ...] = (), chars: int = 0, utf8_length: int = 0) -> Any:
         made = super().__new__(cls, parts)
@@ -68,18 +87,28 @@ class BodyParts(tuple[bytes, ...]):
         return (BodyParts, (tuple(self), self.chars, self.utf8_length))
 
     def pieces(self) -> Iterator[bytes]:
-        """The body's UTF-8, a piece at a time."""
         for part in self:
             yield zlib.decompress(part)
 
-    def texts(self) -> Iterator[str]:
-        """The body, a piece at a time."""
-        for piece in self.pieces():
-            yield piece.decode("utf-8")
 
-    def text(self) -> str:
-        """The whole body (what loading the file whole gives)."""
-        return "".join(self.texts())
+class TextPieces(Pieces):
+    """A text as consecutive strings, never joined into one."""
+
+    def __new__(cls, pieces: Iterable[str] = ()) -> Any:
+        made = super().__new__(cls, pieces)
+        made.chars = sum(map(len, made))
+        made.utf8_length = sum(len(p) if p.isascii() else len(p.encode()) for p in made)
+        return made
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (TextPieces, (tuple(self),))
+
+    def pieces(self) -> Iterator[bytes]:
+        for piece in self:
+            yield piece.encode("utf-8")
+
+    def texts(self) -> Iterator[str]:
+        return iter(self)
 
 
 class StreamedFile:

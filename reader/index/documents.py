@@ -100,20 +100,32 @@ def entities_json(entities: list[Any]) -> str:
     """``json.dumps([e.to_dict() for e in entities], ensure_ascii=False)``, written
     mention by mention: a 20 MB article has hundreds of thousands of mentions, and a
     dict for each cost more memory than the rest of its indexing."""
+    return "[" + ", ".join(map(_entity_json, entities)) + "]"
+
+
+def entities_json_pieces(entities: list[Any]) -> streaming.TextPieces:
+    """:func:`entities_json` in pieces, never joined (a big file's, where it is
+    megabytes), emptying ``entities`` as it goes: each entity is let go of once
+    written."""
+    entities.reverse()
+    pieces = ["["]
+    while entities:
+        pieces.append(_entity_json(entities.pop()) + (", " if entities else ""))
+    pieces.append("]")
+    return streaming.TextPieces(pieces)
+
+
+def _entity_json(entity: Any) -> str:
     text = functools.partial(json.dumps, ensure_ascii=False)
-    parts = []
-    for entity in entities:
-        mentions = ", ".join(
-            f'{{"start": {m.start}, "end": {m.end}, "text": {text(m.text)}}}'
-            for m in entity.mentions
-        )
-        # An agreement's record (kind, parties, date, evidence…) follows, as in to_dict().
-        record = "".join(f", {text(k)}: {text(v)}" for k, v in (entity.record or {}).items())
-        parts.append(
-            f'{{"type": {text(entity.type)}, "name": {text(entity.name)}, '
-            f'"mentions": [{mentions}]{record}}}'
-        )
-    return "[" + ", ".join(parts) + "]"
+    mentions = ", ".join(
+        f'{{"start": {m.start}, "end": {m.end}, "text": {text(m.text)}}}' for m in entity.mentions
+    )
+    # An agreement's record (kind, parties, date, evidence…) follows, as in to_dict().
+    record = "".join(f", {text(k)}: {text(v)}" for k, v in (entity.record or {}).items())
+    return (
+        f'{{"type": {text(entity.type)}, "name": {text(entity.name)}, '
+        f'"mentions": [{mentions}]{record}}}'
+    )
 
 
 #: Stored entities longer than this are read with their mentions made compact.
@@ -218,7 +230,9 @@ def _prepared(source: SourceFile, article: Article, body: Any, entities: list[An
         "author": article.author or "",
         "url": article.url or "",
         "content_hash": article.content_hash,
-        "entities": entities_json(entities),
+        "entities": entities_json_pieces(entities)
+        if isinstance(body, streaming.Pieces)
+        else entities_json(entities),
         # Names are separated by a line so a phrase query cannot run across two names.
         **{name: "\n".join(values) for name, values in names.items()},
     }

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from reader.corpus.streaming import BodyParts
+from reader.corpus.streaming import BodyParts, Pieces
 
 _applied = False
 
@@ -236,7 +236,7 @@ def pickle_in_pieces(fields: dict[str, Any], write: Callable[[bytes], object]) -
     """Write a pickle (protocol 2) of ``fields`` through ``write`` a piece at a time.
 
     ``pickle.loads`` of the pieces joined is ``fields``, a body in parts
-    (:class:`~reader.corpus.streaming.BodyParts`) read back as its text; a string value goes as
+    (:class:`~reader.corpus.streaming.Pieces`) read back as one string; a string value goes as
     its UTF-8 64 K characters at a time (``pickle`` encodes a
     string whole: for a 20 MB body, 20 MB of UTF-8 at once, up to three times
     that while it is encoded). The other values are pickled each alone without
@@ -252,16 +252,16 @@ def pickle_in_pieces(fields: dict[str, Any], write: Callable[[bytes], object]) -
         return False
     lengths = {}
     for key, value in fields.items():
-        if isinstance(value, BodyParts):
+        if isinstance(value, Pieces):
             lengths[key] = value.utf8_length
         elif type(value) is str:
             lengths[key] = _utf8_length(value)
             if lengths[key] > 0xFFFFFFFF:
                 return False
 
-    def string(text: str | BodyParts, size: int) -> None:
+    def string(text: str | Pieces, size: int) -> None:
         write(b"X" + struct.pack("<I", size))
-        if isinstance(text, BodyParts):
+        if isinstance(text, Pieces):
             for piece in text.pieces():
                 write(piece)
             return
@@ -313,18 +313,18 @@ def _pickle_big_stored_fields_in_pieces() -> None:
             return False
         return (
             sum(
-                v.chars if isinstance(v, BodyParts) else len(v)
+                v.chars if isinstance(v, Pieces) else len(v)
                 for v in value.values()
-                if isinstance(v, str | BodyParts)
+                if isinstance(v, str | Pieces)
             )
             > BIG_STORED_CHARS
         )
 
     def whole(value: Any) -> Any:
-        """``value`` with a body in parts made one string, to be pickled as Whoosh does."""
+        """``value`` with texts in pieces made strings, to be pickled as Whoosh does."""
         if not isinstance(value, dict):
             return value
-        return {k: v.text() if isinstance(v, BodyParts) else v for k, v in value.items()}
+        return {k: v.text() if isinstance(v, Pieces) else v for k, v in value.items()}
 
     def add_big(self, docnum, v):  # type: ignore[no-untyped-def]
         child = self._child

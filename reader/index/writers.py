@@ -26,10 +26,15 @@ from typing import Any
 
 from whoosh.writing import MERGE_SMALL, PostingPool, SegmentWriter
 
+from reader.corpus.streaming import Pieces
 from reader.index import whoosh_patches
 
 # Also in the worker processes of a parallel build, which do not import corpus_index.
 whoosh_patches.apply()
+
+
+#: Postings held in memory while a big file's document is added (see ``add_document``).
+BIG_DOCUMENT_POOL_BYTES = 8 * 1024 * 1024
 
 
 class SpellingCountPool(PostingPool):
@@ -92,6 +97,20 @@ class ReaderSegmentWriter(SegmentWriter):
             limitmb=self.pool.limit // (1024 * 1024),
             spelling_fields=spelling,
         )
+
+    def add_document(self, **fields: Any) -> None:
+        # Text in pieces is a big file's (reader.corpus.streaming): its postings
+        # alone (a posting per word, with every position) would take more than its
+        # text, so the pool writes them to a sorted run on disk every few megabytes.
+        if not any(isinstance(value, Pieces) for value in fields.values()):
+            super().add_document(**fields)
+            return
+        limit = self.pool.limit
+        self.pool.limit = min(limit, BIG_DOCUMENT_POOL_BYTES)
+        try:
+            super().add_document(**fields)
+        finally:
+            self.pool.limit = limit
 
     def _flush_segment(self) -> None:
         # SegmentWriter._flush_segment, with the lengths read once per field.

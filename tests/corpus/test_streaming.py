@@ -68,11 +68,11 @@ def _both_ways(
 
 
 def _plain(prepared: documents.Prepared) -> object:
-    """The document with its body as text, and the problems."""
-    document = dict(prepared.document or {})
-    body = document.get("body")
-    if isinstance(body, streaming.BodyParts):
-        document["body"] = body.text()
+    """The document with its texts in pieces (body, entities) made strings, and the problems."""
+    document = {
+        key: value.text() if isinstance(value, streaming.Pieces) else value
+        for key, value in (prepared.document or {}).items()
+    }
     return document, prepared.problems
 
 
@@ -142,6 +142,7 @@ def test_a_body_in_parts_is_indexed_and_stored_as_the_whole_body(
             )
         ix.close()
     assert isinstance(streamed.document["body"], streaming.BodyParts)
+    assert isinstance(streamed.document["entities"], streaming.TextPieces)
     assert contents[0] == contents[1]
     postings = contents[0][0]
     assert any(field == "spell_body" for field, _ in postings)
