@@ -9,6 +9,7 @@ before opening could be raced); only then is it read, up to a limit.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 from collections.abc import Iterator
@@ -52,12 +53,10 @@ def _kind(mode: int) -> str:
     return "not a file"
 
 
-def read_regular(path: str | Path, limit: int) -> bytes:
-    """The bytes of ``path`` when it is a regular file of at most ``limit`` bytes.
-
-    Raises :class:`NotRegularFile` or :class:`TooLarge` (both ``OSError``), or the
-    ``OSError`` of opening or reading. Never blocks on a FIFO or reads a device.
-    """
+@contextlib.contextmanager
+def _opened(path: str | Path, limit: int) -> Iterator[tuple[int, os.stat_result]]:
+    """The descriptor of ``path`` opened non-blocking and its ``fstat``, once it is
+    known to be a regular file of at most ``limit`` bytes; closed afterwards."""
     fd = os.open(path, _FLAGS)
     try:
         info = os.fstat(fd)
@@ -65,6 +64,18 @@ def read_regular(path: str | Path, limit: int) -> bytes:
             raise NotRegularFile(path, _kind(info.st_mode))
         if info.st_size > limit:
             raise TooLarge(path, limit)
+        yield fd, info
+    finally:
+        os.close(fd)
+
+
+def read_regular(path: str | Path, limit: int) -> bytes:
+    """The bytes of ``path`` when it is a regular file of at most ``limit`` bytes.
+
+    Raises :class:`NotRegularFile` or :class:`TooLarge` (both ``OSError``), or the
+    ``OSError`` of opening or reading. Never blocks on a FIFO or reads a device.
+    """
+    with _opened(path, limit) as (fd, info):
         chunks: list[bytes] = []
         total = 0
         while True:
@@ -78,8 +89,6 @@ def read_regular(path: str | Path, limit: int) -> bytes:
             if total > limit:  # grew while being read
                 raise TooLarge(path, limit)
         return b"".join(chunks)
-    finally:
-        os.close(fd)
 
 
 def regular_blocks(path: str | Path, limit: int, size: int) -> Iterator[bytes]:
@@ -89,18 +98,10 @@ def regular_blocks(path: str | Path, limit: int, size: int) -> Iterator[bytes]:
     For a file too big to hold whole (:mod:`reader.corpus.streaming`). The file is
     closed when the blocks end or the iterator is closed or dropped.
     """
-    fd = os.open(path, _FLAGS)
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise NotRegularFile(path, _kind(info.st_mode))
-        if info.st_size > limit:
-            raise TooLarge(path, limit)
+    with _opened(path, limit) as (fd, _info):
         total = 0
         while block := os.read(fd, min(size, limit + 1 - total)):
             total += len(block)
             if total > limit:  # grew while being read
                 raise TooLarge(path, limit)
             yield block
-    finally:
-        os.close(fd)

@@ -179,3 +179,48 @@ def test_a_streamed_file_is_never_held_whole(
     # About 8% (the windows kept compressed); the file's bytes, or its body as one
     # string, would be more than all of it.
     assert growth < more // 4, (growth, more)
+
+
+@pytest.mark.parametrize("replacement", ["fifo", "device"])
+def test_a_big_file_replaced_after_the_scan_is_refused_without_blocking(
+    replacement: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import threading
+
+    monkeypatch.setattr(streaming, "STREAM_BYTES", 0)
+    path = tmp_path / "a.md"
+    path.write_bytes((_FRONT + _NEWS).encode())
+    source = _source(path)
+    path.unlink()
+    if replacement == "fifo":
+        os.mkfifo(path)  # nobody ever writes to it: open() would block for ever
+    else:
+        os.symlink("/dev/zero", path)  # never ends
+    outcome: list[documents.Prepared] = []
+    thread = threading.Thread(target=lambda: outcome.append(documents.prepare(source)), daemon=True)
+    thread.start()
+    thread.join(10)
+    assert outcome, "preparing blocked"
+    (prepared,) = outcome
+    assert prepared.document is None
+    assert [p.reason for p in prepared.problems] == [
+        "not a regular file (" + ("a named pipe" if replacement == "fifo" else "a device") + ")"
+    ]
+
+
+def test_a_big_file_that_grew_past_the_limit_after_the_scan_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tiny_pieces: None
+) -> None:
+    from reader.corpus import articles
+
+    monkeypatch.setattr(streaming, "STREAM_BYTES", 0)
+    path = tmp_path / "a.md"
+    path.write_bytes((_FRONT + _NEWS).encode())
+    monkeypatch.setattr(articles, "MAX_FILE_BYTES", path.stat().st_size)
+    source = _source(path)
+    with path.open("ab") as grown:
+        grown.write(b"More text.\n")
+    prepared = documents.prepare(source)
+    assert prepared.document is None
+    assert [p.reason for p in prepared.problems] == ["larger than 0 MB"]
