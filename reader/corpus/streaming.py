@@ -215,7 +215,12 @@ def _decoded(location: str, limit: int) -> Iterator[str]:
         yield normalize_newlines(text)
         if not data:
             return
-        data = next(blocks, b"")
+        try:
+            data = next(blocks, b"")
+        except TooLarge:
+            raise NotStreamable from None  # grew past the limit: load() says so
+        except OSError as error:
+            raise ArticleError(os_reason(error)) from None
 
 
 def _head(pieces: Iterator[str]) -> tuple[str, bool]:

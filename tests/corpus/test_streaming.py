@@ -224,3 +224,20 @@ def test_a_big_file_that_grew_past_the_limit_after_the_scan_is_refused(
     prepared = documents.prepare(source)
     assert prepared.document is None
     assert [p.reason for p in prepared.problems] == ["larger than 0 MB"]
+
+
+def test_a_read_that_fails_midway_is_the_files_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tiny_pieces: None
+) -> None:
+    def failing(path: object, limit: int, size: int):  # type: ignore[no-untyped-def]
+        yield b"---\ntitle: x\n---\n\nSome text.\n"
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(streaming, "STREAM_BYTES", 0)
+    monkeypatch.setattr(streaming, "regular_blocks", failing)
+    path = tmp_path / "a.md"
+    path.write_bytes((_FRONT + _NEWS).encode())
+    prepared = documents.prepare(_source(path))
+    assert prepared.document is None
+    (problem,) = prepared.problems
+    assert problem.path == path and problem.severity == "error"
