@@ -32,7 +32,7 @@ from reader.support.regular import NotRegularFile, TooLarge, regular_blocks
 from reader.support.textsafe import neutralize, normalize_newlines
 from reader.support.windows import cut
 
-__all__ = ["STREAM_BYTES", "BodyParts", "NotStreamable", "Pieces", "StreamedFile", "TextPieces"]
+__all__ = ["STREAM_BYTES", "BodyParts", "NotStreamable", "Pieces", "StreamedFile"]
 
 #: Files this big or bigger are indexed a window at a time.
 STREAM_BYTES = 1 << 20
@@ -48,21 +48,58 @@ class NotStreamable(Exception):
     """The file cannot be read a window at a time; load it whole for its result or error."""
 
 
-class Pieces(tuple[Any, ...]):
-    """A long text as its consecutive pieces: the body (:class:`BodyParts`) and the
-    stored entities (:class:`TextPieces`) of a big file.
+class Pieces(tuple[bytes, ...]):
+    """A long text as consecutive pieces of UTF-8, each compressed with zlib: the
+    body (:class:`BodyParts`) and the stored entities of a big file.
 
     A tuple, so that Whoosh takes it as a field value; the index's patches
-    (:mod:`reader.index.whoosh_patches`) analyse and store it a piece at a time,
-    and it is read back from the index as one string.
+    (:mod:`reader.index.whoosh_patches`) store it a piece at a time, and it is read
+    back from the index as one string.
     """
 
     chars: int
     utf8_length: int
 
+    def __new__(cls, parts: tuple[bytes, ...] = (), chars: int = 0, utf8_length: int = 0) -> Any:
+        made = super().__new__(cls, parts)
+        made.chars = chars
+        made.utf8_length = utf8_length
+        return made
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (tuple(self), self.chars, self.utf8_length))
+
+    @classmethod
+    def of(cls, texts: Iterable[str], size: int = 1 << 18) -> Any:
+        """The text ``texts`` make one after another, compressed ``size`` characters
+        or so at a time (each text is let go of once compressed)."""
+        parts: list[bytes] = []
+        chars = utf8_length = 0
+        held: list[str] = []
+        count = 0
+
+        def compress() -> None:
+            nonlocal chars, utf8_length, count
+            data = "".join(held).encode("utf-8")
+            parts.append(zlib.compress(data, _LEVEL))
+            chars += count
+            utf8_length += len(data)
+            held.clear()
+            count = 0
+
+        for text in texts:
+            held.append(text)
+            count += len(text)
+            if count >= size:
+                compress()
+        if held:
+            compress()
+        return cls(tuple(parts), chars, utf8_length)
+
     def pieces(self) -> Iterator[bytes]:
         """The text's UTF-8, a piece at a time."""
-        raise NotImplementedError
+        for part in self:
+            yield zlib.decompress(part)
 
     def texts(self) -> Iterator[str]:
         """The text, a piece at a time."""
@@ -75,40 +112,8 @@ class Pieces(tuple[Any, ...]):
 
 
 class BodyParts(Pieces):
-    """An article body as its consecutive windows, each UTF-8 compressed with zlib."""
-
-    def __new__(cls, parts: tuple[bytes, ...] = (), chars: int = 0, utf8_length: int = 0) -> Any:
-        made = super().__new__(cls, parts)
-        made.chars = chars
-        made.utf8_length = utf8_length
-        return made
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (BodyParts, (tuple(self), self.chars, self.utf8_length))
-
-    def pieces(self) -> Iterator[bytes]:
-        for part in self:
-            yield zlib.decompress(part)
-
-
-class TextPieces(Pieces):
-    """A text as consecutive strings, never joined into one."""
-
-    def __new__(cls, pieces: Iterable[str] = ()) -> Any:
-        made = super().__new__(cls, pieces)
-        made.chars = sum(map(len, made))
-        made.utf8_length = sum(len(p) if p.isascii() else len(p.encode()) for p in made)
-        return made
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (TextPieces, (tuple(self),))
-
-    def pieces(self) -> Iterator[bytes]:
-        for piece in self:
-            yield piece.encode("utf-8")
-
-    def texts(self) -> Iterator[str]:
-        return iter(self)
+    """An article body as its consecutive windows, one part each: the pieces Whoosh
+    analyses (a body's tokens never cross a window's end)."""
 
 
 class StreamedFile:

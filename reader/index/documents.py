@@ -14,6 +14,7 @@ import functools
 import hashlib
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -103,16 +104,19 @@ def entities_json(entities: list[Any]) -> str:
     return "[" + ", ".join(map(_entity_json, entities)) + "]"
 
 
-def entities_json_pieces(entities: list[Any]) -> streaming.TextPieces:
-    """:func:`entities_json` in pieces, never joined (a big file's, where it is
-    megabytes), emptying ``entities`` as it goes: each entity is let go of once
-    written."""
-    entities.reverse()
-    pieces = ["["]
-    while entities:
-        pieces.append(_entity_json(entities.pop()) + (", " if entities else ""))
-    pieces.append("]")
-    return streaming.TextPieces(pieces)
+def entities_json_pieces(entities: list[Any]) -> streaming.Pieces:
+    """:func:`entities_json`, compressed a piece at a time and never joined (a big
+    file's, where it is megabytes), emptying ``entities`` as it goes: each entity
+    is let go of once written."""
+
+    def texts() -> Iterator[str]:
+        entities.reverse()
+        yield "["
+        while entities:
+            yield _entity_json(entities.pop()) + (", " if entities else "")
+        yield "]"
+
+    return streaming.Pieces.of(texts())
 
 
 def _entity_json(entity: Any) -> str:

@@ -142,7 +142,7 @@ def test_a_body_in_parts_is_indexed_and_stored_as_the_whole_body(
             )
         ix.close()
     assert isinstance(streamed.document["body"], streaming.BodyParts)
-    assert isinstance(streamed.document["entities"], streaming.TextPieces)
+    assert isinstance(streamed.document["entities"], streaming.Pieces)
     assert contents[0] == contents[1]
     postings = contents[0][0]
     assert any(field == "spell_body" for field, _ in postings)
