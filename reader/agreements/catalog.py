@@ -50,7 +50,8 @@ def _articles(index: Any) -> list[dict[str, Any]]:
         # Without the body: a huge article's would cost several times its size.
         for stored in without_body(searcher):
             raw = stored.pop("entities", None)
-            if not raw or '"agreement"' not in raw:
+            # Text to parse, or a big article's entities already read (LoadedEntities).
+            if not raw or (isinstance(raw, str) and '"agreement"' not in raw):
                 continue
             try:
                 entities = load_entities(raw, whole_mentions=("agreement",))

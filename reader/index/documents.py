@@ -14,7 +14,7 @@ import functools
 import hashlib
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -136,17 +136,31 @@ def _entity_json(entity: Any) -> str:
 BIG_ENTITIES_CHARS = 1 << 20
 
 
-def load_entities(raw: str, *, whole_mentions: tuple[str, ...] = ()) -> Any:
+class LoadedEntities(list):  # type: ignore[type-arg]
+    """Stored entities already read, as :func:`load_entities` reads big ones (by
+    :func:`reader.index.stored.without_body`, a piece at a time as they decompress)."""
+
+
+def load_entities(raw: str | LoadedEntities, *, whole_mentions: tuple[str, ...] = ()) -> Any:
     """The stored ``entities`` JSON of an article, for a table of the corpus.
 
     A huge article (20 MB: 150,000 mentions) parsed into a dict per mention took
     45 MB. When ``raw`` is longer than :data:`BIG_ENTITIES_CHARS`, the mentions of
     entities whose type is not in ``whole_mentions`` are only their texts (one
     string per distinct text); callers must accept a mention as a dict or a string.
-    Raises ``ValueError`` for JSON that does not parse.
+    ``raw`` already read (:class:`LoadedEntities`, read with agreements' mentions
+    whole) is returned as it is. Raises ``ValueError`` for JSON that does not parse.
     """
+    if isinstance(raw, LoadedEntities):
+        return raw
     if len(raw) <= BIG_ENTITIES_CHARS:
         return json.loads(raw)
+    return json.loads(raw, object_pairs_hook=compact_entities(whole_mentions))
+
+
+def compact_entities(whole_mentions: tuple[str, ...]) -> Callable[[list[tuple[str, Any]]], Any]:
+    """The ``object_pairs_hook`` that reads stored entities compactly (see
+    :func:`load_entities`): each distinct mention text once."""
     texts: dict[str, str] = {}
 
     def hook(pairs: list[tuple[str, Any]]) -> Any:
@@ -166,7 +180,7 @@ def load_entities(raw: str, *, whole_mentions: tuple[str, ...] = ()) -> Any:
             ]
         return value
 
-    return json.loads(raw, object_pairs_hook=hook)
+    return hook
 
 
 def prepare(source: SourceFile) -> Prepared:

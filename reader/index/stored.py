@@ -18,6 +18,8 @@ its frames (protocol 4) and needs no other change to stay valid.
 
 from __future__ import annotations
 
+import codecs
+import json
 import pickle
 import pickletools
 import zlib
@@ -30,6 +32,7 @@ from whoosh.codec.whoosh3 import STORED_COLUMN, W3PerDocReader
 from whoosh.searching import Searcher
 
 from reader.corpus.articles import TITLE_CHARS
+from reader.index.documents import BIG_ENTITIES_CHARS, LoadedEntities, compact_entities
 
 #: A document whose compressed stored fields are longer than this is read without
 #: its body (a body of some 200 KB or more); smaller ones are read whole, as Whoosh does.
@@ -95,13 +98,20 @@ def _skimmed(raw: bytes | memoryview) -> dict[str, Any] | None:
     """The stored fields in ``raw`` with the body cut, or None when that cannot be
     done exactly (then the caller reads them whole)."""
     try:
-        copy = _cut_body(_Inflating(raw))
-        fields = pickle.loads(copy) if copy is not None else None
+        cut = _cut_body(_Inflating(raw))
+        if cut is None:
+            return None
+        copy, entities = cut
+        fields = pickle.loads(copy)
     except Exception:  # anything unexpected: read the document as Whoosh does
         return None
-    body = fields.get("body") if isinstance(fields, dict) else None
+    if not isinstance(fields, dict):
+        return None
+    body = fields.get("body")
     if isinstance(body, str) and not _titles_alike(body):
         return None
+    if entities is not None:
+        fields["entities"] = entities
     return fields
 
 
@@ -115,11 +125,14 @@ def _titles_alike(head: str) -> bool:
     return len(" ".join(lines[-1].split()[:-1])) > TITLE_CHARS
 
 
-def _cut_body(source: _Inflating) -> bytearray | None:
+def _cut_body(source: _Inflating) -> tuple[bytearray, LoadedEntities | None] | None:
     """A copy of the pickle with a long string after the key ``"body"`` cut to its
-    head (its first line that is not blank, or :data:`HEAD_BYTES`)."""
+    head (its first line that is not blank, or :data:`HEAD_BYTES`), and a string of
+    :data:`BIG_ENTITIES_CHARS` bytes or more after the key ``"entities"`` read as it
+    decompresses (:func:`_read_entities`) and left empty in the copy."""
     out = bytearray()
-    after_key = False
+    entities = None
+    after_key: bytes | None = None
     while True:
         code = source.read(1)
         if not code:
@@ -130,16 +143,20 @@ def _cut_body(source: _Inflating) -> bytearray | None:
         if width is not None:
             size_bytes = source.read(width)
             size = int.from_bytes(size_bytes, "little")
-            if after_key and size >= UNFRAMED_BYTES:
+            if after_key == b"body" and size >= UNFRAMED_BYTES:
                 looked_at = source.read(min(size, HEAD_BYTES))
                 source.skip(size - len(looked_at))
                 head = _head(looked_at)
                 out += len(head).to_bytes(width, "little") + head
-                after_key = False
+                after_key = None
+            elif after_key == b"entities" and size >= max(UNFRAMED_BYTES, BIG_ENTITIES_CHARS):
+                entities = _read_entities(source, size)  # megabytes in a huge article
+                out += (0).to_bytes(width, "little")
+                after_key = None
             else:
                 out += size_bytes
-                source.copy_to(out, size)  # the entities: megabytes in a huge article
-                after_key = size == 4 and out[-4:] == b"body"
+                source.copy_to(out, size)
+                after_key = bytes(out[-size:]) if size in (4, 8) else None
             continue
         if op.arg is not None:
             # pickletools' own reader of the argument, on a copy of what it reads.
@@ -147,9 +164,59 @@ def _cut_body(source: _Inflating) -> bytearray | None:
             op.arg.reader(recording)
             out += recording.seen
         if op.name == "STOP":
-            return out
+            return out, entities
         if op.name not in _MEMO_OPS:
-            after_key = False
+            after_key = None
+
+
+#: Characters of stored entities decoded at a time, at least.
+_ENTITY_CHARS = 1 << 16
+
+
+def _read_entities(source: _Inflating, size: int) -> LoadedEntities:
+    """The next ``size`` bytes of ``source``, the UTF-8 of a stored entities JSON
+    (a list of objects), read as :func:`~reader.index.documents.load_entities` reads
+    it with agreements' mentions whole, an object at a time as it decompresses: the
+    JSON is never held whole, neither its bytes nor its text. Raises ``ValueError``
+    when it does not parse."""
+    decoder = json.JSONDecoder(object_pairs_hook=compact_entities(("agreement",)))
+    utf8 = codecs.getincrementaldecoder("utf-8")("surrogatepass")
+    found = LoadedEntities()
+    text, pos, left, want = "", 0, size, _ENTITY_CHARS
+    opened = False
+    while True:
+        if left:  # what is left of the text, and more
+            data = source.read(min(left, want))
+            if not data:
+                raise ValueError("the stored entities end early")
+            left -= len(data)
+            text = text[pos:] + utf8.decode(data, final=not left)
+            pos = 0
+        while True:
+            while pos < len(text) and text[pos] in " \t\r\n,":
+                pos += 1
+            if pos == len(text):
+                break
+            if not opened:
+                if text[pos] != "[":
+                    raise ValueError("the stored entities are not a list")
+                opened, pos = True, pos + 1
+                continue
+            if text[pos] == "]":
+                if left or text[pos + 1 :].strip():
+                    raise ValueError("the stored entities go on after their list")
+                return found
+            try:
+                value, pos = decoder.raw_decode(text, pos)
+            except json.JSONDecodeError:
+                if not left:
+                    raise
+                want = max(want, 2 * (len(text) - pos))  # a long object: read more at once
+                break
+            want = _ENTITY_CHARS
+            found.append(value)
+        if not left:
+            raise ValueError("the stored entities end early")
 
 
 def _head(data: bytes) -> bytes:
