@@ -20,8 +20,11 @@ for the same result or error.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import hashlib
 import itertools
+import os
+import tempfile
 import zlib
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -32,7 +35,7 @@ from reader.support.regular import NotRegularFile, TooLarge, regular_blocks
 from reader.support.textsafe import neutralize, normalize_newlines
 from reader.support.windows import cut
 
-__all__ = ["STREAM_BYTES", "BodyParts", "NotStreamable", "Pieces", "StreamedFile"]
+__all__ = ["STREAM_BYTES", "BodyParts", "NotStreamable", "Pieces", "Spill", "StreamedFile"]
 
 #: Files this big or bigger are indexed a window at a time.
 STREAM_BYTES = 1 << 20
@@ -59,15 +62,34 @@ class Pieces(tuple[bytes, ...]):
 
     chars: int
     utf8_length: int
+    #: Where parts given as ``(offset, length)`` are (see :class:`Spill`).
+    spill: Spill | None
 
-    def __new__(cls, parts: tuple[bytes, ...] = (), chars: int = 0, utf8_length: int = 0) -> Any:
+    def __new__(
+        cls,
+        parts: tuple[Any, ...] = (),
+        chars: int = 0,
+        utf8_length: int = 0,
+        spill: Spill | None = None,
+    ) -> Any:
         made = super().__new__(cls, parts)
         made.chars = chars
         made.utf8_length = utf8_length
+        made.spill = spill
         return made
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (tuple(self), self.chars, self.utf8_length))
+        # To another process: the parts themselves (a temporary file is this one's).
+        parts = tuple(self._compressed())
+        return (type(self), (parts, self.chars, self.utf8_length))
+
+    def _compressed(self) -> Iterator[bytes]:
+        for part in self:
+            if isinstance(part, bytes):
+                yield part
+            else:
+                assert self.spill is not None
+                yield self.spill.read(*part)
 
     @classmethod
     def of(cls, texts: Iterable[str], size: int = 1 << 18) -> Any:
@@ -98,7 +120,7 @@ class Pieces(tuple[bytes, ...]):
 
     def pieces(self) -> Iterator[bytes]:
         """The text's UTF-8, a piece at a time."""
-        for part in self:
+        for part in self._compressed():
             yield zlib.decompress(part)
 
     def texts(self) -> Iterator[str]:
@@ -109,6 +131,38 @@ class Pieces(tuple[bytes, ...]):
     def text(self) -> str:
         """The whole text."""
         return "".join(self.texts())
+
+
+class Spill:
+    """A temporary file (deleted when closed, or when the process ends) that keeps
+    a streamed body's compressed windows until the index has written them: the
+    body is then held nowhere in memory. Without a usable temporary folder, or once
+    writing to it fails, :meth:`keep` gives the bytes back to be held instead."""
+
+    def __init__(self) -> None:
+        self._file: Any = None
+        with contextlib.suppress(OSError):
+            # Open as long as the body is held: closed with it (it is then deleted).
+            self._file = tempfile.TemporaryFile(prefix="reader-body-")  # noqa: SIM115
+        self._end = 0
+        self._failed = False
+
+    def keep(self, data: bytes) -> bytes | tuple[int, int]:
+        """``(offset, length)`` of ``data`` once written, or ``data`` itself."""
+        if self._file is None or self._failed:
+            return data
+        try:
+            self._file.write(data)
+        except OSError:
+            self._failed = True  # what was written stays readable
+            return data
+        offset = self._end
+        self._end += len(data)
+        return offset, len(data)
+
+    def read(self, offset: int, length: int) -> bytes:
+        self._file.flush()
+        return os.pread(self._file.fileno(), length, offset)
 
 
 class BodyParts(Pieces):
@@ -161,7 +215,8 @@ class StreamedFile:
         from reader.corpus.articles import ArticleError
 
         digest = hashlib.sha256()
-        parts: list[bytes] = []
+        parts: list[bytes | tuple[int, int]] = []
+        spill = Spill()
         chars = utf8_length = 0
         has_text = False
 
@@ -169,7 +224,7 @@ class StreamedFile:
             nonlocal chars, utf8_length
             data = text.encode("utf-8")
             digest.update(data)
-            parts.append(zlib.compress(data, _LEVEL))
+            parts.append(spill.keep(zlib.compress(data, _LEVEL)))
             start = chars
             chars += len(text)
             utf8_length += len(data)
@@ -189,7 +244,7 @@ class StreamedFile:
             raise ArticleError("the file is empty")
         if buffer:
             yield kept(buffer)
-        self.body = BodyParts(tuple(parts), chars, utf8_length)
+        self.body = BodyParts(tuple(parts), chars, utf8_length, spill)
         self.content_hash = "sha256:" + digest.hexdigest()
 
 

@@ -241,3 +241,53 @@ def test_a_read_that_fails_midway_is_the_files_problem(
     assert prepared.document is None
     (problem,) = prepared.problems
     assert problem.path == path and problem.severity == "error"
+
+
+@pytest.mark.parametrize("spill", ["temporary file", "no temporary folder", "disk full"])
+def test_a_streamed_body_waits_in_a_temporary_file_or_else_in_memory(
+    spill: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tiny_pieces: None
+) -> None:
+    import pickle
+    import tempfile
+
+    if spill == "no temporary folder":
+
+        def no_folder(*args: object, **kwargs: object) -> None:
+            raise OSError(2, "No such file or directory")
+
+        monkeypatch.setattr(tempfile, "TemporaryFile", no_folder)
+    elif spill == "disk full":
+        real = tempfile.TemporaryFile
+
+        class Full:
+            def __init__(self, *args: object, **kwargs: object) -> None:
+                self.file = real(*args, **kwargs)
+                self.writes = 0
+
+            def write(self, data: bytes) -> int:
+                self.writes += 1
+                if self.writes > 3:
+                    raise OSError(28, "No space left on device")
+                return self.file.write(data)
+
+            def __getattr__(self, name: str) -> object:
+                return getattr(self.file, name)
+
+        monkeypatch.setattr(tempfile, "TemporaryFile", Full)
+    path = tmp_path / "a.md"
+    path.write_bytes((_FRONT + _NEWS * 3).encode())
+    streamed, whole = _both_ways(path, monkeypatch)
+    assert _plain(streamed) == _plain(whole)
+    assert streamed.document is not None
+    parts = streamed.document["body"]
+    in_memory = [isinstance(part, bytes) for part in parts]
+    expected = {
+        "temporary file": {False},
+        "no temporary folder": {True},
+        "disk full": {False, True},
+    }
+    assert set(in_memory) == expected[spill]
+    # To another process (a worker's document goes to the writer): the parts themselves.
+    again = pickle.loads(pickle.dumps(parts))
+    assert all(isinstance(part, bytes) for part in again) and again.spill is None
+    assert again.text() == parts.text() and again.chars == parts.chars
