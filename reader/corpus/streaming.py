@@ -9,8 +9,9 @@ analyse and store it a piece at a time (:mod:`reader.index.whoosh_patches`).
 :class:`StreamedFile` reads the file a block at a time and gives the body as
 consecutive windows cut exactly as :func:`reader.support.windows.windows` cuts
 the whole body, each window made as :func:`~reader.corpus.articles.load` would
-(line ends, stripping, control characters neutralised). Each window is kept
-compressed in a :class:`BodyParts`, which the index writes as the body. The
+(line ends, stripping, control characters neutralised). Each window is
+compressed into a temporary file (:class:`Spill`) and the :class:`BodyParts`
+that point to them are what the index writes as the body. The
 result is the same article, the same entities and the same index document as
 loading the file whole. A file that is not plainly UTF-8, or whose front matter
 is not whole in its head, raises :class:`NotStreamable`: load it whole instead,
