@@ -21,7 +21,6 @@ for the same result or error.
 from __future__ import annotations
 
 import codecs
-import contextlib
 import hashlib
 import itertools
 import os
@@ -138,37 +137,41 @@ class Spill:
     """A temporary file (deleted when closed, or when the process ends) that keeps
     a streamed body's compressed windows until the index has written them: the
     body is then held nowhere in memory. Without a usable temporary folder, or once
-    writing to it fails, :meth:`keep` gives the bytes back to be held instead."""
+    writing to it fails, :meth:`keep` gives the bytes back to be held instead.
+
+    Unbuffered: a part is given as ``(offset, length)`` only once it is in the file.
+    """
 
     def __init__(self) -> None:
         self._file: Any = None
-        with contextlib.suppress(OSError):
-            # Open as long as the body is held: closed with it (it is then deleted).
-            self._file = tempfile.TemporaryFile(prefix="reader-body-")  # noqa: SIM115
         self._end = 0
         self._failed = False
 
     def keep(self, data: bytes) -> bytes | tuple[int, int]:
         """``(offset, length)`` of ``data`` once written, or ``data`` itself."""
-        if self._file is None or self._failed:
+        if self._failed:
             return data
         try:
-            self._file.write(data)
+            if self._file is None:
+                # Open as long as the body is held: closed with it (then deleted).
+                self._file = tempfile.TemporaryFile(prefix="reader-body-", buffering=0)  # noqa: SIM115
+            written = self._file.write(data)
         except OSError:
-            self._failed = True  # what was written stays readable
+            written = None
+        if written != len(data):
+            self._failed = True  # what was written before stays readable
             return data
         offset = self._end
         self._end += len(data)
         return offset, len(data)
 
     def read(self, offset: int, length: int) -> bytes:
-        self._file.flush()
         return os.pread(self._file.fileno(), length, offset)
 
 
 class BodyParts(Pieces):
     """An article body as its consecutive windows, one part each: the pieces Whoosh
-    analyses (a body's tokens never cross a window's end)."""
+    analyses (a word cut by a window's end is put back together first)."""
 
 
 class StreamedFile:
@@ -233,8 +236,9 @@ class StreamedFile:
 
         buffer = ""
         for piece in _body_pieces(self._rest, self._pieces):
+            piece = neutralize(piece)  # a form feed is white space, its symbol is not
             has_text = has_text or not piece.isspace()
-            buffer += neutralize(piece)
+            buffer += piece
             start = 0
             while len(buffer) - start > size:
                 end = cut(buffer, start, size)
@@ -256,7 +260,9 @@ def _decoded(location: str, limit: int) -> Iterator[str]:
     from reader.corpus.articles import _BOMS, ArticleError, _looks_binary
 
     blocks = regular_blocks(location, limit, _BLOCK_BYTES)
-    data = next(blocks, b"")
+    data = next(blocks, b"")  # errors of opening: the caller's to tell
+    while len(data) < _SAMPLE_BYTES and (more := _next_block(blocks)) is not None:
+        data += more  # a short read: load() looks at the file's first bytes
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     elif any(data.startswith(bom) for bom, _ in _BOMS):
@@ -266,22 +272,34 @@ def _decoded(location: str, limit: int) -> Iterator[str]:
     decoder = codecs.getincrementaldecoder("utf-8")()
     carried = ""  # a CR at a block's end: the next block may start with its LF
     while True:
+        more = _next_block(blocks)
         try:
-            text = carried + decoder.decode(data, final=not data)
+            text = carried + decoder.decode(data, final=more is None)
         except UnicodeDecodeError:
             raise NotStreamable from None  # load() decodes it as Windows-1252
         carried = ""
-        if data and text.endswith("\r"):
+        if more is not None and text.endswith("\r"):
             carried, text = "\r", text[:-1]
         yield normalize_newlines(text)
-        if not data:
+        if more is None:
             return
-        try:
-            data = next(blocks, b"")
-        except TooLarge:
-            raise NotStreamable from None  # grew past the limit: load() says so
-        except OSError as error:
-            raise ArticleError(os_reason(error)) from None
+        data = more
+
+
+#: Bytes ``load`` looks at to tell a binary file (``_looks_binary``).
+_SAMPLE_BYTES = 8192
+
+
+def _next_block(blocks: Iterator[bytes]) -> bytes | None:
+    """The next block of the file, or None at its end."""
+    from reader.corpus.articles import ArticleError
+
+    try:
+        return next(blocks, None)
+    except TooLarge:
+        raise NotStreamable from None  # grew past the limit: load() says so
+    except OSError as error:
+        raise ArticleError(os_reason(error)) from None
 
 
 def _head(pieces: Iterator[str]) -> tuple[str, bool]:

@@ -83,8 +83,8 @@ class Mentions(Sequence[Mention]):
         return map(Mention, self._starts, self._ends, self._texts)
 
     def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence) or isinstance(other, str):
-            return NotImplemented
+        if not isinstance(other, tuple | Mentions):
+            return NotImplemented  # as a tuple: never equal to a list
         return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
 
     def __hash__(self) -> int:

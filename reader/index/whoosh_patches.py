@@ -5,7 +5,8 @@ Each patch says what it fixes and is checked by ``tests/test_index.py``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from reader.corpus.streaming import BodyParts, Pieces
@@ -181,8 +182,8 @@ def _positions_in_arrays() -> None:
 
 def _tokens(value: Any, analyzer: Any, kwargs: dict[str, Any]) -> Any:
     """``formats.tokens`` of a field value; a body in parts
-    (:class:`~reader.corpus.streaming.BodyParts`) is analysed a part at a time, with
-    the tokens and positions of the whole text. The parts are cut between tokens.
+    (:class:`~reader.corpus.streaming.BodyParts`) is analysed a piece at a time
+    (:func:`_between_words`), with the tokens and positions of the whole text.
     After the first kept token each position is the one before plus one, as the
     ``StopFilter`` renumbers them (the text analyzer's stop words leave no gaps);
     the first keeps its place among all the tokens before it."""
@@ -194,7 +195,7 @@ def _tokens(value: Any, analyzer: Any, kwargs: dict[str, Any]) -> Any:
     tokenizer = analyzer.items[0] if hasattr(analyzer, "items") else analyzer
     last = None
     before = 0  # tokens before the first kept one
-    for text in value.texts():
+    for text in _between_words(value):
         for token in formats.tokens(text, analyzer, {**kwargs, "start_pos": before}):
             if last is None:
                 last = token.pos
@@ -204,6 +205,27 @@ def _tokens(value: Any, analyzer: Any, kwargs: dict[str, Any]) -> Any:
             yield token
         if last is None:
             before += sum(1 for _ in tokenizer(text))
+
+
+#: What follows a text's last white space (all of it when it has none).
+_LAST_WORD = re.compile(r"\S*\Z")
+
+
+def _between_words(parts: BodyParts) -> Iterator[str]:
+    """The text of ``parts`` in pieces cut at white space, which no token holds.
+    A window is cut at white space too, except where it had none for half its
+    length (:func:`reader.support.windows.cut`): what follows a piece's last white
+    space goes with the next piece."""
+    carried = ""
+    for text in parts.texts():
+        tail = _LAST_WORD.search(text).start()  # type: ignore[union-attr]
+        if tail == 0:
+            carried += text
+            continue
+        yield carried + text[:tail]
+        carried = text[tail:]
+    if carried:
+        yield carried
 
 
 def _spelling_words_as_a_set() -> None:
@@ -216,7 +238,7 @@ def _spelling_words_as_a_set() -> None:
     def spellable_words(self, value):  # type: ignore[no-untyped-def]
         if isinstance(value, BodyParts):
             words: set[str] = set()
-            for text in value.texts():
+            for text in _between_words(value):
                 words.update(token.text for token in self.analyzer(text, no_morph=True))
             return iter(sorted(words))
         if isinstance(value, (list, tuple)):

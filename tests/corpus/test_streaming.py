@@ -42,6 +42,9 @@ STREAM_CASES = {
     "not utf-8 late": (_FRONT + _NEWS).encode() + b"caf\xe9\n",
     "only spaces": b"   \n \t \n  ",
     "front matter, blank body": (_FRONT + "\n \n").encode(),
+    "form feeds only": b" \x0c \n \x0c\n",
+    "next lines only": "\x85 \n\x85".encode(),
+    "no spaces": ("日本と越南の防衛協定" * 400 + "\n\n" + "x" * 3000 + " end\n").encode(),
 }
 
 
@@ -113,11 +116,17 @@ def test_plain_utf8_is_streamed_and_its_parts_are_the_windows(
     assert parts.chars == len(body) and parts.utf8_length == len(body.encode())
 
 
+@pytest.mark.parametrize("text", ["news", "no spaces"])
 def test_a_body_in_parts_is_indexed_and_stored_as_the_whole_body(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tiny_pieces: None
+    text: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tiny_pieces: None
 ) -> None:
     path = tmp_path / "a.md"
-    path.write_bytes((_FRONT + "the of a an and\n\n" * 300 + _NEWS * 3).encode())
+    if text == "news":
+        path.write_bytes((_FRONT + "the of a an and\n\n" * 300 + _NEWS * 3).encode())
+    else:
+        # Runs without white space longer than half a window: windows cut inside words.
+        words = ["防衛協定" * 300, "x" * 2500, "agreement." * 150]
+        path.write_bytes((_FRONT + "the of a an and\n\n" * 300 + " ".join(words * 3)).encode())
     streamed, whole = _both_ways(path, monkeypatch)
     contents = []
     for n, prepared in enumerate((streamed, whole)):
@@ -243,7 +252,21 @@ def test_a_read_that_fails_midway_is_the_files_problem(
     assert problem.path == path and problem.severity == "error"
 
 
-@pytest.mark.parametrize("spill", ["temporary file", "no temporary folder", "disk full"])
+@pytest.mark.parametrize("block", [1, 2, 3, 4])
+def test_reads_shorter_than_the_mark_lose_nothing(
+    block: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tiny_pieces: None
+) -> None:
+    monkeypatch.setattr(streaming, "_BLOCK_BYTES", block)
+    path = tmp_path / "a.md"
+    path.write_bytes(b"\xef\xbb\xbf" + (_FRONT + _TEXT).encode())
+    streamed, whole = _both_ways(path, monkeypatch)
+    assert _plain(streamed) == _plain(whole)
+    assert streamed.document is not None
+
+
+@pytest.mark.parametrize(
+    "spill", ["temporary file", "no temporary folder", "disk full", "short write"]
+)
 def test_a_streamed_body_waits_in_a_temporary_file_or_else_in_memory(
     spill: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tiny_pieces: None
 ) -> None:
@@ -256,7 +279,7 @@ def test_a_streamed_body_waits_in_a_temporary_file_or_else_in_memory(
             raise OSError(2, "No such file or directory")
 
         monkeypatch.setattr(tempfile, "TemporaryFile", no_folder)
-    elif spill == "disk full":
+    elif spill in ("disk full", "short write"):
         real = tempfile.TemporaryFile
 
         class Full:
@@ -266,8 +289,10 @@ def test_a_streamed_body_waits_in_a_temporary_file_or_else_in_memory(
 
             def write(self, data: bytes) -> int:
                 self.writes += 1
-                if self.writes > 3:
+                if self.writes > 3 and spill == "disk full":
                     raise OSError(28, "No space left on device")
+                if self.writes > 3:
+                    return self.file.write(data[: len(data) // 2])
                 return self.file.write(data)
 
             def __getattr__(self, name: str) -> object:
@@ -285,6 +310,7 @@ def test_a_streamed_body_waits_in_a_temporary_file_or_else_in_memory(
         "temporary file": {False},
         "no temporary folder": {True},
         "disk full": {False, True},
+        "short write": {False, True},
     }
     assert set(in_memory) == expected[spill]
     # To another process (a worker's document goes to the writer): the parts themselves.
