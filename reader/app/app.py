@@ -49,6 +49,7 @@ from reader.app.widgets.search_pane import QueryInput, SearchPane
 from reader.app.widgets.viewer import ArticleViewer
 from reader.app.workers import WorkersMixin
 from reader.support.textsafe import one_line
+from reader.support.wording import counted
 
 if TYPE_CHECKING:
     from textual.containers import Horizontal
@@ -337,7 +338,8 @@ class ReaderApp(WorkersMixin, App[int]):
         if event.opened.notice:
             self.notify(one_line(event.opened.notice), title="Index", severity="warning")
         self.main.index_bar.show_message(
-            f"{event.opened.articles:,} articles indexed · checking for changes…", busy=True
+            f"{counted(event.opened.articles, 'article')} indexed · checking for changes…",
+            busy=True,
         )
         self.search.now()
         if not self.search.pending:

@@ -22,6 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from reader.support.textsafe import one_line
+from reader.support.wording import counted
 
 TYPE_ORDER = ("person", "place", "organisation", "agreement")
 
@@ -218,7 +219,8 @@ def entity_command(args: argparse.Namespace, corpus: Path) -> int:
         return 0
     out = [
         f"{one_line(row.name)} ({row.type}, {one_line(row.id)})",
-        f"{row.count} articles, {row.mentions} mentions, {row.first or '-'} to {row.last or '-'}",
+        f"{counted(row.count, 'article')}, {counted(row.mentions, 'mention')}, "
+        f"{row.first or '-'} to {row.last or '-'}",
     ]
     if row.aliases:
         out.append("also written: " + "; ".join(one_line(a) for a in row.aliases))

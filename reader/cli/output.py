@@ -17,6 +17,7 @@ from rich.text import Text
 from reader.search.engine import SearchResults
 from reader.search.snippets import Snippet
 from reader.support.textsafe import one_line
+from reader.support.wording import counted
 
 HIT_STYLE = "bold reverse"
 
@@ -64,7 +65,7 @@ def print_article_list(rows: Sequence[dict[str, Any]]) -> None:
             Text(one_line(row["id"])),
         )
     console().print(table)
-    console().print(Text(f"{len(rows)} articles", style="dim"))
+    console().print(Text(counted(len(rows), "article"), style="dim"))
 
 
 def print_results(results: SearchResults) -> None:

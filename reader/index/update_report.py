@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader.corpus.articles import Problem
+from reader.support.wording import counted
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -58,12 +59,13 @@ class UpdateReport:
 
     def summary(self) -> str:
         verb = "rebuilt" if self.rebuilt else "updated"
+        articles = counted(self.total, "article")
         if not self.touched and not self.rebuilt:
-            text = f"index up to date: {self.total} articles"
+            text = f"index up to date: {articles}"
         else:
             text = (
                 f"index {verb}: {len(self.added)} added, {len(self.changed)} changed, "
-                f"{len(self.removed)} removed; {self.total} articles"
+                f"{len(self.removed)} removed; {articles}"
             )
         errors, _ = self.counts()
         if errors:

@@ -36,6 +36,7 @@ from reader.app.explore.widgets import (
 )
 from reader.app.widgets.footer import ReaderFooter
 from reader.support.textsafe import one_line
+from reader.support.wording import counted
 
 if TYPE_CHECKING:
     from reader.app.backend import SearchRequest
@@ -208,7 +209,8 @@ class ExploreScreen(Screen[None]):
         more = "" if found.complete else f" (the first {len(found.lines):,})"
         order = "article date" if self.query_one(KwicView).order == "date" else "word after"
         status.update(
-            f"{len(found.lines):,} hits{more} in {found.articles:,} articles · by {order} (o)"
+            f"{counted(len(found.lines), 'hit')}{more} in {counted(found.articles, 'article')}"
+            f" · by {order} (o)"
         )
 
     @on(ExploreFailed)
@@ -224,7 +226,7 @@ class ExploreScreen(Screen[None]):
         if filters:
             parts.append(f"filters: {filters} (c clears)")
         if articles is not None:
-            parts.append(f"{articles:,} articles")
+            parts.append(counted(articles, "article"))
         if self.reader.indexing:
             parts.append("indexing: counts grow when it ends")
         self.query_one("#explore-title", Static).update(Text(one_line(" · ".join(parts))))

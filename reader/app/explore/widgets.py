@@ -27,6 +27,7 @@ from textual.widgets.option_list import Option
 from reader.app.document import KIND_LABELS
 from reader.search.facets import FacetValue, Timeline
 from reader.search.kwic import KwicLine, KwicOrder, sort_lines
+from reader.support.wording import counted
 
 #: Headings of facet kinds the reader has no label for (an ``organisation`` type).
 EXTRA_LABELS = {"organisation": "Organisations", "org": "Organisations"}
@@ -163,7 +164,7 @@ class TimelineList(OptionList):
         first, last = (self.timeline.buckets[n] for n in chosen)
         count = sum(b.articles for b in self.timeline.buckets[chosen[0] : chosen[1] + 1])
         span = first.label if first is last else f"{first.label} to {last.label}"
-        return f"{span}: {count} articles"
+        return f"{span}: {counted(count, 'article')}"
 
     def action_mark(self) -> None:
         if self.highlighted is not None and self.timeline and self.timeline.buckets:
