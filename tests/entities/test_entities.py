@@ -531,3 +531,18 @@ def test_windows_cover_the_body_and_cut_at_paragraphs():
     assert all(0 < end - start <= 1000 for start, end in cuts)
     assert all(body[end - 2 : end] == "\n\n" for _, end in cuts[:-1])
     assert windows("x" * 2500, 1000) == [(0, 1000), (1000, 2000), (2000, 2500)]
+
+
+def test_mentions_held_compactly_are_the_tuple_they_stand_for():
+    from reader.entities.model import Mention, Mentions
+
+    held = Mentions()
+    text = "Canberra"
+    for start in (0, 40, 90):
+        held.append(start, start + len(text), text)
+    plain = tuple(Mention(s, s + len(text), text) for s in (0, 40, 90))
+    assert held == plain and plain == held and hash(held) == hash(plain)
+    assert held != list(plain)  # as a tuple: never equal to a list
+    assert len(held) == 3 and held[1] == plain[1] and held[-1] == plain[-1]
+    assert held[1:] == plain[1:] and list(held) == list(plain)
+    assert Entity("place", "Canberra", held) == Entity("place", "Canberra", plain)
