@@ -13,7 +13,6 @@ highlights) point into it.
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import datetime as dt
 import hashlib
@@ -24,10 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reader.corpus import frontmatter
+from reader.corpus import frontmatter, streaming
+from reader.corpus.decoding import ArticleError, decode
 from reader.corpus.scanning import SUFFIXES, Problem, SourceFile, is_ignored_name, os_reason, scan
 from reader.support.regular import NotRegularFile, TooLarge, read_regular
-from reader.support.textsafe import neutralize, neutralize_utf8, normalize_newlines, one_line
+from reader.support.textsafe import neutralize, normalize_newlines, one_line
 
 __all__ = [
     "SUFFIXES",
@@ -72,10 +72,6 @@ class Article:
         return self.title or derive_title(self.body) or self.path.stem
 
 
-class ArticleError(Exception):
-    """An article file that cannot be loaded; the message is the reason."""
-
-
 def derive_title(body: str) -> str:
     """A short display title from the first line of ``body`` (never invented)."""
     for line in body.split("\n"):
@@ -106,8 +102,16 @@ def content_hash(body: str) -> str:
 # -- loading one file ----------------------------------------------------------------------
 
 
-def load(source: SourceFile) -> Article:
-    """Load one article file, or raise :class:`ArticleError` with the reason."""
+def load(source: SourceFile, *, whole: bool = False) -> Article:
+    """Load one article file, or raise :class:`ArticleError` with the reason.
+
+    A file of :data:`~reader.corpus.streaming.STREAM_BYTES` or more is read a block
+    at a time (:func:`_load_streamed`) unless ``whole`` (the caller found that it
+    cannot be), for the same article or error.
+    """
+    if source.size >= streaming.STREAM_BYTES and not whole:
+        with contextlib.suppress(streaming.NotStreamable):
+            return _load_streamed(source)
     path = source.path
     try:
         # Only a regular file, checked on the opened descriptor: a name the scan saw
@@ -124,32 +128,38 @@ def load(source: SourceFile) -> Article:
     # Each step lets go of what it no longer needs (``del``): a 20 MB file held
     # every copy at once (bytes, text, body, stripped, with its newline, encoded
     # for the hash), 170 MB before indexing it began.
-    split = None
-    if len(data) >= BIG_FILE_BYTES:
-        holder = [data]  # the only reference: the split lets go of the file's bytes
-        del data
-        split = _split_big_utf8(holder)
-        if split is None:
-            (data,) = holder
-        del holder
-    if split is not None:
-        (meta, body), split = split, None
-        warnings: list[str] = []
-    else:
-        text, warnings = decode(data)
-        del data
-        text = normalize_newlines(text)
-        try:
-            meta, body, _ = frontmatter.split(text)
-        except frontmatter.FrontMatterError as error:
-            raise ArticleError(str(error)) from None
-        del text
-        body = neutralize(body.strip("\n"))  # the split body is neutralised already
+    text, warnings = decode(data)
+    del data
+    text = normalize_newlines(text)
+    try:
+        meta, body, _ = frontmatter.split(text)
+    except frontmatter.FrontMatterError as error:
+        raise ArticleError(str(error)) from None
+    del text
+    body = neutralize(body.strip("\n"))
     if (not body or body.isspace()) and not meta:
         raise ArticleError("the file is empty")
-    if body and body[-1] != "\n":
+    if body:
         body += "\n"
     return article_of(source, meta, body, content_hash(body), warnings)
+
+
+#: Characters of a big file's body read at a time by :func:`_load_streamed`.
+_LOAD_WINDOW_CHARS = 1 << 16
+
+
+def _load_streamed(source: SourceFile) -> Article:
+    """:func:`load` of a big UTF-8 file, read a block at a time: only its body's
+    UTF-8, then the body, are held, never the file's bytes, its text and its body
+    at once (up to four bytes a character each). Raises ``NotStreamable`` for a
+    file to read whole."""
+    streamed = streaming.StreamedFile(source, MAX_FILE_BYTES)
+    utf8 = bytearray()
+    for _start, text in streamed.windows(_LOAD_WINDOW_CHARS, keep=False):
+        utf8 += text.encode("utf-8")
+    body = utf8.decode("utf-8")
+    del utf8
+    return article_of(source, streamed.meta, body, streamed.content_hash)
 
 
 def article_of(
@@ -171,62 +181,6 @@ def article_of(
         warnings=tuple((warnings or []) + meta_warnings),
         **fields,
     )
-
-
-#: A file this big or bigger is split before it is decoded (see :func:`_split_big_utf8`).
-BIG_FILE_BYTES = 1 << 20
-#: Bytes decoded at a time to check that a big file is UTF-8.
-_CHECK_BYTES = 1 << 20
-
-
-def _split_big_utf8(holder: list[bytes]) -> tuple[dict[str, Any] | None, str] | None:
-    """``(metadata, body)`` of the UTF-8 file whose bytes are ``holder``'s only item,
-    the body neutralised (:func:`neutralize`) before it is decoded.
-
-    :func:`load` decoded the whole file, took the body out of it, stripped it and
-    neutralised it: two copies of a 20 MB body at each step, up to four bytes a
-    character each. Here the front matter is read from the file's first bytes, the
-    body's bytes (stripped of line ends at each end but its last) are neutralised,
-    the file's bytes let go of (``holder`` is emptied), and only then is the body
-    decoded. None, with ``holder`` as it was, when the file is not plainly UTF-8 (a
-    mark, CR line ends, bytes that are not UTF-8) or its front matter is not whole
-    in its head: :func:`load` then reads it as before, with the same result or error.
-    """
-    data = holder[0]
-    if _looks_binary(data) or b"\r" in data or any(data.startswith(bom) for bom, _ in _BOMS):
-        return None
-    view = memoryview(data)
-    try:
-        checker = codecs.getincrementaldecoder("utf-8")()
-        for start in range(0, len(data), _CHECK_BYTES):
-            checker.decode(view[start : start + _CHECK_BYTES])
-        checker.decode(b"", final=True)
-        head = codecs.getincrementaldecoder("utf-8")().decode(
-            view[: 4 * frontmatter.MAX_FRONT_MATTER_CHARS + 16]
-        )
-        meta, head_body, _ = frontmatter.split(head)
-    except (UnicodeDecodeError, frontmatter.FrontMatterError):
-        return None
-    body_start = len(head) - len(head_body)
-    if meta is not None and head[body_start - 1 : body_start] != "\n":
-        return None  # the closing line may go on past the head
-    start = len(head[:body_start].encode("utf-8"))
-    del head, head_body
-    end = len(data)
-    while end > start and data[end - 1] == 0x0A:
-        end -= 1
-    while start < end and data[start] == 0x0A:
-        start += 1
-    if start < end < len(data):
-        end += 1  # keep one line end
-    clean = neutralize_utf8(view[start:end])
-    del view
-    if isinstance(clean, bytes):  # a neutralised copy: the file's bytes can go first
-        holder.clear()
-        del data
-    body = str(clean, "utf-8")
-    holder.clear()
-    return meta, body
 
 
 def load_path(path: Path, root: Path | None = None) -> Article:
@@ -268,53 +222,6 @@ def iter_articles(root: Path) -> Iterator[Article]:
             yield load(source)
         except ArticleError:
             continue
-
-
-# -- decoding ------------------------------------------------------------------------------------
-
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
-
-
-def decode(data: bytes) -> tuple[str, list[str]]:
-    """Decode an article file's bytes: UTF-8 (with or without BOM), UTF-16/32 with a
-    BOM, else Windows-1252/Latin-1 with a warning. Binary files are refused."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data[len(bom) :].decode(encoding), []
-            except UnicodeDecodeError as error:
-                raise ArticleError(
-                    f"starts with a {encoding} mark but is not {encoding}: {error.reason}"
-                ) from None
-    if _looks_binary(data):
-        raise ArticleError("binary file, not text")
-    try:
-        return data.decode("utf-8"), []
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), ["not UTF-8; decoded as Windows-1252"]
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), ["not UTF-8; decoded as Latin-1"]
-
-
-def _looks_binary(data: bytes) -> bool:
-    sample = data[:8192]
-    if not sample:
-        return False
-    if b"\x00" in sample:
-        # Text with a stray NUL is still text; mostly-NUL or many controls is not.
-        nuls = sample.count(b"\x00")
-        if nuls > len(sample) // 100 + 1:
-            return True
-    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
-    return controls > len(sample) // 10
 
 
 # -- metadata ------------------------------------------------------------------------------------

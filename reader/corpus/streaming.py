@@ -1,14 +1,16 @@
 """Read a big article file a window at a time: its whole text is never held.
 
-:func:`reader.corpus.articles.load` holds a file's bytes, then its body as one
-string (two or four bytes a character as soon as one character is past Latin-1):
-for a 20 MB file, 60 MB before anything else. Indexing does not need the body
-whole: entity recognition reads it a window at a time anyway, and Whoosh can
-analyse and store it a piece at a time (:mod:`reader.index.whoosh_patches`).
+Reading a file whole holds its bytes, then its text, then its body as one string
+(two or four bytes a character as soon as one character is past Latin-1): for a
+20 MB file, 60 MB before anything else. Indexing does not need the body whole:
+entity recognition reads it a window at a time anyway, and Whoosh can analyse
+and store it a piece at a time (:mod:`reader.index.whoosh_patches`). Loading an
+article (:func:`reader.corpus.articles.load`) needs its body, but reads a big
+file this way too, holding only the body's UTF-8, then the body.
 
 :class:`StreamedFile` reads the file a block at a time and gives the body as
 consecutive windows cut exactly as :func:`reader.support.windows.windows` cuts
-the whole body, each window made as :func:`~reader.corpus.articles.load` would
+the whole body, each window made as loading the whole file would make it
 (line ends, stripping, control characters neutralised). Each window is
 compressed into a temporary file (:class:`Spill`) and the :class:`BodyParts`
 that point to them are what the index writes as the body. The
@@ -30,6 +32,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from reader.corpus import frontmatter
+from reader.corpus.decoding import BOMS, SAMPLE_BYTES, ArticleError, looks_binary
 from reader.corpus.scanning import SourceFile, os_reason
 from reader.support.regular import NotRegularFile, TooLarge, regular_blocks
 from reader.support.textsafe import neutralize, normalize_newlines
@@ -40,7 +43,7 @@ __all__ = ["STREAM_BYTES", "BodyParts", "NotStreamable", "Pieces", "Spill", "Str
 #: Files this big or bigger are indexed a window at a time.
 STREAM_BYTES = 1 << 20
 #: Bytes read at a time.
-_BLOCK_BYTES = 1 << 20
+_BLOCK_BYTES = 1 << 18
 #: Characters read before the front matter is split off: all of it, when it is usable.
 _HEAD_CHARS = frontmatter.MAX_FRONT_MATTER_CHARS + (64 << 10)
 #: zlib level of the windows kept: the fastest; they are compressed again when stored.
@@ -180,14 +183,12 @@ class StreamedFile:
     Opening reads the head and its front matter (:attr:`meta`); :meth:`windows`
     then reads the rest. After the windows, :attr:`body` and :attr:`content_hash`
     hold the body (compressed) and its hash. Raises
-    :class:`~reader.corpus.articles.ArticleError` for a file that cannot be
+    :class:`~reader.corpus.decoding.ArticleError` for a file that cannot be
     loaded at all, and :class:`NotStreamable` (even from :meth:`windows`) for a
     file to load whole instead.
     """
 
     def __init__(self, source: SourceFile, limit: int) -> None:
-        from reader.corpus.articles import ArticleError
-
         self.source = source
         self.body = BodyParts()
         self.content_hash = ""
@@ -213,11 +214,10 @@ class StreamedFile:
         self.meta = meta
         self._rest = rest
 
-    def windows(self, size: int) -> Iterator[tuple[int, str]]:
+    def windows(self, size: int, *, keep: bool = True) -> Iterator[tuple[int, str]]:
         """``(start, text)`` of the body's consecutive windows of at most ``size``
-        characters. Each is kept compressed in :attr:`body` as it is given."""
-        from reader.corpus.articles import ArticleError
-
+        characters. With ``keep``, each is kept compressed in :attr:`body` as it is
+        given; without, :attr:`body` stays empty (the caller keeps the text)."""
         digest = hashlib.sha256()
         parts: list[bytes | tuple[int, int]] = []
         spill = Spill()
@@ -228,7 +228,8 @@ class StreamedFile:
             nonlocal chars, utf8_length
             data = text.encode("utf-8")
             digest.update(data)
-            parts.append(spill.keep(zlib.compress(data, _LEVEL)))
+            if keep:
+                parts.append(spill.keep(zlib.compress(data, _LEVEL)))
             start = chars
             chars += len(text)
             utf8_length += len(data)
@@ -257,17 +258,15 @@ def _decoded(location: str, limit: int) -> Iterator[str]:
     """The file's text a block at a time, line ends made LF, as ``load`` decodes it
     when it is UTF-8 (the UTF-8 mark dropped). Raises :class:`NotStreamable` for a
     file ``load`` decodes another way, or :class:`ArticleError` for a binary one."""
-    from reader.corpus.articles import _BOMS, ArticleError, _looks_binary
-
     blocks = regular_blocks(location, limit, _BLOCK_BYTES)
     data = next(blocks, b"")  # errors of opening: the caller's to tell
-    while len(data) < _SAMPLE_BYTES and (more := _next_block(blocks)) is not None:
+    while len(data) < SAMPLE_BYTES and (more := _next_block(blocks)) is not None:
         data += more  # a short read: load() looks at the file's first bytes
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
-    elif any(data.startswith(bom) for bom, _ in _BOMS):
+    elif any(data.startswith(bom) for bom, _ in BOMS):
         raise NotStreamable  # UTF-16 or UTF-32
-    elif _looks_binary(data):
+    elif looks_binary(data):
         raise ArticleError("binary file, not text")
     decoder = codecs.getincrementaldecoder("utf-8")()
     carried = ""  # a CR at a block's end: the next block may start with its LF
@@ -286,14 +285,8 @@ def _decoded(location: str, limit: int) -> Iterator[str]:
         data = more
 
 
-#: Bytes ``load`` looks at to tell a binary file (``_looks_binary``).
-_SAMPLE_BYTES = 8192
-
-
 def _next_block(blocks: Iterator[bytes]) -> bytes | None:
     """The next block of the file, or None at its end."""
-    from reader.corpus.articles import ArticleError
-
     try:
         return next(blocks, None)
     except TooLarge:

@@ -189,13 +189,14 @@ def prepare(source: SourceFile) -> Prepared:
     A file of :data:`~reader.corpus.streaming.STREAM_BYTES` or more is read a
     window at a time (:mod:`reader.corpus.streaming`), for the same document.
     """
+    whole = False
     if source.size >= streaming.STREAM_BYTES:
         try:
             return _prepare_streamed(source)
         except streaming.NotStreamable:
-            pass  # not plain UTF-8: loaded whole, as any other file
+            whole = True  # not plain UTF-8: loaded whole, as any other file
     try:
-        article = corpus.load(source)
+        article = corpus.load(source, whole=whole)
     except ArticleError as error:
         return Prepared(source, None, (Problem(source.path, str(error)),))
     return _prepared(source, article, article.body, entities_of(article))

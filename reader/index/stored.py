@@ -13,7 +13,9 @@ piece at a time, and copies it minus the body's text, which it keeps only up to
 its first line that is not blank, or its first 16 KB (enough for
 :func:`reader.corpus.articles.derive_title`); the copy is then unpickled as
 usual. Only strings of 64 KiB or more are cut: a pickle writes those outside
-its frames (protocol 4) and needs no other change to stay valid.
+its frames (protocol 4) and needs no other change to stay valid. Stored entities
+of 1 MB or more are cut too, and read an entity at a time as they decompress
+(:func:`_read_entities`), so that their JSON is never held whole either.
 """
 
 from __future__ import annotations

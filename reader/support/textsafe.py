@@ -42,11 +42,6 @@ _BLOCK_TABLE = _build_table(keep="\n\t")
 #: 20 MB article in milliseconds where ``str.translate`` with a table took a second.
 _BLOCK_RE = re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(_BLOCK_TABLE)) + "]")
 _LINE_TABLE = {**_build_table(keep=""), ord("\n"): " ", ord("\t"): " ", ord("\r"): " "}
-#: The same, as UTF-8: one byte each for C0 controls and DEL, two or three for the others.
-_BLOCK_UTF8 = {chr(code).encode(): text.encode() for code, text in _BLOCK_TABLE.items()}
-#: Each alternative a literal: ``re`` then skips ahead to the bytes they begin with
-#: (20 MB in 0.08 s, where a class of the one-byte ones first took 1.3 s).
-_BLOCK_UTF8_RE = re.compile(b"|".join(re.escape(key) for key in _BLOCK_UTF8))
 
 
 def normalize_newlines(text: str) -> str:
@@ -62,17 +57,6 @@ def neutralize(text: str) -> str:
         return text
     table = _BLOCK_TABLE
     return _BLOCK_RE.sub(lambda match: table[ord(match.group())], text)
-
-
-def neutralize_utf8(data: bytes | memoryview) -> bytes | memoryview:
-    """:func:`neutralize` of UTF-8 text before it is decoded:
-    ``neutralize(data.decode()).encode() == neutralize_utf8(data)`` for valid UTF-8
-    (whose multibyte sequences never hold a byte that stands for a character alone).
-    ``data`` itself when it holds nothing to replace."""
-    if _BLOCK_UTF8_RE.search(data) is None:
-        return data
-    table = _BLOCK_UTF8
-    return _BLOCK_UTF8_RE.sub(lambda match: table[match.group()], data)
 
 
 def one_line(text: str) -> str:

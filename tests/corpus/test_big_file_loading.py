@@ -1,8 +1,8 @@
-"""A big file is split and neutralised before it is decoded: the same article, less memory.
+"""A big file is read a block at a time: the same article, less memory.
 
-``load`` reads a file of :data:`BIG_FILE_BYTES` or more by its own way
-(``_split_big_utf8``); every file here is loaded both ways and must give the same
-article, or the same error.
+``load`` reads a file of :data:`~reader.corpus.streaming.STREAM_BYTES` or more by
+its own way (``_load_streamed``); every file here is loaded both ways and must give
+the same article, or the same error.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from reader.corpus import articles as corpus
+from reader.corpus import streaming
 from reader.corpus.scanning import SourceFile
-from reader.support.textsafe import _BLOCK_TABLE, neutralize, neutralize_utf8
 
 _FRONT = "---\ntitle: Big é\ndate: 2006-01-01\n---\n"
 _TEXT = "Wattle’s bloom, in Canberra.\n\nMore words é here.\n" * 40
@@ -40,7 +40,7 @@ CASES = {
 
 
 def _load(path: Path, big: int, monkeypatch: pytest.MonkeyPatch) -> object:
-    monkeypatch.setattr(corpus, "BIG_FILE_BYTES", big)
+    monkeypatch.setattr(streaming, "STREAM_BYTES", big)
     st = path.stat()
     try:
         article = corpus.load(SourceFile("a", str(path), st.st_mtime_ns, st.st_size))
@@ -56,13 +56,6 @@ def test_a_big_file_loads_as_any_file(
     path = tmp_path / "a.md"
     path.write_bytes(CASES[name])
     assert _load(path, 0, monkeypatch) == _load(path, 1 << 40, monkeypatch)
-
-
-def test_neutralize_utf8_is_neutralize_on_the_text() -> None:
-    text = "".join(f"a{chr(code)}é’" for code in sorted(_BLOCK_TABLE)) + "\n\t end"
-    assert neutralize_utf8(text.encode()) == neutralize(text).encode()
-    clean = "Wattle’s bloom\n\tend".encode()
-    assert neutralize_utf8(clean) is clean
 
 
 def test_a_big_file_is_read_in_less_memory(tmp_path: Path) -> None:
